@@ -1,0 +1,71 @@
+r"""Element-wise activations in Keras 3 (``keras.activations`` / ``keras.ops``), as a user calls them.
+
+Defaults in the signatures are Keras's own; ``parity_tests/conventions`` records them.
+"""
+import keras
+from keras import ops
+
+from .validation import check_floating, check_ndim, check_same_dtype
+
+__all__ = ["step", "sigmoid", "tanh", "hard_sigmoid", "relu", "leaky_relu", "prelu", "elu", "selu"]
+
+
+def step(x):
+    r"""Heaviside step, :math:`H(0) = 1`: ``ops.cast(x >= 0, x.dtype)``."""
+    check_floating(x, "x")
+    return ops.cast(ops.greater_equal(x, 0), x.dtype)
+
+
+def sigmoid(x):
+    r""":math:`\sigma(x) = 1/(1+e^{-x})`: ``keras.activations.sigmoid``."""
+    check_floating(x, "x")
+    return keras.activations.sigmoid(x)
+
+
+def tanh(x):
+    r""":math:`\tanh x`: ``keras.activations.tanh``."""
+    check_floating(x, "x")
+    return keras.activations.tanh(x)
+
+
+def hard_sigmoid(x):
+    r""":math:`\mathrm{relu6}(x+3)/6`: ``keras.activations.hard_sigmoid`` (Keras 2 used :math:`0.2x + 0.5`)."""
+    check_floating(x, "x")
+    return keras.activations.hard_sigmoid(x)
+
+
+def relu(x):
+    r""":math:`\max(x, 0)`: ``keras.activations.relu``."""
+    check_floating(x, "x")
+    return keras.activations.relu(x)
+
+
+def leaky_relu(x, *, negative_slope=0.2):
+    r""":math:`x` if :math:`x > 0` else :math:`s x`: ``keras.activations.leaky_relu`` (default 0.2;
+    ``keras.layers.LeakyReLU`` defaults to 0.3). TensorFlow rounds :math:`s` to float32."""
+    check_floating(x, "x")
+    return keras.activations.leaky_relu(x, negative_slope=negative_slope)
+
+
+def prelu(x, alpha):
+    r"""PReLU on (N, C) with slope ``alpha`` of shape (), (1,) or (C,), as ``keras.layers.PReLU.call``
+    computes it: :math:`\mathrm{relu}(x) - \alpha\,\mathrm{relu}(-x)` (so the gradient at 0 is 0)."""
+    check_floating(x, "x")
+    check_ndim(x, 2, "x")
+    check_floating(alpha, "alpha")
+    check_same_dtype(x, "x", alpha, "alpha")
+    if tuple(alpha.shape) not in ((), (1,), (x.shape[1],)):
+        raise ValueError(f"alpha has shape {tuple(alpha.shape)}; expected (), (1,) or ({x.shape[1]},) for x of shape {tuple(x.shape)}")
+    return keras.activations.relu(x) - alpha * keras.activations.relu(-x)
+
+
+def elu(x, *, alpha=1.0):
+    r""":math:`x` if :math:`x > 0` else :math:`\alpha(e^x - 1)`: ``keras.activations.elu`` (TF evaluates :math:`e^x - 1`, not expm1)."""
+    check_floating(x, "x")
+    return keras.activations.elu(x, alpha=alpha)
+
+
+def selu(x):
+    r""":math:`\lambda x` if :math:`x > 0` else :math:`\lambda\alpha(e^x - 1)`: ``keras.activations.selu`` (SeluGrad tests :math:`x < 0`)."""
+    check_floating(x, "x")
+    return keras.activations.selu(x)

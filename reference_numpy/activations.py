@@ -1,0 +1,206 @@
+r"""Element-wise activations with hand-written backward passes (vector-Jacobian products).
+
+Every ``<name>_backward(dout, x, ...)`` returns ``dout * f'(x)`` (or a tuple for several inputs).
+Switches that reproduce one framework's formula are keyword-only and documented per function;
+the harness reads their values from ``parity_tests/conventions``.
+"""
+import numpy as np
+
+from .validation import check_choice, check_floating, check_like, check_ndim, check_same_dtype
+
+__all__ = ["step", "sigmoid", "tanh", "hard_sigmoid", "relu", "leaky_relu", "prelu", "elu", "selu"]
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+_CONSTANT_DTYPES = (None, "float32")
+_KINK_SIDES = ("left", "right", "zero")
+
+
+def _round_constant(value, constant_dtype, dtype):
+    """A Python constant as the framework sees it: optionally rounded through float32 first."""
+    check_choice(constant_dtype, _CONSTANT_DTYPES, "constant_dtype")
+    value = np.float32(value) if constant_dtype == "float32" else value
+    return np.asarray(value, dtype=dtype)
+
+
+def step(x):
+    r"""Heaviside step of the perceptron (forward only; its derivative is 0 almost everywhere).
+
+    .. math:: H(x) = 1 \text{ if } x \ge 0 \text{ else } 0
+    """
+    check_floating(x, "x")
+    return (x >= 0).astype(x.dtype)  # (...)
+
+
+def sigmoid(x):
+    r"""Logistic sigmoid, evaluated without overflow for large :math:`|x|`.
+
+    .. math:: \sigma(x) = 1 / (1 + e^{-x})
+    """
+    check_floating(x, "x")
+    e = np.exp(-np.abs(x))  # (...) in (0, 1]: never overflows
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def sigmoid_backward(dout, x):
+    r""".. math:: \partial L/\partial x = g \, \sigma(x) (1 - \sigma(x))"""
+    check_like(dout, "dout", x, "x")
+    s = sigmoid(x)
+    return dout * s * (1 - s)
+
+
+def tanh(x):
+    r""".. math:: \tanh(x) = (e^{x} - e^{-x}) / (e^{x} + e^{-x})"""
+    check_floating(x, "x")
+    return np.tanh(x)
+
+
+def tanh_backward(dout, x):
+    r""".. math:: \partial L/\partial x = g \, (1 - \tanh^2 x)"""
+    check_like(dout, "dout", x, "x")
+    t = np.tanh(x)
+    return dout * (1 - t * t)
+
+
+def hard_sigmoid(x):
+    r"""Piecewise-linear sigmoid, in the form both torch and Keras 3 use.
+
+    .. math:: \mathrm{hard\_sigmoid}(x) = \mathrm{relu6}(x + 3) / 6 = \min(\max(x + 3, 0), 6) / 6
+    """
+    check_floating(x, "x")
+    return np.clip(x + 3, 0, 6) / 6
+
+
+def hard_sigmoid_backward(dout, x):
+    r"""Slope 1/6 on the open interval :math:`-3 < x < 3`, 0 elsewhere (0 at the kinks ±3).
+
+    .. math:: \partial L/\partial x = g \, [\,-3 < x < 3\,] / 6
+    """
+    check_like(dout, "dout", x, "x")
+    return dout * ((x > -3) & (x < 3)) / 6
+
+
+def relu(x):
+    r""".. math:: \mathrm{relu}(x) = \max(x, 0)"""
+    check_floating(x, "x")
+    return np.maximum(x, 0)
+
+
+def relu_backward(dout, x):
+    r"""The gradient at the kink :math:`x = 0` is 0 (both frameworks use :math:`[x > 0]`).
+
+    .. math:: \partial L/\partial x = g \, [x > 0]
+    """
+    check_like(dout, "dout", x, "x")
+    return dout * (x > 0)
+
+
+def leaky_relu(x, *, negative_slope=0.01, constant_dtype=None):
+    r"""Leaky ReLU.
+
+    .. math:: f(x) = x \text{ if } x > 0 \text{ else } s \, x, \quad s = \text{negative\_slope}
+
+    ``constant_dtype="float32"`` rounds ``s`` through float32 before use: TensorFlow passes the
+    slope as a float32 op attribute, so Keras uses ``float32(0.2)`` even on float64 inputs.
+    """
+    check_floating(x, "x")
+    s = _round_constant(negative_slope, constant_dtype, x.dtype)
+    return np.where(x > 0, x, s * x)
+
+
+def leaky_relu_backward(dout, x, *, negative_slope=0.01, constant_dtype=None):
+    r"""At :math:`x = 0` the slope :math:`s` is used (both frameworks test :math:`x > 0`).
+
+    .. math:: \partial L/\partial x = g \, ([x > 0] + s \, [x \le 0])
+    """
+    check_like(dout, "dout", x, "x")
+    s = _round_constant(negative_slope, constant_dtype, x.dtype)
+    return np.where(x > 0, dout, s * dout)
+
+
+def _check_alpha(alpha, x):
+    check_floating(alpha, "alpha")
+    check_same_dtype(x, "x", alpha, "alpha")
+    if alpha.shape not in ((), (1,), (x.shape[1],)):
+        raise ValueError(f"alpha has shape {alpha.shape}; expected (), (1,) or ({x.shape[1]},) for x of shape {x.shape}")
+
+
+def prelu(x, alpha):
+    r"""Parametric ReLU on ``x`` of shape (N, C) with a learnable slope per channel (or shared).
+
+    .. math:: f(x)_{nc} = x_{nc} \text{ if } x_{nc} > 0 \text{ else } \alpha_c \, x_{nc}
+    """
+    check_floating(x, "x")
+    check_ndim(x, 2, "x")
+    _check_alpha(alpha, x)
+    return np.where(x > 0, x, alpha * x)  # (N, C); alpha broadcasts over N
+
+
+def prelu_backward(dout, x, alpha, *, grad_at_zero="left"):
+    r"""Gradients w.r.t. ``x`` and ``alpha``.
+
+    .. math:: \partial L/\partial x = g \, ([x > 0] + \alpha [x < 0] + c_0 [x = 0]), \quad
+              \partial L/\partial \alpha_c = \sum_n g_{nc} \min(x_{nc}, 0)
+
+    ``grad_at_zero`` picks :math:`c_0`: ``"left"`` (:math:`\alpha`, torch), ``"right"`` (1), or
+    ``"zero"`` (0: Keras computes :math:`\mathrm{relu}(x) - \alpha\,\mathrm{relu}(-x)` and both relus
+    have derivative 0 at 0).
+    """
+    check_like(dout, "dout", x, "x")
+    _check_alpha(alpha, x)
+    check_choice(grad_at_zero, _KINK_SIDES, "grad_at_zero")
+    at_zero = {"left": alpha * dout, "right": dout, "zero": np.zeros_like(dout)}[grad_at_zero]
+    dx = np.where(x > 0, dout, np.where(x < 0, alpha * dout, at_zero))  # (N, C)
+    dalpha = (dout * np.minimum(x, 0)).sum(axis=0)  # (C,)
+    dalpha = dalpha.sum(keepdims=True) if alpha.size == 1 else dalpha  # (1,) when shared
+    return dx, dalpha.reshape(alpha.shape).astype(alpha.dtype)
+
+
+def _expm1(x, exp_form):
+    check_choice(exp_form, ("expm1", "exp_minus_1"), "exp_form")
+    return np.expm1(x) if exp_form == "expm1" else np.exp(x) - 1
+
+
+def elu(x, *, alpha=1.0, exp_form="expm1"):
+    r"""Exponential linear unit.
+
+    .. math:: f(x) = x \text{ if } x > 0 \text{ else } \alpha (e^{x} - 1)
+
+    ``exp_form="exp_minus_1"`` evaluates :math:`e^x - 1` literally, as TensorFlow's kernel does:
+    it returns 0 instead of :math:`x` for :math:`|x|` below half an ulp of 1; ``"expm1"`` (torch) is
+    accurate there.
+    """
+    check_floating(x, "x")
+    return np.where(x > 0, x, alpha * _expm1(np.minimum(x, 0), exp_form))
+
+
+def elu_backward(dout, x, *, alpha=1.0):
+    r"""At :math:`x = 0` the left derivative :math:`\alpha` is used by both frameworks.
+
+    .. math:: \partial L/\partial x = g \, ([x > 0] + \alpha e^{x} [x \le 0])
+    """
+    check_like(dout, "dout", x, "x")
+    return np.where(x > 0, dout, dout * alpha * np.exp(np.minimum(x, 0)))
+
+
+def selu(x, *, exp_form="expm1"):
+    r"""Scaled ELU with the fixed self-normalising constants :math:`\lambda \approx 1.0507`, :math:`\alpha \approx 1.6733`.
+
+    .. math:: f(x) = \lambda x \text{ if } x > 0 \text{ else } \lambda \alpha (e^{x} - 1)
+
+    ``exp_form`` as in :func:`elu`.
+    """
+    check_floating(x, "x")
+    return SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * _expm1(np.minimum(x, 0), exp_form))
+
+
+def selu_backward(dout, x, *, grad_at_zero="left"):
+    r""".. math:: \partial L/\partial x = g \lambda \, ([x > 0] + \alpha e^{x} [x < 0] + c_0 [x = 0])
+
+    ``grad_at_zero``: ``"left"`` gives :math:`c_0 = \alpha` (torch tests :math:`x \le 0`), ``"right"``
+    gives :math:`c_0 = 1` (TensorFlow's SeluGrad tests :math:`x < 0`).
+    """
+    check_like(dout, "dout", x, "x")
+    check_choice(grad_at_zero, ("left", "right"), "grad_at_zero")
+    negative = (x <= 0) if grad_at_zero == "left" else (x < 0)
+    return dout * SELU_SCALE * np.where(negative, SELU_ALPHA * np.exp(np.minimum(x, 0)), 1)

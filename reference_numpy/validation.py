@@ -1,0 +1,53 @@
+"""Input checks shared by the NumPy reference.
+
+The three packages raise the same built-in classes with the argument's name:
+``TypeError`` for a wrong type or dtype, ``ValueError`` for a wrong shape or value.
+"""
+import numpy as np
+
+__all__ = ["check_floating", "check_same_dtype", "check_shape", "check_like", "check_ndim", "check_axis", "check_choice"]
+
+
+def check_floating(x, name):
+    """Raise TypeError unless ``x`` is a floating-point ``numpy.ndarray``."""
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{name} must be a numpy.ndarray, got {type(x).__name__}")
+    if not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(f"{name} must have a floating-point dtype, got {x.dtype}")
+
+
+def check_same_dtype(a, name_a, b, name_b):
+    """Raise TypeError unless ``a`` and ``b`` share a dtype."""
+    if a.dtype != b.dtype:
+        raise TypeError(f"{name_b} has dtype {b.dtype} but {name_a} has dtype {a.dtype}; they must match")
+
+
+def check_shape(x, shape, name, what="expected"):
+    """Raise ValueError unless ``x.shape == shape``."""
+    if tuple(x.shape) != tuple(shape):
+        raise ValueError(f"{name} has shape {tuple(x.shape)}; {what} {tuple(shape)}")
+
+
+def check_like(g, name_g, x, name_x):
+    """Raise unless the gradient ``g`` is a float array with ``x``'s shape and dtype."""
+    check_floating(g, name_g)
+    check_shape(g, x.shape, name_g, what=f"it must match {name_x}'s shape")
+    check_same_dtype(x, name_x, g, name_g)
+
+
+def check_ndim(x, ndim, name):
+    """Raise ValueError unless ``x`` has ``ndim`` dimensions."""
+    if x.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimensions, got shape {tuple(x.shape)}")
+
+
+def check_axis(axis, ndim, name="axis"):
+    """Raise ValueError unless ``axis`` is an int in ``[-ndim, ndim)``."""
+    if not isinstance(axis, int) or not -ndim <= axis < ndim:
+        raise ValueError(f"{name}={axis!r} is out of range for an input with {ndim} dimensions")
+
+
+def check_choice(value, choices, name):
+    """Raise ValueError unless ``value`` is one of ``choices``."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {sorted(map(repr, choices))}, got {value!r}")

@@ -1,0 +1,72 @@
+r"""Element-wise activations in PyTorch (``torch`` / ``torch.nn.functional``), as a user calls them.
+
+Defaults in the signatures are torch's own; ``parity_tests/conventions`` records them.
+"""
+import torch
+import torch.nn.functional as F
+
+from .validation import check_floating, check_ndim, check_same_dtype
+
+__all__ = ["step", "sigmoid", "tanh", "hard_sigmoid", "relu", "leaky_relu", "prelu", "elu", "selu"]
+
+
+def step(x):
+    r"""Heaviside step, :math:`H(0) = 1`: ``torch.heaviside(x, values=1)``."""
+    check_floating(x, "x")
+    return torch.heaviside(x, torch.ones((), dtype=x.dtype))
+
+
+def sigmoid(x):
+    r""":math:`\sigma(x) = 1/(1+e^{-x})`: ``torch.sigmoid``."""
+    check_floating(x, "x")
+    return torch.sigmoid(x)
+
+
+def tanh(x):
+    r""":math:`\tanh x`: ``torch.tanh``."""
+    check_floating(x, "x")
+    return torch.tanh(x)
+
+
+def hard_sigmoid(x):
+    r""":math:`\mathrm{relu6}(x+3)/6`: ``F.hardsigmoid`` (gradient 0 at the kinks ±3)."""
+    check_floating(x, "x")
+    return F.hardsigmoid(x)
+
+
+def relu(x):
+    r""":math:`\max(x, 0)`: ``F.relu`` (gradient 0 at 0)."""
+    check_floating(x, "x")
+    return F.relu(x)
+
+
+def leaky_relu(x, *, negative_slope=0.01):
+    r""":math:`x` if :math:`x > 0` else :math:`s x`: ``F.leaky_relu`` (torch default slope 0.01)."""
+    check_floating(x, "x")
+    return F.leaky_relu(x, negative_slope)
+
+
+def prelu(x, alpha):
+    r"""PReLU on (N, C) with slope ``alpha`` of shape (), (1,) or (C,): ``F.prelu`` (channel dim 1).
+
+    torch's backward uses the slope :math:`\alpha` at :math:`x = 0` (it tests :math:`x > 0`).
+    """
+    check_floating(x, "x")
+    check_ndim(x, 2, "x")
+    check_floating(alpha, "alpha")
+    check_same_dtype(x, "x", alpha, "alpha")
+    if tuple(alpha.shape) not in ((), (1,), (x.shape[1],)):
+        raise ValueError(f"alpha has shape {tuple(alpha.shape)}; expected (), (1,) or ({x.shape[1]},) for x of shape {tuple(x.shape)}")
+    return F.prelu(x, alpha.reshape(-1))
+
+
+def elu(x, *, alpha=1.0):
+    r""":math:`x` if :math:`x > 0` else :math:`\alpha\,\mathrm{expm1}(x)`: ``F.elu``."""
+    check_floating(x, "x")
+    return F.elu(x, alpha)
+
+
+def selu(x):
+    r""":math:`\lambda x` if :math:`x > 0` else :math:`\lambda\alpha\,\mathrm{expm1}(x)`: ``F.selu`` (backward tests :math:`x \le 0`)."""
+    check_floating(x, "x")
+    return F.selu(x)

@@ -1,0 +1,23 @@
+r"""Softmax and log-softmax in PyTorch (``F.softmax`` / ``F.log_softmax`` with ``dim=axis``)."""
+import torch.nn.functional as F
+
+from .validation import check_axis, check_floating
+
+__all__ = ["softmax", "log_softmax"]
+
+
+def softmax(x, *, axis=-1):
+    r""":math:`e^{x_i} / \sum_j e^{x_j}` along ``axis``: ``F.softmax(x, dim=axis)``.
+
+    torch has no default ``dim`` (calling without one is deprecated); -1 is the Keras default.
+    """
+    check_floating(x, "x")
+    check_axis(axis, x.ndim)
+    return F.softmax(x, dim=axis)
+
+
+def log_softmax(x, *, axis=-1):
+    r""":math:`x_i - \log\sum_j e^{x_j}` along ``axis``: ``F.log_softmax(x, dim=axis)``."""
+    check_floating(x, "x")
+    check_axis(axis, x.ndim)
+    return F.log_softmax(x, dim=axis)
