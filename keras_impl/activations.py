@@ -66,6 +66,7 @@ def elu(x, *, alpha=1.0):
 
 
 def selu(x):
-    r""":math:`\lambda x` if :math:`x > 0` else :math:`\lambda\alpha(e^x - 1)`: ``keras.activations.selu`` (SeluGrad tests :math:`x < 0`)."""
+    r""":math:`\lambda x` if :math:`x > 0` else :math:`\lambda\alpha(e^x - 1)`: ``keras.activations.selu``
+    (SeluGrad picks the negative branch where the *output* is < 0, so where it rounds to 0 the slope is :math:`\lambda`)."""
     check_floating(x, "x")
     return keras.activations.selu(x)

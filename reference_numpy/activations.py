@@ -194,13 +194,15 @@ def selu(x, *, exp_form="expm1"):
     return SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * _expm1(np.minimum(x, 0), exp_form))
 
 
-def selu_backward(dout, x, *, grad_at_zero="left"):
-    r""".. math:: \partial L/\partial x = g \lambda \, ([x > 0] + \alpha e^{x} [x < 0] + c_0 [x = 0])
+def selu_backward(dout, x, *, exp_form="expm1", grad_branch="input"):
+    r""".. math:: \partial L/\partial x = g \lambda \, (\alpha e^{x} \text{ on the negative branch, else } 1)
 
-    ``grad_at_zero``: ``"left"`` gives :math:`c_0 = \alpha` (torch tests :math:`x \le 0`), ``"right"``
-    gives :math:`c_0 = 1` (TensorFlow's SeluGrad tests :math:`x < 0`).
+    ``grad_branch`` decides which elements are on the negative branch: ``"input"`` tests
+    :math:`x \le 0` (torch; so :math:`x = 0` gets :math:`\lambda\alpha`); ``"output"`` tests
+    :math:`\mathrm{selu}(x) < 0` (TensorFlow's SeluGrad only sees the output): where the output is 0 --
+    at :math:`x = 0`, and for tiny :math:`|x|` when ``exp_form="exp_minus_1"`` -- the slope is :math:`\lambda`.
     """
     check_like(dout, "dout", x, "x")
-    check_choice(grad_at_zero, ("left", "right"), "grad_at_zero")
-    negative = (x <= 0) if grad_at_zero == "left" else (x < 0)
+    check_choice(grad_branch, ("input", "output"), "grad_branch")
+    negative = (x <= 0) if grad_branch == "input" else (selu(x, exp_form=exp_form) < 0)
     return dout * SELU_SCALE * np.where(negative, SELU_ALPHA * np.exp(np.minimum(x, 0)), 1)

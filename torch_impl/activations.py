@@ -67,6 +67,6 @@ def elu(x, *, alpha=1.0):
 
 
 def selu(x):
-    r""":math:`\lambda x` if :math:`x > 0` else :math:`\lambda\alpha\,\mathrm{expm1}(x)`: ``F.selu`` (backward tests :math:`x \le 0`)."""
+    r""":math:`\lambda x` if :math:`x > 0` else :math:`\lambda\alpha\,\mathrm{expm1}(x)`: ``F.selu`` (backward: negative branch where :math:`x \le 0`)."""
     check_floating(x, "x")
     return F.selu(x)

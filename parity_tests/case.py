@@ -1,0 +1,86 @@
+"""A case is a table row (as in torch's OpInfo): the concept, its three implementations (by object),
+an input builder, what to differentiate, the aligned hyperparameters, the input regimes, and any
+tolerance overrides or skips, each with its reason. ``expand`` turns rows into runs.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+__all__ = ["Case", "Skip", "Run", "DTYPES", "expand"]
+
+DTYPES = ("float32", "float64")
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A run not executed; listed with its reason in the run metadata. ``None`` matches anything."""
+    reason: str
+    variant: str | None = None
+    dtype: str | None = None
+    regime: str | None = None
+
+    def applies(self, run):
+        return all(want in (None, got) for want, got in
+                   ((self.variant, run.variant), (self.dtype, run.dtype), (self.regime, run.regime)))
+
+
+@dataclass(frozen=True)
+class Case:
+    family: str
+    concept: str
+    numpy: Callable
+    torch: Callable
+    keras: Callable
+    inputs: Callable  # (rng, regime, dtype, kinks) -> {name: ndarray}, in call order
+    grad_wrt: tuple = ("x",)  # inputs to differentiate; () means forward only
+    aligned: tuple = ({},)  # hyperparameter sets passed equally to every implementation
+    regimes: tuple = ("typical", "large", "tiny")
+    kinks: tuple = ()  # non-empty adds the "kink" regime
+    init_inputs: tuple = ()  # inputs set from each framework's param_init in the defaults variant
+    overrides: tuple = ()  # tolerance.Override rows, each with a reason
+    skips: tuple = field(default=())
+
+    @property
+    def all_regimes(self):
+        return self.regimes + (("kink",) if self.kinks else ())
+
+    @property
+    def quantities(self):
+        return ("forward",) + tuple(f"grad_{name}" for name in self.grad_wrt)
+
+
+@dataclass(frozen=True)
+class Run:
+    case: Case
+    variant: str  # "aligned" | "defaults"
+    kwargs: dict  # hyperparameters given to every implementation ({} for defaults)
+    dtype: str
+    regime: str
+    index: int = 0
+
+    @property
+    def id(self):
+        suffix = str(self.index) if self.variant == "aligned" and len(self.case.aligned) > 1 else ""
+        return f"{self.case.family}/{self.case.concept}/{self.variant}{suffix}/{self.dtype}/{self.regime}"
+
+    @property
+    def input_key(self):
+        """Aligned and defaults runs of a case draw identical inputs."""
+        return f"{self.case.family}/{self.case.concept}/{self.dtype}/{self.regime}"
+
+
+def _runs(case):
+    variants = [("aligned", kw, i) for i, kw in enumerate(case.aligned)] + [("defaults", {}, 0)]
+    for variant, kwargs, index in variants:
+        for dtype in DTYPES:
+            for regime in case.all_regimes:
+                yield Run(case, variant, dict(kwargs), dtype, regime, index)
+
+
+def expand(cases):
+    """(runs, skipped): every run of every case, minus those a row's ``skips`` exclude."""
+    runs, skipped = [], []
+    for case in cases:
+        for run in _runs(case):
+            reasons = [s.reason for s in case.skips if s.applies(run)]
+            (skipped.append((run, reasons[0])) if reasons else runs.append(run))
+    return runs, skipped

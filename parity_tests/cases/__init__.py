@@ -1,0 +1,6 @@
+"""Every case row of every family. Families register by listing their rows here."""
+from . import activations
+
+__all__ = ["ALL_CASES"]
+
+ALL_CASES = activations.CASES

@@ -1,0 +1,83 @@
+"""Conventions as data: what each framework does by default and which formula it evaluates.
+
+A ``Convention`` per (framework, concept) holds
+  defaults    -- hyperparameters a user gets by not passing them (the wrapper's signature defaults),
+  formula     -- NumPy-reference keyword switches that reproduce this framework's arithmetic,
+  param_init  -- initial values of learnable parameters (e.g. PReLU's slope),
+  related     -- other defaults a user meets for the same concept (layer APIs), checked but not run,
+  notes       -- one line per key above: where the value comes from.
+numpy[torch convention] must match torch and numpy[keras convention] must match keras; a torch~keras
+gap is ``expected`` only when those two NumPy runs reproduce it, and ``cause`` names the keys that differ.
+"""
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+__all__ = ["Convention", "FRAMEWORKS", "register", "convention", "all_conventions", "differing", "describe"]
+
+FRAMEWORKS = ("torch", "keras")
+_TABLE = {}
+
+
+def _frozen(d):
+    return MappingProxyType(dict(d))
+
+
+@dataclass(frozen=True)
+class Convention:
+    framework: str
+    concept: str
+    api: str
+    defaults: dict = field(default_factory=dict)
+    formula: dict = field(default_factory=dict)
+    param_init: dict = field(default_factory=dict)
+    related: dict = field(default_factory=dict)
+    notes: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name in ("defaults", "formula", "param_init", "related", "notes"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+
+    def numpy_kwargs(self, aligned=None):
+        """Keywords for the NumPy reference: this framework's defaults and formula, then ``aligned``."""
+        return {**self.defaults, **self.formula, **(aligned or {})}
+
+
+def register(*conventions):
+    for c in conventions:
+        key = (c.concept, c.framework)
+        if key in _TABLE:
+            raise ValueError(f"convention for {key} registered twice")
+        _TABLE[key] = c
+
+
+def convention(concept, framework):
+    return _TABLE[(concept, framework)]
+
+
+def all_conventions():
+    return tuple(_TABLE[k] for k in sorted(_TABLE))
+
+
+def differing(concept, *, aligned=None, groups=("defaults", "formula")):
+    """``(group, key, torch_value, keras_value)`` for every key whose values differ.
+
+    Keys set equal by the ``aligned`` hyperparameters are not counted.
+    """
+    t, k = convention(concept, "torch"), convention(concept, "keras")
+    out = []
+    for group in groups:
+        a, b = getattr(t, group), getattr(k, group)
+        for key in sorted(set(a) | set(b)):
+            if aligned and key in aligned:
+                continue
+            if a.get(key, "<absent>") != b.get(key, "<absent>"):
+                out.append((group, key, a.get(key, "<absent>"), b.get(key, "<absent>")))
+    return out
+
+
+def describe(differences):
+    """``group.key (torch=..., keras=...)`` strings joined by '; '."""
+    return "; ".join(f"{g}.{key} (torch={a!r}, keras={b!r})" for g, key, a, b in differences)
+
+
+from . import activations  # noqa: E402,F401  (registers the activation table)
