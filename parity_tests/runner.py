@@ -16,17 +16,19 @@ from .frameworks import IMPLS, PAIRS, call, inputs_for
 from .inputs import rng_for
 from .tolerance import tolerance_for
 
-__all__ = ["COLUMNS", "STATUSES", "execute", "run_matrix"]
+__all__ = ["COLUMNS", "STATUSES", "row_for", "execute", "run_matrix"]
 
 COLUMNS = ("family", "concept", "variant", "kwargs", "dtype", "inputs", "impl_a", "impl_b", "quantity", "n",
            "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol", "status", "cause", "seed")
 STATUSES = ("match", "expected", "FAIL", "ERROR")
 
 
-def _row(run, seed, a, b, quantity, **values):
+def row_for(run, seed, a, b, quantity, **values):
+    """One report row; metric columns empty unless given."""
     row = dict(family=run.case.family, concept=run.case.concept, variant=run.variant,
                kwargs=json.dumps(run.kwargs, sort_keys=True) if run.variant == "aligned" else "",
-               dtype=run.dtype, inputs=run.regime, impl_a=a, impl_b=b, quantity=quantity, seed=seed)
+               dtype=run.dtype, inputs=run.regime, impl_a=a, impl_b=b, quantity=quantity, seed=seed,
+               run=run.id)  # not a report column: lets tests group rows by run
     row.update(dict.fromkeys(("n", "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol"), ""))
     row.update(values)
     return row
@@ -105,12 +107,12 @@ def execute(run, seed):
         for a, b in PAIRS:
             failed = [(i, results[i]) for i in (a, b) if isinstance(results[i], Exception)]
             if failed:
-                rows.append(_row(run, seed, a, b, quantity, status="ERROR", cause=f"{failed[0][0]}: {_error(failed[0][1])}"))
+                rows.append(row_for(run, seed, a, b, quantity, status="ERROR", cause=f"{failed[0][0]}: {_error(failed[0][1])}"))
                 continue
             metrics = _measure(results, a, b, quantity, tol, run.dtype)
             status, cause = _classify(run, inputs, dout, results, (a, b), quantity, metrics, tol)
             numbers = {} if isinstance(metrics, str) else vars(metrics)
-            rows.append(_row(run, seed, a, b, quantity, atol=tol[0], rtol=tol[1], status=status, cause=cause, **numbers))
+            rows.append(row_for(run, seed, a, b, quantity, atol=tol[0], rtol=tol[1], status=status, cause=cause, **numbers))
     return rows
 
 

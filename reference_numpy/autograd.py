@@ -8,10 +8,10 @@ import functools
 import inspect
 import sys
 
-__all__ = ["backward_of", "vjp"]
+__all__ = ["vjp"]
 
 
-def backward_of(fn):
+def _backward_of(fn):
     """The hand-written VJP of ``fn``: ``<fn.__name__>_backward`` from ``fn``'s own module."""
     return getattr(sys.modules[fn.__module__], f"{fn.__name__}_backward")
 
@@ -27,7 +27,7 @@ def vjp(fn, primals, dout, **kwargs):
     Each keyword goes to whichever of forward and backward declares it: a backward-only switch
     such as ``grad_at_zero`` describes a kink, not the forward value.
     """
-    backward = backward_of(fn)
+    backward = _backward_of(fn)
     unknown = set(kwargs) - _keywords(fn) - _keywords(backward)
     if unknown:
         raise TypeError(f"{fn.__name__} got unexpected keyword(s) {sorted(unknown)}")

@@ -1,0 +1,27 @@
+# `make parity` and `make test` bootstrap their own environment (.venv) from constraints.txt.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: parity test env clean
+
+env: $(STAMP)
+
+$(STAMP): constraints.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+	$(PY) -c "import torch, tensorflow, keras, scipy, pandas, pytest"
+	touch $@
+
+# The CI gate: full parity matrix, writes reports/divergence.csv, exits non-zero on FAIL or ERROR.
+parity: $(STAMP)
+	$(PY) -m parity_tests
+
+# Everything: parity cases plus unit tests of the harness (also rewrites the report).
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,80 @@
+"""Finite-difference check of every NumPy backward (central differences, float64).
+
+For each case with gradients, each aligned hyperparameter set and each framework's NumPy
+convention, the hand-written VJP is compared with
+:math:`\\partial/\\partial p_j \\sum g \\cdot f(p) \\approx (L(p + h e_j) - L(p - h e_j)) / 2h`
+on the typical regime (no kinks: a derivative there is a convention, not a limit).
+"""
+import inspect
+
+import numpy as np
+
+import reference_numpy.autograd as numpy_autograd
+
+from .case import Run
+from .compare import compare
+from .conventions import FRAMEWORKS, convention
+from .inputs import rng_for
+from .runner import row_for
+from .tolerance import FINITE_DIFF
+
+__all__ = ["STEP", "numeric_vjp", "gradcheck_rows"]
+
+STEP = 1e-6
+
+
+def numeric_vjp(fn, primals, dout, **kwargs):
+    """Central-difference VJP of ``fn`` w.r.t. every primal: one pair of evaluations per element
+    (inputs here have at most a few dozen elements)."""
+    forward_kw = {k: v for k, v in kwargs.items() if k in inspect.signature(fn).parameters}
+
+    def loss(values):
+        return float(np.sum(dout * fn(*values, **forward_kw)))
+
+    grads = []
+    for i, p in enumerate(primals):
+        g = np.zeros(p.size)
+        for j in range(p.size):
+            e = np.zeros(p.size)
+            e[j] = STEP
+            shifted = [list(primals), list(primals)]
+            shifted[0][i], shifted[1][i] = p + e.reshape(p.shape), p - e.reshape(p.shape)
+            g[j] = (loss(shifted[0]) - loss(shifted[1])) / (2 * STEP)
+        grads.append(g.reshape(p.shape))
+    return tuple(grads)
+
+
+def _rows_for(run, seed, framework):
+    case = run.case
+    inputs = case.inputs(rng_for(seed, run.input_key), run.regime, np.dtype(run.dtype), case.kinks)
+    dout = rng_for(seed, run.input_key + "/gradcheck").standard_normal(inputs["x"].shape)
+    kwargs = convention(case.concept, framework).numpy_kwargs(run.kwargs)
+    primals = tuple(inputs.values())
+    _, analytic = numpy_autograd.vjp(case.numpy, primals, dout, **kwargs)
+    numeric = numeric_vjp(case.numpy, primals, dout, **kwargs)
+    rows = []
+    for name, a, n in zip(inputs, analytic, numeric):
+        if name not in case.grad_wrt:
+            continue
+        m = compare(a, n, FINITE_DIFF.atol, FINITE_DIFF.rtol)
+        cause = "" if m.ok else f"{m.frac_out:.0%} of elements out of tolerance: the hand-written backward is wrong"
+        rows.append(row_for(run, seed, f"numpy[{framework}]", "finite_diff", f"grad_{name}", atol=FINITE_DIFF.atol,
+                            rtol=FINITE_DIFF.rtol, status="match" if m.ok else "FAIL", cause=cause, **vars(m)))
+    return rows
+
+
+def gradcheck_rows(cases, seed):
+    """Rows comparing each NumPy backward with finite differences; a crash becomes an ERROR row."""
+    rows = []
+    for case in cases:
+        if not case.grad_wrt:
+            continue
+        for index, kwargs in enumerate(case.aligned):
+            run = Run(case, "aligned", dict(kwargs), "float64", "typical", index)
+            for framework in FRAMEWORKS:
+                try:
+                    rows += _rows_for(run, seed, framework)
+                except Exception as exc:
+                    rows.append(row_for(run, seed, f"numpy[{framework}]", "finite_diff", "grad_x",
+                                        status="ERROR", cause=f"{type(exc).__name__}: {exc}"))
+    return rows
