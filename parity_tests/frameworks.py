@@ -4,6 +4,8 @@ Implementations are named ``numpy[torch]``, ``numpy[keras]`` (the reference unde
 convention), ``torch`` and ``keras``. Frameworks are imported once, here.
 """
 import contextlib
+import functools
+import inspect
 
 import keras
 import numpy as np
@@ -15,11 +17,13 @@ import reference_numpy.autograd as numpy_autograd
 import torch_impl.autograd as torch_autograd
 
 from .conventions import convention
+from .inputs import rng_for
 
-__all__ = ["IMPLS", "PAIRS", "framework_of", "inputs_for", "call", "versions"]
+__all__ = ["IMPLS", "PAIRS", "KERAS_DEFAULT_FLOATX", "framework_of", "inputs_for", "call", "versions"]
 
 IMPLS = ("numpy[torch]", "numpy[keras]", "torch", "keras")
 PAIRS = (("numpy[torch]", "torch"), ("numpy[keras]", "keras"), ("torch", "keras"))
+KERAS_DEFAULT_FLOATX = keras.config.floatx()  # what a user gets: the defaults variant keeps it
 
 # Small tensors: one thread is fastest and makes reductions run in one fixed order.
 torch.set_num_threads(1)
@@ -40,15 +44,38 @@ def inputs_for(impl, run, inputs):
     return {k: np.full_like(v, init[k]) if k in run.case.init_inputs else v for k, v in inputs.items()}
 
 
-def _pack(case, names, out, grads):
-    result = {"forward": out}
-    result.update({f"grad_{n}": g for n, g in zip(names, grads) if n in case.grad_wrt})
-    return result
+def _split(case, values):
+    """(primals, constants): the leading ``grad_wrt`` inputs are differentiated, the rest are not."""
+    values = tuple(values)
+    return values[:len(case.grad_wrt)], values[len(case.grad_wrt):]
+
+
+def _numpy_kwargs(run, framework, flip):
+    kwargs = convention(run.case.concept, framework).numpy_kwargs(run.kwargs)
+    if flip is not None and flip[0] != "param_init":
+        kwargs[flip[1]] = flip[2]
+    return kwargs
+
+
+def _upstream(run, seed, inputs, framework, flip):
+    """The upstream gradient for this framework's output shape: the NumPy convention predicts the
+    shape and dtype; equal shapes get equal values, so implementations are comparable."""
+    out = run.case.numpy(*inputs.values(), **_forward_only(run.case.numpy, _numpy_kwargs(run, framework, flip)))
+    rng = rng_for(seed, f"{run.input_key}/dout{out.shape}")
+    return rng.standard_normal(out.shape).astype(out.dtype)
+
+
+@functools.lru_cache(maxsize=None)
+def _parameters(fn):
+    return frozenset(inspect.signature(fn).parameters)
+
+
+def _forward_only(fn, kwargs):
+    return {k: v for k, v in kwargs.items() if k in _parameters(fn)}
 
 
 @contextlib.contextmanager
 def _floatx(dtype):
-    """Keras creates its own constants and variables in floatx: match the run's dtype."""
     previous = keras.config.floatx()
     keras.config.set_floatx(dtype)
     try:
@@ -57,48 +84,51 @@ def _floatx(dtype):
         keras.config.set_floatx(previous)
 
 
-def _call_numpy(run, inputs, dout, framework, flip=None):
-    kwargs = convention(run.case.concept, framework).numpy_kwargs(run.kwargs)
-    if flip is not None:  # one convention key set to the other framework's value
-        group, key, value = flip
-        if group == "param_init":
-            inputs = {**inputs, key: np.full_like(inputs[key], value)}
-        else:
-            kwargs[key] = value
-    primals = tuple(inputs.values())
+def _pack(case, out, grads):
+    return {"forward": out} | {f"grad_{n}": g for n, g in zip(case.grad_wrt, grads)}
+
+
+def _call_numpy(run, inputs, dout, framework, flip):
+    kwargs = _numpy_kwargs(run, framework, flip)
     if not run.case.grad_wrt:
-        return {"forward": run.case.numpy(*primals, **kwargs)}
-    out, grads = numpy_autograd.vjp(run.case.numpy, primals, dout, **kwargs)
-    return _pack(run.case, inputs, out, grads)
+        return {"forward": run.case.numpy(*inputs.values(), **kwargs)}
+    primals, constants = _split(run.case, inputs.values())
+    out, grads = numpy_autograd.vjp(run.case.numpy, primals, dout, constants, **kwargs)
+    return _pack(run.case, out, grads)
 
 
 def _call_torch(run, inputs, dout):
-    primals = tuple(torch.from_numpy(a.copy()) for a in inputs.values())
+    primals, constants = _split(run.case, (torch.from_numpy(a.copy()) for a in inputs.values()))
     if not run.case.grad_wrt:
-        return {"forward": run.case.torch(*primals, **run.kwargs).numpy()}
-    out, grads = torch_autograd.vjp(run.case.torch, primals, torch.from_numpy(dout.copy()), **run.kwargs)
-    return _pack(run.case, inputs, out.numpy(), [g.numpy() for g in grads])
+        return {"forward": run.case.torch(*constants, **run.kwargs).numpy()}
+    out, grads = torch_autograd.vjp(run.case.torch, primals, torch.from_numpy(dout.copy()), constants, **run.kwargs)
+    return _pack(run.case, out.numpy(), [g.numpy() for g in grads])
 
 
 def _call_keras(run, inputs, dout):
-    with _floatx(run.dtype):
-        primals = tuple(tf.convert_to_tensor(a) for a in inputs.values())
+    # Keras computes in floatx: aligned runs set it to the run's dtype, defaults keep the user's default.
+    with _floatx(run.dtype if run.variant == "aligned" else KERAS_DEFAULT_FLOATX):
+        primals, constants = _split(run.case, (tf.convert_to_tensor(a) for a in inputs.values()))
         if not run.case.grad_wrt:
-            return {"forward": keras.ops.convert_to_numpy(run.case.keras(*primals, **run.kwargs))}
-        out, grads = keras_autograd.vjp(run.case.keras, primals, tf.convert_to_tensor(dout), **run.kwargs)
-    return _pack(run.case, inputs, out.numpy(), [g.numpy() for g in grads])
+            return {"forward": keras.ops.convert_to_numpy(run.case.keras(*constants, **run.kwargs))}
+        out, grads = keras_autograd.vjp(run.case.keras, primals, tf.convert_to_tensor(dout), constants, **run.kwargs)
+    return _pack(run.case, out.numpy(), [g.numpy() for g in grads])
 
 
-def call(impl, run, inputs, dout, flip=None):
-    """{quantity: ndarray} for one implementation on one run.
+def call(impl, run, inputs, seed, flip=None):
+    """{quantity: ndarray} for one implementation on one run (``inputs`` as ``inputs_for`` gives them).
 
     ``flip=(group, key, value)`` re-runs a NumPy convention with one key changed (cause attribution).
     """
+    framework = framework_of(impl)
+    if flip is not None and flip[0] == "param_init":
+        inputs = {**inputs, flip[1]: np.full_like(inputs[flip[1]], flip[2])}
+    dout = _upstream(run, seed, inputs, framework, flip) if run.case.grad_wrt else None
     if impl == "torch":
         return _call_torch(run, inputs, dout)
     if impl == "keras":
         return _call_keras(run, inputs, dout)
-    return _call_numpy(run, inputs, dout, framework_of(impl), flip)
+    return _call_numpy(run, inputs, dout, framework, flip)
 
 
 def versions():
@@ -106,4 +136,5 @@ def versions():
     import scipy
     return {"python": platform.python_version(), "platform": platform.platform(), "numpy": np.__version__,
             "scipy": scipy.__version__, "torch": torch.__version__, "tensorflow": tf.__version__,
-            "keras": keras.__version__, "keras_backend": keras.backend.backend()}
+            "keras": keras.__version__, "keras_backend": keras.backend.backend(),
+            "keras_default_floatx": KERAS_DEFAULT_FLOATX}

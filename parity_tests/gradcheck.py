@@ -23,13 +23,18 @@ __all__ = ["STEP", "numeric_vjp", "gradcheck_rows"]
 STEP = 1e-6
 
 
-def numeric_vjp(fn, primals, dout, **kwargs):
-    """Central-difference VJP of ``fn`` w.r.t. every primal: one pair of evaluations per element
-    (inputs here have at most a few dozen elements)."""
-    forward_kw = {k: v for k, v in kwargs.items() if k in inspect.signature(fn).parameters}
+def _forward_kwargs(fn, kwargs):
+    """The keywords the forward takes (backward-only switches such as ``grad_at_zero`` dropped)."""
+    return {k: v for k, v in kwargs.items() if k in inspect.signature(fn).parameters}
+
+
+def numeric_vjp(fn, primals, dout, constants=(), **kwargs):
+    """Central-difference VJP of ``fn`` w.r.t. every primal (``constants`` held fixed): one pair of
+    evaluations per element (inputs here have at most a few dozen elements)."""
+    forward_kw = _forward_kwargs(fn, kwargs)
 
     def loss(values):
-        return float(np.sum(dout * fn(*values, **forward_kw)))
+        return float(np.sum(dout * fn(*values, *constants, **forward_kw)))
 
     grads = []
     for i, p in enumerate(primals):
@@ -47,15 +52,15 @@ def numeric_vjp(fn, primals, dout, **kwargs):
 def _rows_for(run, seed, framework):
     case = run.case
     inputs = case.inputs(rng_for(seed, run.input_key), run.regime, np.dtype(run.dtype), case.kinks)
-    dout = rng_for(seed, run.input_key + "/gradcheck").standard_normal(inputs["x"].shape)
     kwargs = convention(case.concept, framework).numpy_kwargs(run.kwargs)
-    primals = tuple(inputs.values())
-    _, analytic = numpy_autograd.vjp(case.numpy, primals, dout, **kwargs)
-    numeric = numeric_vjp(case.numpy, primals, dout, **kwargs)
+    values = tuple(inputs.values())
+    primals, constants = values[:len(case.grad_wrt)], values[len(case.grad_wrt):]
+    out = case.numpy(*values, **_forward_kwargs(case.numpy, kwargs))
+    dout = rng_for(seed, run.input_key + "/gradcheck").standard_normal(np.shape(out))
+    _, analytic = numpy_autograd.vjp(case.numpy, primals, dout, constants, **kwargs)
+    numeric = numeric_vjp(case.numpy, primals, dout, constants, **kwargs)
     rows = []
-    for name, a, n in zip(inputs, analytic, numeric):
-        if name not in case.grad_wrt:
-            continue
+    for name, a, n in zip(case.grad_wrt, analytic, numeric):
         m = compare(a, n, FINITE_DIFF.atol, FINITE_DIFF.rtol)
         cause = "" if m.ok else f"{m.frac_out:.0%} of elements out of tolerance: the hand-written backward is wrong"
         rows.append(row_for(run, seed, f"numpy[{framework}]", "finite_diff", f"grad_{name}", atol=FINITE_DIFF.atol,

@@ -6,11 +6,12 @@ cause); ``FAIL`` (any other gap, a wrong dtype or shape); ``ERROR`` (an implemen
 """
 import json
 import traceback
+from dataclasses import dataclass
 
 import numpy as np
 
 from .case import expand
-from .compare import compare
+from .compare import Metrics, compare
 from .conventions import describe, differing
 from .frameworks import IMPLS, PAIRS, call, inputs_for
 from .inputs import rng_for
@@ -40,67 +41,69 @@ def _error(exc):
     return f"{type(exc).__name__}: {exc}{where}"
 
 
-def _attempt(impl, run, inputs, dout):
+def _attempt(impl, run, inputs, seed):
     try:
-        return call(impl, run, inputs_for(impl, run, inputs), dout)
+        return call(impl, run, inputs_for(impl, run, inputs), seed)
     except Exception as exc:  # a crash in one implementation must not hide the other rows
         return exc
 
 
-def _measure(results, a, b, quantity, tol, dtype):
-    """Metrics for one pair, or a string explaining why it cannot be compared."""
-    ra, rb = results[a][quantity], results[b][quantity]
-    for impl, r in ((a, ra), (b, rb)):
-        if r.dtype != np.dtype(dtype):
-            return f"{impl} returned {r.dtype} for a {dtype} run"
+@dataclass(frozen=True)
+class Gap:
+    """How two results differ: element-wise metrics (when shapes agree) and any structural problem."""
+    metrics: Metrics | None
+    problem: str = ""
+
+    @property
+    def ok(self):
+        return not self.problem and self.metrics.ok
+
+    def describe(self):
+        return self.problem or f"{self.metrics.frac_out:.0%} of elements out of tolerance"
+
+
+def _gap(ra, rb, tol):
     if ra.shape != rb.shape:
-        return f"shapes differ: {a} {ra.shape} vs {b} {rb.shape}"
-    return compare(ra, rb, *tol)
+        return Gap(None, f"shapes differ: {ra.shape} vs {rb.shape}")
+    problem = f"dtypes differ: {ra.dtype} vs {rb.dtype}" if ra.dtype != rb.dtype else ""
+    return Gap(compare(ra, rb, *tol), problem)
 
 
-def _attribute(run, inputs, dout, results, quantity, tol, differences):
+def _attribute(run, inputs, seed, results, quantity, tol, differences):
     """The differing keys that matter: flipping one alone in numpy[torch] moves this quantity."""
     base = results["numpy[torch]"][quantity]
     torch_inputs = inputs_for("numpy[torch]", run, inputs)
-    causes = []
-    for group, key, _, keras_value in differences:
-        flipped = call("numpy[torch]", run, torch_inputs, dout, flip=(group, key, keras_value))[quantity]
-        if not compare(flipped, base, *tol).ok:
-            causes.append((group, key, _, keras_value))
+    causes = [d for d in differences
+              if not _gap(call("numpy[torch]", run, torch_inputs, seed, flip=(d[0], d[1], d[3]))[quantity], base, tol).ok]
     return (causes, "") if causes else (differences, " acting jointly")  # no single key suffices
 
 
-def _classify(run, inputs, dout, results, pair, quantity, metrics, tol):
+def _classify(run, inputs, seed, results, pair, quantity, gap, tol):
     """(status, cause) for a measured pair."""
-    if isinstance(metrics, str):
-        return "FAIL", metrics
-    if metrics.ok:
+    if gap.ok:
         return "match", ""
-    where = f"{metrics.frac_out:.0%} of elements out of tolerance"
     if pair != ("torch", "keras"):
-        return "FAIL", f"{where}: {pair[0]} does not reproduce {pair[1]} (bug, or a convention missing from the table)"
-    checks = [_measure(results, *p, quantity, tol, run.dtype) for p in PAIRS[:2]]
-    if any(isinstance(m, str) or not m.ok for m in checks):
-        return "FAIL", f"{where}; the NumPy conventions do not reproduce both frameworks"
-    predicted = _measure(results, "numpy[torch]", "numpy[keras]", quantity, tol, run.dtype)
+        return "FAIL", f"{gap.describe()}: {pair[0]} does not reproduce {pair[1]} (bug, or a convention missing from the table)"
+    r = {impl: results[impl][quantity] for impl in IMPLS}
+    if not (_gap(r["numpy[torch]"], r["torch"], tol).ok and _gap(r["numpy[keras]"], r["keras"], tol).ok):
+        return "FAIL", f"{gap.describe()}; the NumPy conventions do not reproduce both frameworks"
+    predicted = _gap(r["numpy[torch]"], r["numpy[keras]"], tol)
     groups = ("defaults", "formula", "param_init") if run.variant == "defaults" else ("formula",)
     differences = differing(run.case.concept, aligned=run.kwargs, groups=groups)
-    if isinstance(predicted, str) or predicted.ok or not differences:
-        return "FAIL", f"{where}; not reproduced by numpy[torch]~numpy[keras]"
-    causes, joint = _attribute(run, inputs, dout, results, quantity, tol, differences)
-    return "expected", (f"conventions differ: {describe(causes)}{joint}; reproduced by numpy[torch]~numpy[keras] "
-                        f"(max_abs {predicted.max_abs:.3g})")
+    if predicted.ok or not differences:
+        return "FAIL", f"{gap.describe()}; not reproduced by numpy[torch]~numpy[keras]"
+    causes, joint = _attribute(run, inputs, seed, results, quantity, tol, differences)
+    size = predicted.problem or f"max_abs {predicted.metrics.max_abs:.3g}"
+    return "expected", f"conventions differ: {describe(causes)}{joint}; reproduced by numpy[torch]~numpy[keras] ({size})"
 
 
 def execute(run, seed):
     """All rows of one run; a crash anywhere becomes ERROR rows, never a missing row."""
     try:
-        rng = rng_for(seed, run.input_key)
-        inputs = run.case.inputs(rng, run.regime, np.dtype(run.dtype), run.case.kinks)
-        dout = rng.standard_normal(inputs["x"].shape).astype(run.dtype)
-        results = {impl: _attempt(impl, run, inputs, dout) for impl in IMPLS}
+        inputs = run.case.inputs(rng_for(seed, run.input_key), run.regime, np.dtype(run.dtype), run.case.kinks)
+        results = {impl: _attempt(impl, run, inputs, seed) for impl in IMPLS}
     except Exception as exc:
-        results = dict.fromkeys(IMPLS, exc)
+        inputs, results = None, dict.fromkeys(IMPLS, exc)
     rows = []
     for quantity in run.case.quantities:
         tol = tolerance_for(run.dtype, run.regime, quantity, run.case.overrides)
@@ -109,9 +112,9 @@ def execute(run, seed):
             if failed:
                 rows.append(row_for(run, seed, a, b, quantity, status="ERROR", cause=f"{failed[0][0]}: {_error(failed[0][1])}"))
                 continue
-            metrics = _measure(results, a, b, quantity, tol, run.dtype)
-            status, cause = _classify(run, inputs, dout, results, (a, b), quantity, metrics, tol)
-            numbers = {} if isinstance(metrics, str) else vars(metrics)
+            gap = _gap(results[a][quantity], results[b][quantity], tol)
+            status, cause = _classify(run, inputs, seed, results, (a, b), quantity, gap, tol)
+            numbers = vars(gap.metrics) if gap.metrics else {}
             rows.append(row_for(run, seed, a, b, quantity, atol=tol[0], rtol=tol[1], status=status, cause=cause, **numbers))
     return rows
 

@@ -87,7 +87,7 @@ def test_gap_not_reproduced_by_numpy_conventions_is_fail():
 def test_wrong_dtype_from_an_implementation_is_fail():
     rows = _rows(_relu_case(torch=lambda x: ta.relu(x).float(), grad_wrt=()))  # forward only: vjp would refuse
     row = next(r for r in rows if (r["impl_a"], r["impl_b"], r["quantity"]) == ("numpy[torch]", "torch", "forward"))
-    assert row["status"] == "FAIL" and "float32 for a float64 run" in row["cause"]
+    assert row["status"] == "FAIL" and "dtypes differ: float64 vs float32" in row["cause"]
 
 
 def test_expected_rows_name_the_differing_convention():

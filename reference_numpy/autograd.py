@@ -21,16 +21,20 @@ def _keywords(fn):
     return frozenset(p.name for p in inspect.signature(fn).parameters.values() if p.kind is p.KEYWORD_ONLY)
 
 
-def vjp(fn, primals, dout, **kwargs):
-    r"""Return ``(out, grads)``: ``out = fn(*primals)``, ``grads[i]`` = :math:`g^\top \partial\,out / \partial\,primals_i`.
+def vjp(fn, primals, dout, constants=(), **kwargs):
+    r"""Return ``(out, grads)``: ``out = fn(*primals, *constants)``, ``grads[i]`` = :math:`g^\top \partial\,out / \partial\,primals_i`.
 
-    Each keyword goes to whichever of forward and backward declares it: a backward-only switch
-    such as ``grad_at_zero`` describes a kink, not the forward value.
+    ``constants`` (targets, labels) follow the primals and are not differentiated; the backward
+    returns one gradient per primal. Each keyword goes to whichever of forward and backward declares
+    it: a backward-only switch such as ``grad_at_zero`` describes a kink, not the forward value.
     """
     backward = _backward_of(fn)
     unknown = set(kwargs) - _keywords(fn) - _keywords(backward)
     if unknown:
         raise TypeError(f"{fn.__name__} got unexpected keyword(s) {sorted(unknown)}")
-    out = fn(*primals, **{k: v for k, v in kwargs.items() if k in _keywords(fn)})
-    grads = backward(dout, *primals, **{k: v for k, v in kwargs.items() if k in _keywords(backward)})
-    return out, grads if isinstance(grads, tuple) else (grads,)
+    out = fn(*primals, *constants, **{k: v for k, v in kwargs.items() if k in _keywords(fn)})
+    grads = backward(dout, *primals, *constants, **{k: v for k, v in kwargs.items() if k in _keywords(backward)})
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    if len(grads) != len(primals):
+        raise TypeError(f"{backward.__name__} returned {len(grads)} gradients for {len(primals)} primals")
+    return out, grads
