@@ -1,8 +1,10 @@
 """Input checks for the Keras implementations: same names, classes and messages as the reference."""
 import keras
 import numpy as np
+import tensorflow as tf
 
-__all__ = ["check_floating", "check_same_dtype", "check_shape", "check_like", "check_ndim", "check_axis", "check_choice"]
+__all__ = ["check_floating", "check_same_dtype", "check_shape", "check_like", "check_ndim", "check_axis", "check_choice",
+           "check_same_shape", "check_no_nan", "check_labels"]
 
 
 def _dtype(x):
@@ -52,3 +54,26 @@ def check_choice(value, choices, name):
     """Raise ValueError unless ``value`` is one of ``choices``."""
     if value not in choices:
         raise ValueError(f"{name} must be one of {sorted(map(repr, choices))}, got {value!r}")
+
+
+def check_same_shape(a, name_a, b, name_b):
+    """Raise ValueError unless ``b`` has ``a``'s shape exactly: (N, 1) against (N,) is never broadcast."""
+    check_shape(b, a.shape, name_b, what=f"it must equal {name_a}'s shape")
+
+
+def _eager(x):
+    return not keras.backend.is_keras_tensor(x) and tf.executing_eagerly()
+
+
+def check_no_nan(x, name):
+    """Raise ValueError if ``x`` contains NaN (eager tensors only: a traced graph cannot branch on data)."""
+    if _eager(x) and bool(keras.ops.any(keras.ops.isnan(x))):
+        raise ValueError(f"{name} contains NaN")
+
+
+def check_labels(y, num_classes, name):
+    """Raise unless ``y`` holds integer class indices in ``[0, num_classes)`` (range checked eagerly)."""
+    if not (keras.ops.is_tensor(y) or isinstance(y, np.ndarray)) or not _dtype(y).startswith(("int", "uint")):
+        raise TypeError(f"{name} must be an integer tensor of class indices, got {getattr(y, 'dtype', type(y).__name__)}")
+    if _eager(y) and y.shape.num_elements() and (int(keras.ops.min(y)) < 0 or int(keras.ops.max(y)) >= num_classes):
+        raise ValueError(f"{name} has labels outside [0, {num_classes}): min {int(keras.ops.min(y))}, max {int(keras.ops.max(y))}")

@@ -5,7 +5,7 @@ import zlib
 
 import numpy as np
 
-__all__ = ["REGIMES", "rng_for", "draw", "elementwise", "with_channel_slope"]
+__all__ = ["REGIMES", "rng_for", "draw", "elementwise", "with_channel_slope", "regression_pair"]
 
 REGIMES = ("typical", "large", "tiny", "kink")
 
@@ -51,4 +51,25 @@ def with_channel_slope(shape=(4, 6)):
     def build(rng, regime, dtype, kinks):
         x = draw(rng, regime, shape, kinks=kinks).astype(dtype)
         return {"x": x, "alpha": rng.uniform(0.05, 0.5, size=shape[1]).astype(dtype)}
+    return build
+
+
+def regression_pair(shape=(4, 5), *, weights=False):
+    """Input builder for ``y_pred`` and ``y_true`` of one shape (and optional column ``weights``).
+
+    kink: targets on a 1/4 grid and errors ``y_pred - y_true`` exactly at the kinks for every third
+    element (dyadic values, so the subtraction is exact in float32 too).
+    """
+    def build(rng, regime, dtype, kinks):
+        if regime == "kink":
+            y_true = rng.integers(-16, 17, size=shape) / 4
+            error = draw(rng, "kink", shape, kinks=kinks).round(2)  # typical errors, kinks every third
+            error = np.round(error * 4) / 4
+            y_pred = y_true + error
+        else:
+            y_pred, y_true = draw(rng, regime, shape), draw(rng, regime, shape)
+        inputs = {"y_pred": y_pred.astype(dtype), "y_true": y_true.astype(dtype)}
+        if weights:
+            inputs["weights"] = rng.uniform(0.5, 2.0, size=shape[-1]).astype(dtype)
+        return inputs
     return build

@@ -13,13 +13,19 @@ import reference_numpy.activations as na
 import reference_numpy.activations_smooth as ns
 
 from .cases import ALL_CASES
-from .conventions import all_conventions, convention
+from .conventions import all_conventions, convention, differing
+from .frameworks import KERAS_DEFAULT_FLOATX
 
 WRAPPERS = {(c.concept, fw): getattr(c, fw) for c in ALL_CASES for fw in ("torch", "keras")}
 
 
 def _default(fn, name):
     return inspect.signature(fn).parameters[name].default
+
+
+def _effective(conv, key, value):
+    """A Keras loss's ``dtype=None`` means floatx: the table records what that resolves to."""
+    return KERAS_DEFAULT_FLOATX if (conv.framework, key, value) == ("keras", "dtype", None) else value
 
 
 @pytest.mark.parametrize("conv", all_conventions(), ids=lambda c: f"{c.concept}-{c.framework}")
@@ -29,7 +35,20 @@ def test_every_key_has_a_note_and_every_default_is_the_wrappers(conv):
             assert conv.notes.get(key, "").strip(), f"{conv.framework}.{conv.concept}: {group}.{key} has no note"
     wrapper = WRAPPERS[(conv.concept, conv.framework)]
     for key, value in conv.defaults.items():
-        assert _default(wrapper, key) == value, f"{wrapper.__module__}.{wrapper.__name__}({key}=...)"
+        assert _effective(conv, key, _default(wrapper, key)) == value, f"{wrapper.__module__}.{wrapper.__name__}({key}=...)"
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c.concept)
+def test_aligned_variants_set_every_differing_default(case):
+    differences = {key for _, key, _, _ in differing(case.concept, groups=("defaults",))}
+    for kwargs in case.aligned:
+        assert differences <= set(kwargs), f"aligned {kwargs} leaves {differences - set(kwargs)} at differing defaults"
+
+
+def test_keras_losses_compute_in_floatx():
+    x = tf.constant(np.linspace(0, 1, 6).reshape(2, 3))  # float64
+    assert keras.config.floatx() == KERAS_DEFAULT_FLOATX == convention("mse", "keras").defaults["dtype"]
+    assert keras.losses.MeanSquaredError()(x, 2 * x).dtype == tf.float32
 
 
 def test_defaults_match_the_frameworks_own():

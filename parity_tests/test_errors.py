@@ -7,18 +7,24 @@ import torch
 import keras_impl.activations as ka
 import keras_impl.activations_smooth as ks
 import keras_impl.autograd as kg
+import keras_impl.losses_regression as kr
 import keras_impl.softmax as kx
 import reference_numpy.activations as na
 import reference_numpy.activations_smooth as ns
 import reference_numpy.autograd as ng
+import reference_numpy.losses_regression as nr
 import reference_numpy.softmax as nx
 import torch_impl.activations as ta
 import torch_impl.activations_smooth as ts
 import torch_impl.autograd as tg
+import torch_impl.losses_regression as tr
 import torch_impl.softmax as tx
 
 X = np.linspace(-2, 2, 24, dtype=np.float32).reshape(4, 6)
 ALPHA = np.full(6, 0.25, dtype=np.float32)
+COLUMN = X[:, :1]  # (N, 1)
+WITH_NAN = np.where(X > 1.5, np.nan, X).astype(np.float32)
+MSE = (nr.mse, tr.mse, kr.mse)
 
 # (label, (numpy, torch, keras) callables, positional arrays, keywords, exception, argument named)
 BAD = [
@@ -31,6 +37,16 @@ BAD = [
     ("prelu alpha shape", (na.prelu, ta.prelu, ka.prelu), (X, np.ones(5, np.float32)), {}, ValueError, "alpha"),
     ("prelu alpha dtype", (na.prelu, ta.prelu, ka.prelu), (X, ALPHA.astype(np.float64)), {}, TypeError, "alpha"),
     ("prelu x not 2-D", (na.prelu, ta.prelu, ka.prelu), (X.reshape(-1), ALPHA), {}, ValueError, "x"),
+    ("loss (N,1) vs (N,) is not broadcast", MSE, (COLUMN, COLUMN[:, 0]), {}, ValueError, "y_true"),
+    ("loss (N,) vs (N,1) is not broadcast", MSE, (COLUMN[:, 0], COLUMN), {}, ValueError, "y_true"),
+    ("loss NaN prediction", MSE, (WITH_NAN, X), {}, ValueError, "y_pred"),
+    ("loss NaN target", MSE, (X, WITH_NAN), {}, ValueError, "y_true"),
+    ("loss integer target", MSE, (X, X.astype(np.int64)), {}, TypeError, "y_true"),
+    ("loss mixed dtypes", MSE, (X, X.astype(np.float64)), {}, TypeError, "y_true"),
+    ("unknown reduction", MSE, (X, X), {"reduction": "batchmean"}, ValueError, "reduction"),
+    ("quantile q outside (0, 1)", (nr.quantile, tr.quantile, kr.quantile), (X, X), {"q": 1.5}, ValueError, "q"),
+    ("weights per column", (nr.weighted_mse, tr.weighted_mse, kr.weighted_mse), (X, X, ALPHA[:5]), {}, ValueError,
+     "weights"),
 ]
 VJP_BAD = [
     ("dout shape", np.ones((4, 5), np.float32), ValueError),

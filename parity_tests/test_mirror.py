@@ -13,7 +13,8 @@ from .conventions import FRAMEWORKS, convention
 PACKAGES = ("reference_numpy", "torch_impl", "keras_impl")
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODULES = sorted(p.stem for p in (ROOT / "reference_numpy").glob("*.py") if p.stem != "__init__")
-CONCEPT_MODULES = [m for m in MODULES if m not in ("autograd", "validation")]
+HELPER_MODULES = ("autograd", "validation", "losses_common")  # shared by concepts; names mirrored, signatures per framework
+CONCEPT_MODULES = [m for m in MODULES if m not in HELPER_MODULES]
 
 
 def _module(package, name):

@@ -1,5 +1,6 @@
 """Properties of the NumPy reference alone: dtype preserved, no overflow warnings on large inputs,
 NaN propagated, and the stable forms agree with the textbook formulas where those are safe."""
+import inspect
 import warnings
 
 import numpy as np
@@ -20,10 +21,13 @@ def _inputs(case, regime, dtype):
 
 def _evaluate(case, inputs, framework):
     kwargs = convention(case.concept, framework).numpy_kwargs(case.aligned[-1])
-    primals = tuple(inputs.values())
+    values = tuple(inputs.values())
     if not case.grad_wrt:
-        return (case.numpy(*primals, **kwargs),)
-    out, grads = autograd.vjp(case.numpy, primals, np.ones_like(primals[0]), **kwargs)
+        return (case.numpy(*values, **kwargs),)
+    forward_kw = {k: v for k, v in kwargs.items() if k in inspect.signature(case.numpy).parameters}
+    dout = np.ones_like(case.numpy(*values, **forward_kw))
+    k = len(case.grad_wrt)
+    out, grads = autograd.vjp(case.numpy, values[:k], dout, values[k:], **kwargs)
     return (out,) + grads
 
 
@@ -31,7 +35,7 @@ def _evaluate(case, inputs, framework):
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_float32_in_float32_out(case, framework):
     for result in _evaluate(case, _inputs(case, "typical", "float32"), framework):
-        assert result.dtype == np.float32
+        assert np.asarray(result).dtype == np.float32
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=CASE_IDS)
@@ -44,8 +48,8 @@ def test_large_inputs_neither_overflow_nor_produce_nan(case, framework):
     assert all(np.all(np.isfinite(r)) for r in results)
 
 
-@pytest.mark.parametrize("case", ALL_CASES, ids=CASE_IDS)
-def test_nan_propagates(case):
+@pytest.mark.parametrize("case", [c for c in ALL_CASES if c.family == "activations"], ids=lambda c: c.concept)
+def test_activations_propagate_nan(case):  # losses reject NaN instead: test_errors.py
     inputs = _inputs(case, "typical", "float64")
     inputs["x"][0, 0] = np.nan
     with np.errstate(invalid="ignore"):

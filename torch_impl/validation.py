@@ -1,7 +1,8 @@
 """Input checks for the torch implementations: same names, classes and messages as the reference."""
 import torch
 
-__all__ = ["check_floating", "check_same_dtype", "check_shape", "check_like", "check_ndim", "check_axis", "check_choice"]
+__all__ = ["check_floating", "check_same_dtype", "check_shape", "check_like", "check_ndim", "check_axis", "check_choice",
+           "check_same_shape", "check_no_nan", "check_labels"]
 
 
 def check_floating(x, name):
@@ -47,3 +48,22 @@ def check_choice(value, choices, name):
     """Raise ValueError unless ``value`` is one of ``choices``."""
     if value not in choices:
         raise ValueError(f"{name} must be one of {sorted(map(repr, choices))}, got {value!r}")
+
+
+def check_same_shape(a, name_a, b, name_b):
+    """Raise ValueError unless ``b`` has ``a``'s shape exactly: (N, 1) against (N,) is never broadcast."""
+    check_shape(b, a.shape, name_b, what=f"it must equal {name_a}'s shape")
+
+
+def check_no_nan(x, name):
+    """Raise ValueError if ``x`` contains NaN."""
+    if torch.isnan(x).any():
+        raise ValueError(f"{name} contains NaN")
+
+
+def check_labels(y, num_classes, name):
+    """Raise unless ``y`` holds integer class indices in ``[0, num_classes)``."""
+    if not isinstance(y, torch.Tensor) or y.is_floating_point() or y.dtype == torch.bool:
+        raise TypeError(f"{name} must be an integer tensor of class indices, got {getattr(y, 'dtype', type(y).__name__)}")
+    if y.numel() and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"{name} has labels outside [0, {num_classes}): min {int(y.min())}, max {int(y.max())}")
