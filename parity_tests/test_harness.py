@@ -144,3 +144,23 @@ def test_csv_has_every_column_and_a_row_per_check(tmp_path):
     assert tuple(written[0]) == runner.COLUMNS
     assert {"family", "concept", "variant", "dtype", "inputs", "impl_a", "impl_b", "quantity", "max_abs", "max_rel",
             "max_ulp", "atol", "rtol", "status", "cause", "seed"} <= set(runner.COLUMNS)
+
+
+def _loss_row(concept, variant, dtype, kwargs, pair, quantity):
+    case = next(c for c in ALL_CASES if c.concept == concept)
+    rows = runner.execute(Run(case, variant, kwargs, dtype, "typical"), SEED)
+    return next(r for r in rows if (r["impl_a"], r["impl_b"], r["quantity"]) == (*pair, quantity))
+
+
+def test_a_shape_gap_reproduced_by_the_conventions_is_expected():
+    row = _loss_row("mse", "aligned", "float32", {"reduction": "none", "dtype": None}, ("torch", "keras"), "forward")
+    assert row["status"] == "expected" and "shapes differ" in row["cause"]
+    assert "unreduced (torch='elementwise', keras='per_sample')" in row["cause"]
+    assert _loss_row("mse", "aligned", "float32", {"reduction": "none", "dtype": None},
+                     ("numpy[keras]", "keras"), "forward")["status"] == "match"
+
+
+def test_keras_float32_compute_in_a_float64_run_is_expected_with_its_cause():
+    row = _loss_row("mae", "defaults", "float64", {}, ("torch", "keras"), "forward")
+    assert row["status"] == "expected" and "dtypes differ: float64 vs float32" in row["cause"]
+    assert "dtype (torch=None, keras='float32')" in row["cause"]
