@@ -4,21 +4,9 @@ import pytest
 
 from .case import expand
 from .cases import ALL_CASES
-from .cli import DEFAULT_SEED, run_all, write_report
 
 RUNS, _ = expand(ALL_CASES)
 GRAD_CONCEPTS = [c.concept for c in ALL_CASES if c.grad_wrt]
-
-
-@pytest.fixture(scope="session")
-def parity_rows():
-    rows, skipped = run_all(DEFAULT_SEED)
-    write_report(rows, skipped, DEFAULT_SEED)
-    by_run = {}
-    for r in rows:
-        by_run.setdefault(r["run"], []).append(r)
-    by_run["all"] = rows
-    return by_run
 
 
 def _explain(rows):

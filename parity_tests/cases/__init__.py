@@ -1,6 +1,6 @@
 """Every case row of every family. Families register by listing their rows here."""
-from . import activations, losses_regression
+from . import activations, losses_ctc, losses_regression, losses_similarity
 
 __all__ = ["ALL_CASES"]
 
-ALL_CASES = activations.CASES + losses_regression.CASES
+ALL_CASES = activations.CASES + losses_regression.CASES + losses_similarity.CASES + losses_ctc.CASES

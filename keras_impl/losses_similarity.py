@@ -1,0 +1,110 @@
+r"""Similarity and metric-learning losses in Keras 3: ``keras.losses`` objects where Keras ships the
+loss (CosineSimilarity, Dice), otherwise a private ``keras.losses.Loss`` subclass, so reduction and
+compute dtype (floatx) behave the Keras way. Each loss is one value per sample (for Dice: per slice
+left by ``axis``), then ``sum_over_batch_size`` by default."""
+import keras
+import tensorflow as tf
+from keras import ops
+
+from .losses_common import KERAS_NAMES, check_pair, check_reduction
+from .validation import check_axis, check_floating, check_ndim, check_no_nan, check_same_dtype, check_same_shape
+
+__all__ = ["cosine_similarity", "contrastive", "triplet", "dice"]
+
+
+def _check_range(x, name, low, high=None):
+    """Raise ValueError unless every element of ``x`` lies in ``[low, high]`` (eager tensors only)."""
+    if keras.backend.is_keras_tensor(x) or not tf.executing_eagerly():
+        return
+    if bool(ops.any(x < low)) or (high is not None and bool(ops.any(x > high))):
+        raise ValueError(f"{name} must lie in [{low}, {high if high is not None else 'inf'}], "
+                         f"got values in [{float(ops.min(x))}, {float(ops.max(x))}]")
+
+
+def _check_margin(margin):
+    if not margin > 0:
+        raise ValueError(f"margin must be greater than 0, got {margin!r}")
+
+
+def cosine_similarity(y_pred, y_true, *, reduction="mean", dtype=None):
+    r""":math:`-\cos(p, t)` along the last axis: ``keras.losses.CosineSimilarity(axis=-1)``, which
+    normalises with :math:`x \min(1/\sqrt{\sum x^2}, 1/\varepsilon)`, :math:`\varepsilon` = ``epsilon()``."""
+    check_pair(y_pred, y_true)
+    check_ndim(y_pred, 2, "y_pred")
+    check_reduction(reduction)
+    return keras.losses.CosineSimilarity(axis=-1, reduction=KERAS_NAMES[reduction], dtype=dtype)(y_true, y_pred)
+
+
+class _Contrastive(keras.losses.Loss):
+    def __init__(self, margin, **kwargs):
+        super().__init__(**kwargs)
+        self.margin = margin
+
+    def call(self, y_true, y_pred):
+        hinge = ops.maximum(self.margin - y_pred, 0.0)
+        return y_true * ops.square(y_pred) + (1.0 - y_true) * ops.square(hinge)
+
+
+def contrastive(y_pred, y_true, *, margin=1.0, reduction="mean", dtype=None):
+    r""":math:`y d^2 + (1 - y) \max(m - d, 0)^2` on distances ``y_pred`` (N,), ``y_true`` = 1 for a
+    similar pair, as a ``keras.losses.Loss`` subclass (Keras ships none; TF Addons'
+    ``ContrastiveLoss`` had this form and ``margin=1.0``)."""
+    check_pair(y_pred, y_true)
+    check_ndim(y_pred, 1, "y_pred")
+    _check_range(y_pred, "y_pred", 0)
+    _check_range(y_true, "y_true", 0, 1)
+    _check_margin(margin)
+    check_reduction(reduction)
+    return _Contrastive(margin, reduction=KERAS_NAMES[reduction], dtype=dtype)(y_true, y_pred)
+
+
+class _Triplet(keras.losses.Loss):
+    """``y_pred`` is the anchor, ``y_true`` the pair (positive, negative)."""
+
+    def __init__(self, margin, **kwargs):
+        super().__init__(**kwargs)
+        self.margin = margin
+
+    @staticmethod
+    def _distance(a, b):
+        # The Keras idiom (keras.io Siamese examples): floor the squared distance at epsilon(), so the
+        # gradient at a == b is 0 instead of NaN.
+        return ops.sqrt(ops.maximum(ops.sum(ops.square(a - b), axis=-1), keras.config.epsilon()))
+
+    def call(self, y_true, y_pred):
+        positive, negative = y_true
+        d_pos, d_neg = self._distance(y_pred, positive), self._distance(y_pred, negative)
+        return ops.maximum(self.margin + d_pos - d_neg, 0.0)
+
+
+def triplet(anchor, positive, negative, *, margin=1.0, reduction="mean", dtype=None):
+    r""":math:`\max(m + \delta(a, p) - \delta(a, q), 0)` with the Euclidean
+    :math:`\delta = \sqrt{\max(\|a - b\|^2, \varepsilon)}`, as a ``keras.losses.Loss`` subclass (Keras
+    ships none; TF Addons' triplet losses defaulted to ``margin=1.0``)."""
+    check_floating(anchor, "anchor")
+    check_ndim(anchor, 2, "anchor")
+    for x, name in ((positive, "positive"), (negative, "negative")):
+        check_floating(x, name)
+        check_same_dtype(anchor, "anchor", x, name)
+        check_same_shape(anchor, "anchor", x, name)
+    for x, name in ((anchor, "anchor"), (positive, "positive"), (negative, "negative")):
+        check_no_nan(x, name)
+    _check_margin(margin)
+    check_reduction(reduction)
+    return _Triplet(margin, reduction=KERAS_NAMES[reduction], dtype=dtype)((positive, negative), anchor)
+
+
+def _check_axis(axis, ndim):
+    for ax in (range(ndim) if axis is None else (axis,) if isinstance(axis, int) else axis):
+        check_axis(ax, ndim)
+
+
+def dice(y_pred, y_true, *, axis=None, reduction="mean", dtype=None):
+    r""":math:`1 - 2 \sum p t / (\sum t + \sum p + \varepsilon)` over ``axis``: ``keras.losses.Dice``
+    (default ``axis=None``: one Dice for the whole batch; :math:`\varepsilon` = ``epsilon()``)."""
+    check_pair(y_pred, y_true)
+    _check_axis(axis, len(y_pred.shape))
+    _check_range(y_pred, "y_pred", 0, 1)
+    _check_range(y_true, "y_true", 0, 1)
+    check_reduction(reduction)
+    return keras.losses.Dice(axis=axis, reduction=KERAS_NAMES[reduction], dtype=dtype)(y_true, y_pred)
