@@ -79,21 +79,13 @@ def _reproduces(predicted, gap):
     return predicted.metrics is not None and predicted.metrics.max_abs >= 0.5 * gap.metrics.max_abs > 0
 
 
-def _distance(a, b):
-    """How far apart two results are: inf for different shapes, else max |a - b| with compare's NaN
-    rules (NaN vs NaN is 0), plus 1 if the dtypes differ."""
-    if a.shape != b.shape:
-        return np.inf
-    return compare(a, b, 0.0, 0.0).max_abs + (a.dtype != b.dtype)
-
-
-def _attribute(run, inputs, seed, results, quantity, differences):
-    """The differing keys that matter: flipping one alone moves numpy[torch] toward numpy[keras]."""
-    base, target = results["numpy[torch]"][quantity], results["numpy[keras]"][quantity]
+def _attribute(run, inputs, seed, results, quantity, differences, tol):
+    """The differing keys that matter: flipping one alone to Keras's value changes numpy[torch]'s result
+    beyond the pair's tolerance (or changes its dtype or shape)."""
+    base = results["numpy[torch]"][quantity]
     torch_inputs = inputs_for("numpy[torch]", run, inputs)
-    before = _distance(base, target)
     causes = [d for d in differences
-              if _distance(call("numpy[torch]", run, torch_inputs, seed, flip=(d[0], d[1], d[3]))[quantity], target) < before]
+              if not _gap(call("numpy[torch]", run, torch_inputs, seed, flip=(d[0], d[1], d[3]))[quantity], base, tol).ok]
     return (causes, "") if causes else (differences, " acting jointly")  # no single key suffices
 
 
@@ -126,7 +118,7 @@ def _classify(run, inputs, seed, results, pair, quantity, gap):
     differences = differing(run.case.concept, aligned=run.kwargs, groups=groups)
     if not differences or not _reproduces(predicted, gap):
         return "FAIL", f"{gap.describe()}; not reproduced by numpy[torch]~numpy[keras]"
-    causes, joint = _attribute(run, inputs, seed, results, quantity, differences)
+    causes, joint = _attribute(run, inputs, seed, results, quantity, differences, _tolerance(run, pair, quantity))
     size = predicted.problem or f"max_abs {predicted.metrics.max_abs:.3g}"
     return "expected", f"conventions differ: {describe(causes)}{joint}; reproduced by numpy[torch]~numpy[keras] ({size})"
 

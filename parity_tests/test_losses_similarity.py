@@ -1,8 +1,7 @@
 """The similarity losses (cosine_similarity, contrastive, triplet, dice): bad input, the framework
-facts the conventions table claims (read from the installed frameworks), the table's own rules
-(notes, defaults = wrapper signatures, aligned sets, mirror), and the parity matrix of this group."""
+facts the conventions table claims (read from the installed frameworks), and the convention each of
+the group's torch~keras gaps is attributed to."""
 import inspect
-import warnings
 
 import keras
 import numpy as np
@@ -12,17 +11,12 @@ import torch
 import torch.nn.functional as F
 
 import keras_impl.losses_similarity as k
-import reference_numpy.autograd as numpy_autograd
 import reference_numpy.losses_similarity as n
 import torch_impl.losses_similarity as t
 
 from .cases.losses_similarity import CASES
-from .conventions import FRAMEWORKS, convention, differing
+from .conventions import FRAMEWORKS, convention
 from .conventions.losses_similarity import COSINE, CONTRASTIVE, DICE, TRIPLET  # noqa: F401  (registers)
-from .frameworks import KERAS_DEFAULT_FLOATX
-from .gradcheck import gradcheck_rows
-from .inputs import rng_for
-from .runner import run_matrix
 
 CONCEPTS = ("cosine_similarity", "contrastive", "triplet", "dice")
 CONVERT = {"numpy": lambda a: a, "torch": lambda a: torch.from_numpy(np.array(a)), "keras": tf.convert_to_tensor}
@@ -72,73 +66,11 @@ def test_same_exception_names_the_argument(label, concept, args, kwargs, exc, na
 
 # ---------------------------------------------------------------- the table's own rules
 
-WRAPPERS = {(c.concept, fw): getattr(c, fw) for c in CASES for fw in FRAMEWORKS}
 
 
 def _default(fn, name):
     return inspect.signature(fn).parameters[name].default
 
-
-@pytest.mark.parametrize("concept", CONCEPTS)
-@pytest.mark.parametrize("framework", FRAMEWORKS)
-def test_every_key_has_a_note_and_every_default_is_the_wrappers(concept, framework):
-    conv = convention(concept, framework)
-    for group in ("defaults", "formula", "param_init", "related"):
-        for key in getattr(conv, group):
-            assert conv.notes.get(key, "").strip(), f"{framework}.{concept}: {group}.{key} has no note"
-    wrapper = WRAPPERS[(concept, framework)]
-    for key, value in conv.defaults.items():
-        default = _default(wrapper, key)
-        default = KERAS_DEFAULT_FLOATX if (framework, key, default) == ("keras", "dtype", None) else default
-        assert default == value, f"{wrapper.__module__}.{wrapper.__name__}({key}=...)"
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.concept)
-def test_aligned_variants_set_every_differing_default(case):
-    differences = {key for _, key, _, _ in differing(case.concept, groups=("defaults",))}
-    for kwargs in case.aligned:
-        assert differences <= set(kwargs), f"aligned {kwargs} leaves {differences - set(kwargs)} at differing defaults"
-
-
-def _params(fn, kind=None):
-    return [p.name for p in inspect.signature(fn).parameters.values() if kind is None or p.kind == kind]
-
-
-def test_the_three_modules_mirror_each_other():
-    assert n.__all__ == t.__all__ == k.__all__ == list(CONCEPTS)
-    positional, keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY
-    for name in CONCEPTS:
-        ref, tfn, kfn = (getattr(m, name) for m in (n, t, k))
-        assert _params(tfn) == _params(kfn), name
-        assert _params(ref, positional) == _params(tfn, positional), name
-        extras = set(_params(ref, keyword)) - set(_params(tfn, keyword))
-        formula = {key for fw in FRAMEWORKS for key in convention(name, fw).formula}
-        assert extras <= formula, name
-        backward = getattr(n, f"{name}_backward")
-        assert _params(backward, positional) == ["dout"] + _params(ref, positional)
-        assert set(_params(backward, keyword)) - set(_params(ref, keyword)) <= formula, name
-
-
-def _evaluate(case, regime, dtype, framework):
-    inputs = case.inputs(rng_for(0, f"reference/{case.concept}"), regime, np.dtype(dtype), case.kinks)
-    kwargs = convention(case.concept, framework).numpy_kwargs(case.aligned[-1])
-    values, count = tuple(inputs.values()), len(case.grad_wrt)
-    forward = {key: v for key, v in kwargs.items() if key in _params(case.numpy)}
-    out, grads = numpy_autograd.vjp(case.numpy, values[:count], np.ones_like(case.numpy(*values, **forward)),
-                                    values[count:], **kwargs)
-    return (out,) + grads
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.concept)
-@pytest.mark.parametrize("framework", FRAMEWORKS)
-def test_reference_keeps_float32_and_stays_finite_on_large_inputs(case, framework):
-    assert all(np.asarray(r).dtype == np.float32 for r in _evaluate(case, "typical", "float32", framework))
-    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-        warnings.simplefilter("error")
-        assert all(np.all(np.isfinite(r)) for r in _evaluate(case, "large", "float64", framework))
-
-
-# ---------------------------------------------------------------- framework facts: cosine similarity
 
 def _torch_grad(fn, *tensors):
     leaves = [torch.tensor(x, requires_grad=True) for x in tensors]
@@ -265,19 +197,10 @@ def test_torch_dice_smoothing_scores_empty_masks_zero():
 
 # ---------------------------------------------------------------- the group's parity matrix
 
-@pytest.fixture(scope="module")
-def rows():
-    from .cli import DEFAULT_SEED
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        matrix, _ = run_matrix(CASES, DEFAULT_SEED)
-        return matrix + gradcheck_rows(CASES, DEFAULT_SEED)
-
-
-def test_no_fail_or_error(rows):
-    bad = [(r["run"], r["impl_a"], r["impl_b"], r["quantity"], r["cause"])
-           for r in rows if r["status"] in ("FAIL", "ERROR")]
-    assert not bad
+@pytest.fixture
+def rows(parity_rows):
+    """This group's rows from the session's parity run (no FAIL/ERROR is test_parity's job)."""
+    return [r for r in parity_rows["all"] if r["concept"] in CONCEPTS]
 
 
 @pytest.mark.parametrize("concept, regime, key", [

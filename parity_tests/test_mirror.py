@@ -59,6 +59,9 @@ def test_every_differentiable_numpy_function_has_a_backward(case):
     backward = getattr(module, f"{case.numpy.__name__}_backward")
     positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
     assert _params(backward, positional) == ["dout"] + _params(case.numpy, positional)
+    formula_keys = {k for fw in FRAMEWORKS for k in convention(case.concept, fw).formula}
+    backward_only = set(_params(backward, inspect.Parameter.KEYWORD_ONLY)) - set(_params(case.numpy))
+    assert backward_only <= formula_keys, f"{case.concept}: backward switches {backward_only - formula_keys} not in the table"
     assert all(p.kind in (positional, inspect.Parameter.KEYWORD_ONLY) for p in inspect.signature(backward).parameters.values())
 
 

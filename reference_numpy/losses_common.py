@@ -6,6 +6,8 @@ Reductions are ``none`` | ``sum`` | ``mean``.
 or ``"per_sample"`` (Keras: the element losses first averaged over the last axis). ``mean`` agrees for
 both; ``sum`` and ``none`` differ by that last-axis mean.
 """
+import math
+
 import numpy as np
 
 from .validation import check_choice, check_floating, check_no_nan, check_same_dtype, check_same_shape, check_shape
@@ -59,5 +61,5 @@ def reduce_backward(dout, shape, reduction, *, unreduced="elementwise"):
         g = dout[..., None] if unreduced == "per_sample" else dout
         return np.broadcast_to(g * scale, shape)
     if reduction == "mean":
-        return np.broadcast_to(dout / np.prod(shape), shape)
+        return np.broadcast_to(dout / math.prod(shape), shape)  # a Python int: float32 stays float32
     return np.broadcast_to(dout * scale, shape)
