@@ -3,9 +3,13 @@
 Modules: ``tolerance`` (the one policy), ``compare`` (metrics), ``inputs`` (seeded regimes),
 ``conventions`` (what each framework does, as data), ``cases`` (table rows), ``frameworks``
 (calling each implementation), ``runner`` (the matrix and statuses), ``gradcheck`` (finite
-differences), ``report`` (CSV + metadata), ``cli`` (``python -m parity_tests``).
+differences), ``report`` (CSV + metadata), ``suite`` (everything, or one shard), ``cli`` (``python -m parity_tests``)
+and ``worker`` (a shard in another process). Importing the package itself imports no framework.
 """
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of reports
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+DEFAULT_SEED = 20261124
+REPORT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "reports")

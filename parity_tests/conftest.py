@@ -1,7 +1,7 @@
 """Shared fixtures: the parity matrix runs once per session (and rewrites the report)."""
 import pytest
 
-from .cli import DEFAULT_SEED, run_all, write_report
+from .suite import DEFAULT_SEED, run_all, write_report
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """Finite-difference check of every NumPy backward (central differences, float64).
 
 For each case with gradients, each aligned hyperparameter set and each framework's NumPy
-convention, the hand-written VJP is compared with
+convention, the hand-written VJP is compared, element by element for inputs of at most
+``MAX_DIRECTIONS`` elements and along as many random directions for larger ones, with
 :math:`\\partial/\\partial p_j \\sum g \\cdot f(p) \\approx (L(p + h e_j) - L(p - h e_j)) / 2h`
 on the typical regime (no kinks: a derivative there is a convention, not a limit), in full float64:
 switches that lower the compute precision (``dtype``, ``compute_dtype``) are reset, since the check is
@@ -20,9 +21,10 @@ from .inputs import rng_for
 from .runner import row_for
 from .tolerance import FINITE_DIFF
 
-__all__ = ["STEP", "numeric_vjp", "gradcheck_rows"]
+__all__ = ["STEP", "MAX_DIRECTIONS", "directions", "numeric_vjp", "gradcheck_rows"]
 
 STEP = 1e-6
+MAX_DIRECTIONS = 24
 _PRECISION_KEYS = ("dtype", "compute_dtype")
 
 
@@ -31,25 +33,32 @@ def _forward_kwargs(fn, kwargs):
     return {k: v for k, v in kwargs.items() if k in inspect.signature(fn).parameters}
 
 
-def numeric_vjp(fn, primals, dout, constants=(), **kwargs):
-    """Central-difference VJP of ``fn`` w.r.t. every primal (``constants`` held fixed): one pair of
-    evaluations per element (inputs here have at most a few dozen elements)."""
+def directions(rng, size):
+    """Directions to probe a gradient along: every element when there are few (an exact per-element
+    check), else ``MAX_DIRECTIONS`` random Gaussian ones (torch.autograd.gradcheck's fast mode: a wrong
+    element shows in every projection with probability 1)."""
+    if size <= MAX_DIRECTIONS:
+        return np.eye(size)
+    return rng.standard_normal((MAX_DIRECTIONS, size))
+
+
+def numeric_vjp(fn, primals, dout, probes, constants=(), **kwargs):
+    r"""Central differences of :math:`L = \sum g \cdot f` along each row :math:`v` of ``probes[i]`` for
+    primal ``i`` (``constants`` held fixed): :math:`(L(p + hv) - L(p - hv)) / 2h \approx v \cdot \nabla_p L`."""
     forward_kw = _forward_kwargs(fn, kwargs)
 
     def loss(values):
         return float(np.sum(dout * fn(*values, *constants, **forward_kw)))
 
-    grads = []
-    for i, p in enumerate(primals):
-        g = np.zeros(p.size)
-        for j in range(p.size):
-            e = np.zeros(p.size)
-            e[j] = STEP
+    projections = []
+    for i, (p, vs) in enumerate(zip(primals, probes)):
+        out = np.zeros(len(vs))
+        for j, v in enumerate(vs):
             shifted = [list(primals), list(primals)]
-            shifted[0][i], shifted[1][i] = p + e.reshape(p.shape), p - e.reshape(p.shape)
-            g[j] = (loss(shifted[0]) - loss(shifted[1])) / (2 * STEP)
-        grads.append(g.reshape(p.shape))
-    return tuple(grads)
+            shifted[0][i], shifted[1][i] = p + STEP * v.reshape(p.shape), p - STEP * v.reshape(p.shape)
+            out[j] = (loss(shifted[0]) - loss(shifted[1])) / (2 * STEP)
+        projections.append(out)
+    return tuple(projections)
 
 
 def _rows_for(run, seed, framework):
@@ -60,13 +69,15 @@ def _rows_for(run, seed, framework):
     values = tuple(inputs.values())
     primals, constants = values[:len(case.grad_wrt)], values[len(case.grad_wrt):]
     out = case.numpy(*values, **_forward_kwargs(case.numpy, kwargs))
-    dout = rng_for(seed, run.input_key + "/gradcheck").standard_normal(np.shape(out))
+    rng = rng_for(seed, run.input_key + "/gradcheck")
+    dout = rng.standard_normal(np.shape(out))
+    probes = [directions(rng, p.size) for p in primals]
     _, analytic = numpy_autograd.vjp(case.numpy, primals, dout, constants, **kwargs)
-    numeric = numeric_vjp(case.numpy, primals, dout, constants, **kwargs)
+    numeric = numeric_vjp(case.numpy, primals, dout, probes, constants, **kwargs)
     rows = []
-    for name, a, n in zip(case.grad_wrt, analytic, numeric):
-        m = compare(a, n, FINITE_DIFF.atol, FINITE_DIFF.rtol)
-        cause = "" if m.ok else f"{m.frac_out:.0%} of elements out of tolerance: the hand-written backward is wrong"
+    for name, a, vs, n in zip(case.grad_wrt, analytic, probes, numeric):
+        m = compare(vs @ a.ravel(), n, FINITE_DIFF.atol, FINITE_DIFF.rtol)  # projections of the gradient
+        cause = "" if m.ok else f"{m.frac_out:.0%} of projections out of tolerance: the hand-written backward is wrong"
         rows.append(row_for(run, seed, f"numpy[{framework}]", "finite_diff", f"grad_{name}", atol=FINITE_DIFF.atol,
                             rtol=FINITE_DIFF.rtol, status="match" if m.ok else "FAIL", cause=cause, **vars(m)))
     return rows

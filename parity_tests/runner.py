@@ -5,6 +5,8 @@ reproduces -- the same dtype/shape difference, or differences at least half as l
 NumPy convention matches its framework and the conventions differ); ``FAIL`` (any other gap, a wrong
 dtype or shape); ``ERROR`` (an implementation raised).
 """
+import functools
+import inspect
 import json
 import traceback
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ import numpy as np
 from .case import expand
 from .compare import Metrics, compare
 from .conventions import convention, describe, differing
-from .frameworks import IMPLS, PAIRS, call, framework_of, inputs_for
+from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, call, framework_of, inputs_for
 from .inputs import rng_for
 from .tolerance import tolerance_for
 
@@ -47,6 +49,33 @@ def _attempt(impl, run, inputs, seed):
         return call(impl, run, inputs_for(impl, run, inputs), seed)
     except Exception as exc:  # a crash in one implementation must not hide the other rows
         return exc
+
+
+@functools.lru_cache(maxsize=None)
+def _keyword_defaults(fn):
+    return {p.name: p.default for p in inspect.signature(fn).parameters.values() if p.kind is p.KEYWORD_ONLY}
+
+
+def _call_key(impl, run):
+    """What determines an implementation's result: its inputs and its fully resolved arguments. A
+    defaults run often makes exactly the call an aligned run made (e.g. reduction="mean" in float32)."""
+    if impl in ("torch", "keras"):
+        kwargs = {**_keyword_defaults(getattr(run.case, impl)), **run.kwargs}
+    else:
+        kwargs = convention(run.case.concept, framework_of(impl)).numpy_kwargs(run.kwargs)
+    floatx = (run.dtype if run.variant == "aligned" else KERAS_DEFAULT_FLOATX) if impl == "keras" else None
+    initialised = run.variant == "defaults" and bool(run.case.init_inputs)
+    return impl, id(run.case), run.input_key, tuple(sorted(kwargs.items(), key=repr)), floatx, initialised
+
+
+def _results(run, inputs, seed, memo):
+    results = {}
+    for impl in IMPLS:
+        key = _call_key(impl, run)
+        if key not in memo:
+            memo[key] = _attempt(impl, run, inputs, seed)
+        results[impl] = memo[key]
+    return results
 
 
 @dataclass(frozen=True)
@@ -84,9 +113,17 @@ def _attribute(run, inputs, seed, results, quantity, differences, tol):
     beyond the pair's tolerance (or changes its dtype or shape)."""
     base = results["numpy[torch]"][quantity]
     torch_inputs = inputs_for("numpy[torch]", run, inputs)
-    causes = [d for d in differences
-              if not _gap(call("numpy[torch]", run, torch_inputs, seed, flip=(d[0], d[1], d[3]))[quantity], base, tol).ok]
+    causes = [d for d in differences if _flip_matters(run, torch_inputs, seed, quantity, d, base, tol)]
     return (causes, "") if causes else (differences, " acting jointly")  # no single key suffices
+
+
+def _flip_matters(run, inputs, seed, quantity, difference, base, tol):
+    group, key, _, keras_value = difference
+    try:
+        flipped = call("numpy[torch]", run, inputs, seed, flip=(group, key, keras_value))[quantity]
+    except Exception:  # the key alone makes the reference reject these inputs: it matters
+        return True
+    return not _gap(flipped, base, tol).ok
 
 
 def _compute_dtype(run, impl):
@@ -123,11 +160,12 @@ def _classify(run, inputs, seed, results, pair, quantity, gap):
     return "expected", f"conventions differ: {describe(causes)}{joint}; reproduced by numpy[torch]~numpy[keras] ({size})"
 
 
-def execute(run, seed):
-    """All rows of one run; a crash anywhere becomes ERROR rows, never a missing row."""
+def execute(run, seed, memo=None):
+    """All rows of one run; a crash anywhere becomes ERROR rows, never a missing row. ``memo`` shares
+    identical implementation calls between the runs of one matrix."""
     try:
         inputs = run.case.inputs(rng_for(seed, run.input_key), run.regime, np.dtype(run.dtype), run.case.kinks)
-        results = {impl: _attempt(impl, run, inputs, seed) for impl in IMPLS}
+        results = _results(run, inputs, seed, {} if memo is None else memo)
     except Exception as exc:
         inputs, results = None, dict.fromkeys(IMPLS, exc)
     rows = []
@@ -148,5 +186,6 @@ def execute(run, seed):
 def run_matrix(cases, seed):
     """(rows, skipped) for every run of ``cases``; rows are in table order, deterministic for a seed."""
     runs, skipped = expand(cases)
-    rows = [row for run in runs for row in execute(run, seed)]
+    memo = {}
+    rows = [row for run in runs for row in execute(run, seed, memo)]
     return rows, skipped

@@ -105,7 +105,8 @@ def test_breaking_a_numpy_backward_fails_and_names_concept_and_quantity(monkeypa
         s = na.sigmoid(x)
         return dout * s * (1 - s) * 1.01  # a wrong constant
     monkeypatch.setattr(na, "sigmoid_backward", wrong)
-    assert main(["--concept", "sigmoid", "--out", str(tmp_path), "--seed", str(SEED)]) == 1
+    # one process: a worker would not see the monkeypatch
+    assert main(["--concept", "sigmoid", "--out", str(tmp_path), "--seed", str(SEED), "--jobs", "1"]) == 1
     with open(tmp_path / "divergence.csv") as f:
         failed = [r for r in csv.DictReader(f) if r["status"] == "FAIL"]
     assert failed and {(r["concept"], r["quantity"]) for r in failed} == {("sigmoid", "grad_x")}

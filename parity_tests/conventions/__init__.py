@@ -80,4 +80,5 @@ def describe(differences):
     return "; ".join(f"{g}.{key} (torch={a!r}, keras={b!r})" for g, key, a, b in differences)
 
 
-from . import activations, losses_ctc, losses_probabilistic, losses_regression, losses_similarity  # noqa: E402,F401  (each registers its table)
+from . import (activations, losses_classification, losses_ctc, losses_probabilistic,  # noqa: E402,F401
+               losses_regression, losses_similarity)  # (each module registers its table)

@@ -1,0 +1,101 @@
+r"""Classification losses in Keras 3: ``keras.losses`` objects (each computes in floatx, returns one
+loss per sample -- the mean over the last axis for the binary losses, the sum over classes for the
+categorical ones -- and reduces with ``sum_over_batch_size`` by default). Keras has no class-weight
+loss argument: ``fit(class_weight=w)`` becomes ``sample_weight = w[y]``, as the wrapper passes it."""
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from .losses_common import KERAS_NAMES, check_pair, check_reduction
+from .validation import check_floating, check_labels, check_ndim, check_no_nan, check_same_dtype, check_shape
+
+__all__ = ["binary_crossentropy", "binary_crossentropy_with_logits", "categorical_crossentropy",
+           "categorical_crossentropy_with_logits", "sparse_categorical_crossentropy", "weighted_crossentropy",
+           "focal_loss"]
+
+
+def _check_probabilities(p, name):
+    """ValueError unless every element lies in [0, 1] (eager tensors only; Keras itself would clip)."""
+    if keras.backend.is_keras_tensor(p) or not tf.executing_eagerly() or not np.prod(p.shape):
+        return
+    low, high = float(ops.min(p)), float(ops.max(p))
+    if low < 0 or high > 1:
+        raise ValueError(f"{name} must hold probabilities in [0, 1], got min {low}, max {high}")
+
+
+def _check_logits_labels(y_pred, y_true):
+    check_floating(y_pred, "y_pred")
+    check_ndim(y_pred, 2, "y_pred")
+    check_no_nan(y_pred, "y_pred")
+    check_labels(y_true, y_pred.shape[-1], "y_true")
+    check_shape(y_true, tuple(y_pred.shape[:1]), "y_true", what="expected one label per row of y_pred:")
+
+
+def _apply(loss_cls, y_pred, y_true, reduction, dtype, sample_weight=None, **config):
+    check_reduction(reduction)
+    return loss_cls(reduction=KERAS_NAMES[reduction], dtype=dtype, **config)(y_true, y_pred, sample_weight=sample_weight)
+
+
+def binary_crossentropy(y_pred, y_true, *, reduction="mean", dtype=None):
+    r"""BCE on probabilities: ``keras.losses.BinaryCrossentropy`` (p clipped to
+    :math:`[\epsilon, 1-\epsilon]`, ``epsilon = keras.config.epsilon()``; gradient 0 where clipped)."""
+    check_pair(y_pred, y_true)
+    _check_probabilities(y_pred, "y_pred")
+    _check_probabilities(y_true, "y_true")
+    return _apply(keras.losses.BinaryCrossentropy, y_pred, y_true, reduction, dtype)
+
+
+def binary_crossentropy_with_logits(y_pred, y_true, *, reduction="mean", dtype=None):
+    r"""BCE on logits: ``keras.losses.BinaryCrossentropy(from_logits=True)`` (TF's
+    :math:`\max(x, 0) - xt + \log(1 + e^{-|x|})`)."""
+    check_pair(y_pred, y_true)
+    return _apply(keras.losses.BinaryCrossentropy, y_pred, y_true, reduction, dtype, from_logits=True)
+
+
+def categorical_crossentropy(y_pred, y_true, *, reduction="mean", dtype=None):
+    r"""CE on probabilities: ``keras.losses.CategoricalCrossentropy`` (divides p by its sum over the
+    class axis, then clips to :math:`[\epsilon, 1-\epsilon]`)."""
+    check_pair(y_pred, y_true)
+    check_ndim(y_pred, 2, "y_pred")
+    _check_probabilities(y_pred, "y_pred")
+    _check_probabilities(y_true, "y_true")
+    return _apply(keras.losses.CategoricalCrossentropy, y_pred, y_true, reduction, dtype)
+
+
+def categorical_crossentropy_with_logits(y_pred, y_true, *, reduction="mean", dtype=None):
+    r"""CE on logits (N, C): ``keras.losses.CategoricalCrossentropy(from_logits=True)`` (TF's fused
+    kernel; its gradient is :math:`\mathrm{softmax}(x) - t`)."""
+    check_pair(y_pred, y_true)
+    check_ndim(y_pred, 2, "y_pred")
+    return _apply(keras.losses.CategoricalCrossentropy, y_pred, y_true, reduction, dtype, from_logits=True)
+
+
+def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=False, ignore_index=None, reduction="mean",
+                                    dtype=None):
+    r"""CE with int labels: ``keras.losses.SparseCategoricalCrossentropy`` -- by default on
+    probabilities (clipped, then renormalised by the softmax of their log), ``ignore_class=None``."""
+    _check_logits_labels(y_pred, y_true)
+    return _apply(keras.losses.SparseCategoricalCrossentropy, y_pred, y_true, reduction, dtype,
+                  from_logits=from_logits, ignore_class=ignore_index)
+
+
+def weighted_crossentropy(y_pred, y_true, class_weights, *, reduction="mean", dtype=None):
+    r"""Class-weighted CE on logits: ``SparseCategoricalCrossentropy(from_logits=True)`` with
+    ``sample_weight = class_weights[y]`` (what ``fit(class_weight=...)`` does); ``mean`` divides by N."""
+    _check_logits_labels(y_pred, y_true)
+    check_floating(class_weights, "class_weights")
+    check_same_dtype(y_pred, "y_pred", class_weights, "class_weights")
+    check_shape(class_weights, tuple(y_pred.shape[-1:]), "class_weights", what="expected one weight per class:")
+    check_no_nan(class_weights, "class_weights")
+    return _apply(keras.losses.SparseCategoricalCrossentropy, y_pred, y_true, reduction, dtype,
+                  sample_weight=ops.take(class_weights, y_true), from_logits=True)
+
+
+def focal_loss(y_pred, y_true, *, alpha=0.25, gamma=2.0, apply_class_balancing=False, from_logits=False,
+               reduction="mean", dtype=None):
+    r"""Binary focal loss: ``keras.losses.BinaryFocalCrossentropy`` (defaults: probabilities, no
+    alpha weighting; on logits its BCE recovers the logits from the sigmoid output: no clipping)."""
+    check_pair(y_pred, y_true)
+    return _apply(keras.losses.BinaryFocalCrossentropy, y_pred, y_true, reduction, dtype, alpha=alpha, gamma=gamma,
+                  apply_class_balancing=apply_class_balancing, from_logits=from_logits)

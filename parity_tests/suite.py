@@ -1,0 +1,70 @@
+"""The whole suite as one call: the parity matrix and the finite-difference rows, optionally one shard
+of them, and the report files. Importing this module imports the frameworks."""
+import os
+
+from . import DEFAULT_SEED, REPORT_DIR
+from .case import expand
+from .cases import ALL_CASES
+from .conventions import all_conventions
+from .frameworks import KERAS_DEFAULT_FLOATX, versions
+from .gradcheck import gradcheck_rows
+from .report import status_counts, write_csv, write_json
+from .runner import execute
+from .tolerance import policy_rows
+
+__all__ = ["DEFAULT_SEED", "REPORT_DIR", "select", "run_shard", "merge", "run_all", "write_report"]
+
+def select(concepts=None):
+    """The case rows, optionally only those of the named concepts (table order kept)."""
+    return tuple(c for c in ALL_CASES if not concepts or c.concept in concepts)
+
+
+def run_shard(seed, cases, shard=0, shards=1):
+    """(pieces, skipped) for one shard: ``pieces`` are ``(position, rows)`` in table order. Runs that
+    draw the same inputs (a case's aligned and defaults variants for one dtype and regime) share a
+    shard, so identical implementation calls are still made once."""
+    runs, skipped = expand(cases)
+    keys = {}
+    for run in runs:
+        keys.setdefault(run.input_key, len(keys))
+    memo, pieces = {}, []
+    for i, run in enumerate(runs):
+        if keys[run.input_key] % shards == shard:
+            pieces.append(((0, i), execute(run, seed, memo)))
+    for j, case in enumerate(cases):
+        if j % shards == shard:
+            pieces.append(((1, j), gradcheck_rows([case], seed)))
+    return pieces, skipped
+
+
+def merge(*shard_pieces):
+    """Rows of every shard in table order: the same CSV whatever the number of shards."""
+    return [row for _, rows in sorted(p for pieces in shard_pieces for p in pieces) for row in rows]
+
+
+def run_all(seed=DEFAULT_SEED, cases=ALL_CASES):
+    """(rows, skipped): the parity matrix followed by the finite-difference rows, in one process."""
+    pieces, skipped = run_shard(seed, cases)
+    return merge(pieces), skipped
+
+
+def _metadata(seed, rows, skipped, cases):
+    return {
+        "seed": seed,
+        "versions": versions(),
+        "status_counts": status_counts(rows),
+        "threads": "torch and TensorFlow run single-threaded (fixed reduction order)",
+        "keras_floatx": (f"aligned runs set keras.config.set_floatx(<run dtype>); defaults runs keep the user's "
+                         f"default {KERAS_DEFAULT_FLOATX!r}, so Keras losses compute float64 inputs in float32 "
+                         "(convention key 'dtype'); TF's CTC is float32-only ('compute_dtype'); tf.nn.leaky_relu "
+                         "rounds its slope to float32 ('constant_dtype')"),
+        "tolerance_policy": policy_rows(cases),
+        "skipped": [{"run": run.id, "reason": reason} for run, reason in skipped],
+        "conventions": [vars(c) | {k: dict(getattr(c, k)) for k in ("defaults", "formula", "param_init", "related", "notes")}
+                        for c in all_conventions()],
+    }
+
+
+def write_report(rows, skipped, seed, out_dir=REPORT_DIR, cases=ALL_CASES):
+    write_csv(rows, os.path.join(out_dir, "divergence.csv"))
+    write_json(_metadata(seed, rows, skipped, cases), os.path.join(out_dir, "run_metadata.json"))
