@@ -40,7 +40,7 @@ def row_for(run, seed, a, b, quantity, **values):
 
 def _error(exc):
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    where = f" at {frame.filename.rsplit('/', 2)[-2:]!s}:{frame.lineno}" if frame else ""
+    where = f" at {'/'.join(frame.filename.rsplit('/', 2)[-2:])}:{frame.lineno}" if frame else ""
     return f"{type(exc).__name__}: {exc}{where}"
 
 
@@ -168,19 +168,22 @@ def execute(run, seed, memo=None):
         results = _results(run, inputs, seed, {} if memo is None else memo)
     except Exception as exc:
         inputs, results = None, dict.fromkeys(IMPLS, exc)
-    rows = []
-    for quantity in run.case.quantities:
-        for a, b in PAIRS:
-            tol = _tolerance(run, (a, b), quantity)
-            failed = [(i, results[i]) for i in (a, b) if isinstance(results[i], Exception)]
-            if failed:
-                rows.append(row_for(run, seed, a, b, quantity, status="ERROR", cause=f"{failed[0][0]}: {_error(failed[0][1])}"))
-                continue
-            gap = _gap(results[a][quantity], results[b][quantity], tol)
-            status, cause = _classify(run, inputs, seed, results, (a, b), quantity, gap)
-            numbers = vars(gap.metrics) if gap.metrics else {}
-            rows.append(row_for(run, seed, a, b, quantity, atol=tol[0], rtol=tol[1], status=status, cause=cause, **numbers))
-    return rows
+    return [_pair_row(run, seed, inputs, results, pair, quantity) for quantity in run.case.quantities for pair in PAIRS]
+
+
+def _pair_row(run, seed, inputs, results, pair, quantity):
+    """One row; an implementation that raised, or returned something that cannot be compared, is ERROR."""
+    failed = [(i, results[i]) for i in pair if isinstance(results[i], Exception)]
+    if failed:
+        return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"{failed[0][0]}: {_error(failed[0][1])}")
+    try:
+        tol = _tolerance(run, pair, quantity)
+        gap = _gap(np.asarray(results[pair[0]][quantity]), np.asarray(results[pair[1]][quantity]), tol)
+        status, cause = _classify(run, inputs, seed, results, pair, quantity, gap)
+    except Exception as exc:
+        return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {_error(exc)}")
+    numbers = vars(gap.metrics) if gap.metrics else {}
+    return row_for(run, seed, *pair, quantity, atol=tol[0], rtol=tol[1], status=status, cause=cause, **numbers)
 
 
 def run_matrix(cases, seed):

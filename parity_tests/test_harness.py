@@ -74,6 +74,14 @@ def test_crash_in_one_implementation_becomes_error_rows_and_keeps_the_others():
     assert "deliberate" in next(r["cause"] for r in rows if r["status"] == "ERROR")
 
 
+def test_a_result_missing_a_quantity_is_an_error_row_not_a_crash(monkeypatch):
+    monkeypatch.setattr(na, "relu_backward", lambda dout, x: ())  # a backward that returns no gradient
+    rows = runner.execute(Run(_relu_case(), "aligned", {}, "float64", "typical"), SEED)
+    status = {(r["impl_a"], r["impl_b"], r["quantity"]): r["status"] for r in rows}
+    assert status[("numpy[torch]", "torch", "grad_x")] == "ERROR"
+    assert status[("torch", "keras", "grad_x")] == "match"  # the other rows are still written
+
+
 def test_gap_not_reproduced_by_numpy_conventions_is_fail():
     def shifted(x):
         return ka.relu(x) + 1e-3  # a keras-side bug: no convention explains it
