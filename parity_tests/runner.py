@@ -20,7 +20,7 @@ from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, call, framework_of, 
 from .inputs import rng_for
 from .tolerance import tolerance_for
 
-__all__ = ["COLUMNS", "STATUSES", "row_for", "execute", "run_matrix"]
+__all__ = ["COLUMNS", "STATUSES", "Gap", "row_for", "measure", "tolerance", "classify", "attribute", "execute", "run_matrix"]
 
 COLUMNS = ("family", "concept", "variant", "kwargs", "dtype", "inputs", "impl_a", "impl_b", "quantity", "n",
            "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol", "status", "cause", "seed")
@@ -92,7 +92,8 @@ class Gap:
         return self.problem or f"{self.metrics.frac_out:.0%} of elements out of tolerance"
 
 
-def _gap(ra, rb, tol):
+def measure(ra, rb, tol):
+    """The Gap between two results."""
     if ra.shape != rb.shape:
         return Gap(None, f"shapes differ: {ra.shape} vs {rb.shape}")
     problem = f"dtypes differ: {ra.dtype} vs {rb.dtype}" if ra.dtype != rb.dtype else ""
@@ -108,22 +109,19 @@ def _reproduces(predicted, gap):
     return predicted.metrics is not None and predicted.metrics.max_abs >= 0.5 * gap.metrics.max_abs > 0
 
 
-def _attribute(run, inputs, seed, results, quantity, differences, tol):
-    """The differing keys that matter: flipping one alone to Keras's value changes numpy[torch]'s result
-    beyond the pair's tolerance (or changes its dtype or shape)."""
-    base = results["numpy[torch]"][quantity]
-    torch_inputs = inputs_for("numpy[torch]", run, inputs)
-    causes = [d for d in differences if _flip_matters(run, torch_inputs, seed, quantity, d, base, tol)]
+def attribute(differences, base, reflip, tol):
+    """The differing keys that matter: flipping one alone to Keras's value (``reflip(difference)`` re-runs
+    numpy[torch] so) changes ``base`` beyond the pair's tolerance, or its dtype or shape."""
+    causes = [d for d in differences if _flip_matters(d, base, reflip, tol)]
     return (causes, "") if causes else (differences, " acting jointly")  # no single key suffices
 
 
-def _flip_matters(run, inputs, seed, quantity, difference, base, tol):
-    group, key, _, keras_value = difference
+def _flip_matters(difference, base, reflip, tol):
     try:
-        flipped = call("numpy[torch]", run, inputs, seed, flip=(group, key, keras_value))[quantity]
+        flipped = reflip(difference)
     except Exception:  # the key alone makes the reference reject these inputs: it matters
         return True
-    return not _gap(flipped, base, tol).ok
+    return not measure(flipped, base, tol).ok
 
 
 def _compute_dtype(run, impl):
@@ -133,7 +131,7 @@ def _compute_dtype(run, impl):
     return kwargs.get("compute_dtype") or kwargs.get("dtype") or run.dtype
 
 
-def _tolerance(run, pair, quantity):
+def tolerance(run, pair, quantity):
     """The pair is held to the tolerance of the lower precision it computes in: a float32 computation
     cannot meet a float64 tolerance, whatever dtype it returns."""
     dtypes = {_compute_dtype(run, impl) for impl in pair}
@@ -141,21 +139,22 @@ def _tolerance(run, pair, quantity):
     return tolerance_for(dtype, run.regime, quantity, run.case.overrides)
 
 
-def _classify(run, inputs, seed, results, pair, quantity, gap):
-    """(status, cause) for a measured pair."""
+def classify(run, results, pair, quantity, gap, reflip):
+    """(status, cause) for a measured pair; ``results[impl][quantity]`` are the compared arrays and
+    ``reflip(difference)`` re-runs numpy[torch] with one convention key set to Keras's value."""
     if gap.ok:
         return "match", ""
     if pair != ("torch", "keras"):
         return "FAIL", f"{gap.describe()}: {pair[0]} does not reproduce {pair[1]} (bug, or a convention missing from the table)"
     r = {impl: results[impl][quantity] for impl in IMPLS}
-    if not all(_gap(r[a], r[b], _tolerance(run, (a, b), quantity)).ok for a, b in PAIRS[:2]):
+    if not all(measure(r[a], r[b], tolerance(run, (a, b), quantity)).ok for a, b in PAIRS[:2]):
         return "FAIL", f"{gap.describe()}; the NumPy conventions do not reproduce both frameworks"
-    predicted = _gap(r["numpy[torch]"], r["numpy[keras]"], _tolerance(run, pair, quantity))
+    predicted = measure(r["numpy[torch]"], r["numpy[keras]"], tolerance(run, pair, quantity))
     groups = ("defaults", "formula", "param_init") if run.variant == "defaults" else ("formula",)
     differences = differing(run.case.concept, aligned=run.kwargs, groups=groups)
     if not differences or not _reproduces(predicted, gap):
         return "FAIL", f"{gap.describe()}; not reproduced by numpy[torch]~numpy[keras]"
-    causes, joint = _attribute(run, inputs, seed, results, quantity, differences, _tolerance(run, pair, quantity))
+    causes, joint = attribute(differences, r["numpy[torch]"], reflip, tolerance(run, pair, quantity))
     size = predicted.problem or f"max_abs {predicted.metrics.max_abs:.3g}"
     return "expected", f"conventions differ: {describe(causes)}{joint}; reproduced by numpy[torch]~numpy[keras] ({size})"
 
@@ -176,10 +175,15 @@ def _pair_row(run, seed, inputs, results, pair, quantity):
     failed = [(i, results[i]) for i in pair if isinstance(results[i], Exception)]
     if failed:
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"{failed[0][0]}: {_error(failed[0][1])}")
+    torch_inputs = inputs_for("numpy[torch]", run, inputs)
+
+    def reflip(difference):
+        group, key, _, keras_value = difference
+        return call("numpy[torch]", run, torch_inputs, seed, flip=(group, key, keras_value))[quantity]
     try:
-        tol = _tolerance(run, pair, quantity)
-        gap = _gap(np.asarray(results[pair[0]][quantity]), np.asarray(results[pair[1]][quantity]), tol)
-        status, cause = _classify(run, inputs, seed, results, pair, quantity, gap)
+        tol = tolerance(run, pair, quantity)
+        gap = measure(np.asarray(results[pair[0]][quantity]), np.asarray(results[pair[1]][quantity]), tol)
+        status, cause = classify(run, results, pair, quantity, gap, reflip)
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {_error(exc)}")
     numbers = vars(gap.metrics) if gap.metrics else {}
