@@ -38,6 +38,7 @@ class Case:
     init_inputs: tuple = ()  # inputs set from each framework's param_init in the defaults variant
     overrides: tuple = ()  # tolerance.Override rows, each with a reason
     skips: tuple = field(default=())
+    required: dict = field(default_factory=dict)  # hyperparameters defining the concept, in every variant
 
     @property
     def all_regimes(self):
@@ -69,7 +70,9 @@ class Run:
 
 
 def _runs(case):
-    variants = [("aligned", kw, i) for i, kw in enumerate(case.aligned)] + [("defaults", {}, 0)]
+    """Aligned runs get ``required`` plus each aligned set; defaults runs get ``required`` only."""
+    required = dict(case.required)
+    variants = [("aligned", required | kw, i) for i, kw in enumerate(case.aligned)] + [("defaults", required, 0)]
     for variant, kwargs, index in variants:
         for dtype in DTYPES:
             for regime in case.all_regimes:

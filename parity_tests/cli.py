@@ -71,10 +71,10 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         workers = _start_workers(args, seed, tmp)
         from . import suite  # the frameworks, imported while the workers import theirs
-        cases = suite.select(args.concept)
-        if not cases:
+        cases, rules = suite.select(args.concept)
+        if not cases and not rules:
             raise SystemExit(f"no case matches --concept {args.concept}")
-        own, skipped = suite.run_shard(seed, cases, 0, max(args.jobs, 1))
+        own, skipped = suite.run_shard(seed, cases, rules, 0, max(args.jobs, 1))
         rows = suite.merge(own, *_collect(workers))
-    suite.write_report(rows, skipped, seed, out_dir, cases)
+    suite.write_report(rows, skipped, seed, out_dir, cases + rules)
     return _print(rows, out_dir, time.perf_counter() - start)

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Metrics", "compare", "ulp_distance"]
+__all__ = ["Metrics", "differences", "compare", "ulp_distance"]
 
 _INT = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64, np.dtype(np.float16): np.int16}
 
@@ -36,18 +36,26 @@ def ulp_distance(a, b):
     return np.where(both_nan, 0.0, d)
 
 
-def compare(a, b, atol, rtol):
-    """Compare ``a`` (impl_a) with ``b`` (impl_b); NaN equals NaN, equal infinities are equal."""
-    if a.shape != b.shape:
-        raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
+def differences(a, b, atol, rtol):
+    """(|a - b|, out-of-tolerance mask) element-wise, in float64: NaN equals NaN, equal infinities are
+    equal, NaN against a number (or inf - inf) is an infinite difference."""
     a64, b64 = a.astype(np.float64), b.astype(np.float64)
     same = (a64 == b64) | (np.isnan(a64) & np.isnan(b64))
     with np.errstate(invalid="ignore", over="ignore"):
         diff = np.where(same, 0.0, np.abs(a64 - b64))
-        diff = np.where(np.isnan(diff), np.inf, diff)  # NaN against a number, or inf - inf
-        scale = np.maximum(np.abs(a64), np.abs(b64))
-        rel = np.where(diff == 0, 0.0, diff / np.where(scale == 0, 1.0, scale))
+        diff = np.where(np.isnan(diff), np.inf, diff)
         out = ~same & ~(diff <= atol + rtol * np.abs(b64))
+    return diff, out
+
+
+def compare(a, b, atol, rtol):
+    """Compare ``a`` (impl_a) with ``b`` (impl_b) under ``|a - b| <= atol + rtol * |b|``."""
+    if a.shape != b.shape:
+        raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
+    diff, out = differences(a, b, atol, rtol)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scale = np.maximum(np.abs(a.astype(np.float64)), np.abs(b.astype(np.float64)))
+        rel = np.where(diff == 0, 0.0, diff / np.where(scale == 0, 1.0, scale))
     ulp = ulp_distance(a, b.astype(a.dtype)) if a.size else np.zeros(0)
     return Metrics(
         n=int(a.size),

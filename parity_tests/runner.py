@@ -23,17 +23,20 @@ from .tolerance import tolerance_for
 __all__ = ["COLUMNS", "STATUSES", "Gap", "row_for", "measure", "tolerance", "classify", "attribute", "execute", "run_matrix"]
 
 COLUMNS = ("family", "concept", "variant", "kwargs", "dtype", "inputs", "impl_a", "impl_b", "quantity", "n",
-           "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol", "status", "cause", "seed")
+           "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol", "status", "cause", "seed",
+           "first_step", "abs_step_1", "abs_step_10", "abs_step_last")
+_METRICS = ("n", "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol",
+            "first_step", "abs_step_1", "abs_step_10", "abs_step_last")
 STATUSES = ("match", "expected", "FAIL", "ERROR")
 
 
 def row_for(run, seed, a, b, quantity, **values):
     """One report row; metric columns empty unless given."""
     row = dict(family=run.case.family, concept=run.case.concept, variant=run.variant,
-               kwargs=json.dumps(run.kwargs, sort_keys=True) if run.variant == "aligned" else "",
+               kwargs=json.dumps(run.kwargs, sort_keys=True) if run.variant == "aligned" or run.kwargs else "",
                dtype=run.dtype, inputs=run.regime, impl_a=a, impl_b=b, quantity=quantity, seed=seed,
                run=run.id)  # not a report column: lets tests group rows by run
-    row.update(dict.fromkeys(("n", "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol"), ""))
+    row.update(dict.fromkeys(_METRICS, ""))
     row.update(values)
     return row
 

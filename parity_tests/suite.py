@@ -3,8 +3,9 @@ of them, and the report files. Importing this module imports the frameworks."""
 import os
 
 from . import DEFAULT_SEED, REPORT_DIR
+from . import trajectory
 from .case import expand
-from .cases import ALL_CASES
+from .cases import ALL_CASES, ALL_RULES
 from .conventions import all_conventions
 from .frameworks import KERAS_DEFAULT_FLOATX, versions
 from .gradcheck import gradcheck_rows
@@ -15,14 +16,15 @@ from .tolerance import policy_rows
 __all__ = ["DEFAULT_SEED", "REPORT_DIR", "select", "run_shard", "merge", "run_all", "write_report"]
 
 def select(concepts=None):
-    """The case rows, optionally only those of the named concepts (table order kept)."""
-    return tuple(c for c in ALL_CASES if not concepts or c.concept in concepts)
+    """(case rows, update-rule rows), optionally only those of the named concepts (table order kept)."""
+    keep = lambda row: not concepts or row.concept in concepts  # noqa: E731
+    return tuple(filter(keep, ALL_CASES)), tuple(filter(keep, ALL_RULES))
 
 
-def run_shard(seed, cases, shard=0, shards=1):
+def run_shard(seed, cases, rules=(), shard=0, shards=1):
     """(pieces, skipped) for one shard: ``pieces`` are ``(position, rows)`` in table order. Runs that
     draw the same inputs (a case's aligned and defaults variants for one dtype and regime) share a
-    shard, so identical implementation calls are still made once."""
+    shard, so identical implementation calls are still made once; update-rule trajectories alternate."""
     runs, skipped = expand(cases)
     keys = {}
     for run in runs:
@@ -34,7 +36,11 @@ def run_shard(seed, cases, shard=0, shards=1):
     for j, case in enumerate(cases):
         if j % shards == shard:
             pieces.append(((1, j), gradcheck_rows([case], seed)))
-    return pieces, skipped
+    rule_runs, rule_skipped = expand(rules)
+    for k, run in enumerate(rule_runs):
+        if k % shards == shard:
+            pieces.append(((2, k), trajectory.execute(run, seed)))
+    return pieces, skipped + rule_skipped
 
 
 def merge(*shard_pieces):
@@ -42,9 +48,9 @@ def merge(*shard_pieces):
     return [row for _, rows in sorted(p for pieces in shard_pieces for p in pieces) for row in rows]
 
 
-def run_all(seed=DEFAULT_SEED, cases=ALL_CASES):
-    """(rows, skipped): the parity matrix followed by the finite-difference rows, in one process."""
-    pieces, skipped = run_shard(seed, cases)
+def run_all(seed=DEFAULT_SEED, cases=ALL_CASES, rules=ALL_RULES):
+    """(rows, skipped): the parity matrix, the finite-difference rows, then the update-rule trajectories."""
+    pieces, skipped = run_shard(seed, cases, rules)
     return merge(pieces), skipped
 
 
@@ -65,6 +71,6 @@ def _metadata(seed, rows, skipped, cases):
     }
 
 
-def write_report(rows, skipped, seed, out_dir=REPORT_DIR, cases=ALL_CASES):
+def write_report(rows, skipped, seed, out_dir=REPORT_DIR, cases=ALL_CASES + ALL_RULES):
     write_csv(rows, os.path.join(out_dir, "divergence.csv"))
     write_json(_metadata(seed, rows, skipped, cases), os.path.join(out_dir, "run_metadata.json"))

@@ -7,13 +7,13 @@ import pathlib
 
 import pytest
 
-from .cases import ALL_CASES
+from .cases import ALL_CASES, ALL_RULES
 from .conventions import FRAMEWORKS, convention
 
 PACKAGES = ("reference_numpy", "torch_impl", "keras_impl")
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODULES = sorted(p.stem for p in (ROOT / "reference_numpy").glob("*.py") if p.stem != "__init__")
-HELPER_MODULES = ("autograd", "validation", "losses_common")  # shared by concepts; names mirrored, signatures per framework
+HELPER_MODULES = ("autograd", "validation", "losses_common", "optimizers_common")  # shared by concepts; names mirrored, signatures per framework
 CONCEPT_MODULES = [m for m in MODULES if m not in HELPER_MODULES]
 
 
@@ -35,7 +35,7 @@ def test_same_modules_in_every_package():
 def test_same_public_names_in_the_same_order(module):
     names = {package: list(_module(package, module).__all__) for package in PACKAGES}
     assert names["torch_impl"] == names["keras_impl"]
-    if module != "autograd":  # the reference's autograd only pairs forward with backward
+    if module not in ("autograd", "optimizers_common"):  # NumPy-only helpers (VJP pairing, array checks)
         assert names["reference_numpy"] == names["torch_impl"]
 
 

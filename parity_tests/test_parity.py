@@ -3,9 +3,10 @@ one per finite-difference check. The matrix runs once per session and rewrites t
 import pytest
 
 from .case import expand
-from .cases import ALL_CASES
+from .cases import ALL_CASES, ALL_RULES
 
 RUNS, _ = expand(ALL_CASES)
+RULE_RUNS, _ = expand(ALL_RULES)
 GRAD_CONCEPTS = [c.concept for c in ALL_CASES if c.grad_wrt]
 
 
@@ -29,3 +30,12 @@ def test_backward_matches_finite_differences(concept, parity_rows):
     bad = [r for r in rows if r["status"] != "match"]
     assert not bad, _explain(bad)
 
+
+
+@pytest.mark.parametrize("run", RULE_RUNS, ids=[r.id for r in RULE_RUNS])
+def test_update_rule_trajectory(run, parity_rows):
+    rows = parity_rows.get(run.id, [])
+    scenarios = 2 if run.regime == "open_loop" else 1
+    assert len(rows) == 3 * scenarios * len(run.case.quantities), "every scenario, pair and quantity has a row"
+    bad = [r for r in rows if r["status"] in ("FAIL", "ERROR")]
+    assert not bad, _explain(bad)

@@ -1,0 +1,244 @@
+"""Update-rule parity step by step: the same gradients (open loop) or the same problem (closed loop)
+for ``STEPS`` steps in all implementations; parameters and optimizer state compared after every step.
+
+Open loop: two parameters in one optimizer, fed the same seeded gradient sequence at scale 1 and 1e-6
+(where epsilon placement dominates). Closed loop: seeded least squares, each framework differentiating
+its own loss. Keras runs all steps in one ``tf.function`` loop, traced once per trajectory -- as its own
+``fit`` compiles the train step -- because its eager step costs milliseconds.
+"""
+import contextlib
+import functools
+from dataclasses import dataclass, field
+from typing import Callable
+
+import keras
+import numpy as np
+import tensorflow as tf
+import torch
+
+from .conventions import convention
+from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, framework_of
+from .inputs import rng_for
+from .compare import differences
+from .runner import classify, measure, row_for, tolerance
+
+__all__ = ["STEPS", "SHAPE", "Rule", "execute"]
+
+STEPS = 200
+SHAPE = (3, 4)
+SCENARIOS = (("typical", 1.0), ("grads_1e-6", 1e-6))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A case row for an update rule; ``state`` maps a NumPy state field to (torch state key, Keras
+    state-variable suffix); ``required`` hyperparameters define the concept and are given in every variant."""
+    family: str
+    concept: str
+    numpy: Callable
+    torch: Callable
+    keras: Callable
+    state: dict = field(default_factory=dict)
+    required: dict = field(default_factory=dict)
+    aligned: tuple = ({},)
+    regimes: tuple = ("open_loop", "closed_loop")
+    overrides: tuple = ()
+    skips: tuple = ()
+
+    @property
+    def all_regimes(self):
+        return self.regimes
+
+    @property
+    def quantities(self):
+        return ("params",) + tuple(f"state_{name}" for name in self.state)
+
+
+def _floatx(run):
+    return run.dtype if run.variant == "aligned" else KERAS_DEFAULT_FLOATX
+
+
+def _numpy_kwargs(run, framework, flip=None):
+    """The convention's keywords; the value "floatx" means the floatx Keras ran with."""
+    kwargs = convention(run.case.concept, framework).numpy_kwargs(run.kwargs)
+    if flip is not None:
+        kwargs[flip[1]] = flip[2]
+    return {k: _floatx(run) if v == "floatx" else v for k, v in kwargs.items()}
+
+
+def _problem(run, seed):
+    """(initial params per scenario, gradient sequences or least-squares data)."""
+    rng = rng_for(seed, run.input_key)
+    p0 = rng.standard_normal(SHAPE).astype(run.dtype)
+    if run.regime == "open_loop":
+        g = rng.standard_normal((STEPS,) + SHAPE)
+        return {name: (p0, (g * scale).astype(run.dtype)) for name, scale in SCENARIOS}
+    x, y = rng.standard_normal((8, SHAPE[0])), rng.standard_normal((8, SHAPE[1]))
+    return {"closed_loop": (p0, (x.astype(run.dtype), y.astype(run.dtype)))}
+
+
+def _least_squares_grad(w, data):
+    x, y = data
+    return x.T @ (x @ w - y) / len(x)  # d/dw of 0.5 * sum((x w - y)^2) / N
+
+
+def _record(store, scenario, quantity, value):
+    store.setdefault((scenario, quantity), []).append(value.copy() if isinstance(value, np.ndarray) else value.clone())
+
+
+def _stack(store):
+    return {k: np.stack(v) if isinstance(v[0], np.ndarray) else torch.stack(v).numpy() for k, v in store.items()}
+
+
+def _run_numpy(run, problem, framework, flip=None):
+    opt = run.case.numpy(**_numpy_kwargs(run, framework, flip))
+    names = list(problem)
+    params = tuple(problem[n][0] for n in names)
+    state, store = opt.init(params), {}
+    for t in range(STEPS):
+        grads = tuple(problem[n][1][t] if run.regime == "open_loop" else _least_squares_grad(p, problem[n][1])
+                      for n, p in zip(names, params))
+        params, state = opt.update(grads, state, params)
+        for i, n in enumerate(names):
+            _record(store, n, "params", params[i])
+            for field_name in run.case.state:
+                _record(store, n, f"state_{field_name}", getattr(state, field_name)[i])
+    return _stack(store)
+
+
+def _torch_grads(run, problem, names, params, t):
+    if run.regime == "open_loop":
+        return [torch.from_numpy(problem[n][1][t].copy()) for n in names]
+    x, y = (torch.from_numpy(a) for a in problem[names[0]][1])
+    with torch.enable_grad():
+        loss = 0.5 * ((x @ params[0] - y) ** 2).sum() / len(x)
+        return list(torch.autograd.grad(loss, params))
+
+
+def _run_torch(run, problem):
+    names = list(problem)
+    params = [torch.tensor(problem[n][0], requires_grad=True) for n in names]
+    opt, store = run.case.torch(**run.kwargs)(params), {}
+    for t in range(STEPS):
+        for p, g in zip(params, _torch_grads(run, problem, names, params, t)):
+            p.grad = g
+        opt.step()
+        for n, p in zip(names, params):
+            _record(store, n, "params", p.detach())
+            for field_name, (key, _) in run.case.state.items():
+                _record(store, n, f"state_{field_name}", opt.state[p][key])
+    return _stack(store)
+
+
+@contextlib.contextmanager
+def _keras_floatx(dtype):
+    previous = keras.config.floatx()
+    keras.config.set_floatx(dtype)
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(previous)
+
+
+def _tracked(run, opt, variables, names):
+    """(keys, tensors): per scenario the parameter and each state variable, found by its path suffix."""
+    by_path = {v.path.rsplit("/", 1)[-1]: v for v in opt.variables}
+    keys, tensors = [], []
+    for n, var in zip(names, variables):
+        keys.append((n, "params"))
+        tensors.append(var.value)
+        for field_name, (_, suffix) in run.case.state.items():
+            keys.append((n, f"state_{field_name}"))
+            tensors.append(by_path[f"{n}_{suffix}"].value)
+    return keys, tensors
+
+
+def _keras_loop(run, problem, variables, opt, tracked):
+    names = list(problem)
+    data = [tf.constant(problem[n][1]) for n in names] if run.regime == "open_loop" else \
+        [tf.constant(a) for a in problem[names[0]][1]]
+
+    def grads_at(i):
+        if run.regime == "open_loop":
+            return [d[i] for d in data]
+        with tf.GradientTape() as tape:
+            residual = keras.ops.matmul(data[0], variables[0]) - data[1]
+            loss = 0.5 * keras.ops.sum(residual ** 2) / data[0].shape[0]
+        return tape.gradient(loss, [variables[0].value])
+
+    @tf.function(autograph=False, reduce_retracing=True)
+    def loop():
+        def body(i, arrays):
+            opt.apply_gradients(zip(grads_at(i), variables))
+            return i + 1, [a.write(i, tf.convert_to_tensor(x)) for a, x in zip(arrays, tracked)]
+        arrays = [tf.TensorArray(x.dtype, size=STEPS) for x in tracked]
+        _, arrays = tf.while_loop(lambda i, _: i < STEPS, body, (tf.constant(0), arrays))
+        return [a.stack() for a in arrays]
+    return loop()
+
+
+def _run_keras(run, problem):
+    names = list(problem)
+    with _keras_floatx(_floatx(run)):
+        variables = [keras.Variable(problem[n][0], dtype=run.dtype, name=n) for n in names]
+        opt = run.case.keras(**run.kwargs)
+        opt.build(variables)
+        keys, tracked = _tracked(run, opt, variables, names)
+        stacked = _keras_loop(run, problem, variables, opt, tracked)
+    return {k: a.numpy() for k, a in zip(keys, stacked)}
+
+
+def _attempt(fn, *args):
+    try:
+        return fn(*args)
+    except Exception as exc:  # a crash in one implementation must not hide the other rows
+        return exc
+
+
+_RUNNERS = {"numpy[torch]": lambda run, problem: _run_numpy(run, problem, "torch"),
+            "numpy[keras]": lambda run, problem: _run_numpy(run, problem, "keras"),
+            "torch": _run_torch, "keras": _run_keras}
+
+
+def _step_columns(a, b, tol):
+    """The first step (1-based) at which any element leaves tolerance, and max |a - b| at steps 1, 10, last."""
+    diff, out = differences(a, b, *tol)
+    per_step = diff.reshape(len(a), -1).max(axis=1)
+    outside = out.reshape(len(a), -1).any(axis=1)
+    return dict(first_step=int(np.argmax(outside)) + 1 if outside.any() else "",
+                abs_step_1=per_step[0], abs_step_10=per_step[min(9, len(a) - 1)], abs_step_last=per_step[-1])
+
+
+def _pair_row(run, seed, problem, results, scenario, quantity, pair, rerun):
+    failed = [(i, results[i]) for i in pair if isinstance(results[i], Exception)]
+    if failed:
+        cause = f"{failed[0][0]}: {type(failed[0][1]).__name__}: {failed[0][1]}"
+        return row_for(run, seed, *pair, quantity, inputs=scenario, status="ERROR", cause=cause)
+    try:
+        view = {impl: {quantity: results[impl][(scenario, quantity)]} for impl in IMPLS}
+        tol = tolerance(run, pair, quantity)
+        gap = measure(view[pair[0]][quantity], view[pair[1]][quantity], tol)
+        reflip = lambda d: rerun((d[0], d[1], d[3]))[(scenario, quantity)]  # noqa: E731
+        status, cause = classify(run, view, pair, quantity, gap, reflip)
+        steps = _step_columns(view[pair[0]][quantity], view[pair[1]][quantity], tol) if gap.metrics else {}
+    except Exception as exc:
+        return row_for(run, seed, *pair, quantity, inputs=scenario, status="ERROR", cause=f"comparing: {exc!r}")
+    numbers = vars(gap.metrics) if gap.metrics else {}
+    return row_for(run, seed, *pair, quantity, inputs=scenario, atol=tol[0], rtol=tol[1], status=status, cause=cause,
+                   **numbers, **steps)
+
+
+def execute(run, seed):
+    """All rows of one trajectory run: per scenario, quantity and pair; crashes become ERROR rows."""
+    try:
+        problem = _problem(run, seed)
+        results = {impl: _attempt(_RUNNERS[impl], run, problem) for impl in IMPLS}
+        scenarios = list(problem)
+    except Exception as exc:
+        problem, results, scenarios = None, dict.fromkeys(IMPLS, exc), [run.regime]
+
+    @functools.lru_cache(maxsize=None)
+    def rerun(flip):  # numpy[torch] with one convention key flipped, once per key for all rows
+        return _run_numpy(run, problem, "torch", flip=flip)
+    return [_pair_row(run, seed, problem, results, s, q, pair, rerun)
+            for s in scenarios for q in run.case.quantities for pair in PAIRS]

@@ -1,0 +1,79 @@
+r"""Gradient descent with optional momentum / Nesterov momentum and weight decay, as a pure
+``(init, update)`` pair. Batch GD, SGD and mini-batch SGD are the same rule fed different gradients.
+
+The state is ``SGDState(step, momentum)`` with one momentum buffer per parameter (zeros when unused).
+"""
+from typing import NamedTuple
+
+import numpy as np
+
+from .optimizers_common import Optimizer, check_grads, check_hyperparameter, constant
+from .validation import check_choice
+
+__all__ = ["sgd"]
+
+
+class SGDState(NamedTuple):
+    step: int
+    momentum: tuple  # torch: v (the buffer of gradients); Keras: m = -lr * v (the buffer of updates)
+
+
+def _torch_step(g, v, p, step, lr, momentum, dampening, nesterov, weight_decay):
+    g = g + weight_decay * p if weight_decay else g  # L2 coupled into the gradient
+    if not momentum:
+        return p - lr * g, v
+    v = g if step == 0 else momentum * v + (1 - dampening) * g  # the first step copies the gradient
+    d = g + momentum * v if nesterov else v
+    return p - lr * d, v
+
+
+def _keras_step(g, m, p, lr, momentum, nesterov, weight_decay):
+    g = g + weight_decay * p if weight_decay else g  # L2 coupled (Keras itself decays decoupled)
+    if not momentum:
+        return p - g * lr, m
+    m = m * momentum - g * lr
+    return (p + (m * momentum - g * lr) if nesterov else p + m), m
+
+
+def sgd(*, lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
+        momentum_form="torch", weight_decay_form="coupled", lr_dtype=None, constant_dtype=None):
+    r"""SGD with learning rate :math:`\eta`, momentum :math:`\mu`, dampening :math:`\tau`, decay :math:`\lambda`.
+
+    ``momentum_form="torch"``: :math:`v_1 = g_1,\ v_t = \mu v_{t-1} + (1-\tau) g_t`, :math:`p \leftarrow p - \eta v_t`
+    (Nesterov: :math:`p \leftarrow p - \eta (g_t + \mu v_t)`); the state is :math:`v`.
+    ``momentum_form="keras"``: :math:`m_t = \mu m_{t-1} - \eta g_t`, :math:`p \leftarrow p + m_t`
+    (Nesterov: :math:`p \leftarrow p + \mu m_t - \eta g_t`); the state is :math:`m = -\eta v` (no dampening).
+    ``weight_decay_form``: ``"coupled"`` adds :math:`\lambda p` to the gradient (torch); ``"decoupled"``
+    first sets :math:`p \leftarrow p - \eta\lambda p` (Keras). ``lr_dtype="float32"`` rounds :math:`\eta`
+    through float32 (Keras keeps it in a floatx variable); ``constant_dtype="float32"`` rounds
+    :math:`\mu` and :math:`\lambda` through float32 (Keras's ``ops.cast(0.9, "float64")`` makes a float32
+    tensor first).
+    """
+    for name, value, high in (("lr", lr, float("inf")), ("momentum", momentum, 1.0), ("dampening", dampening, 1.0),
+                              ("weight_decay", weight_decay, float("inf"))):
+        check_hyperparameter(name, value, high=high)
+    check_choice(momentum_form, ("torch", "keras"), "momentum_form")
+    check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
+    if nesterov and (not momentum or dampening):
+        raise ValueError("nesterov needs a momentum and zero dampening")
+
+    def init(params):
+        return SGDState(0, tuple(np.zeros_like(p) for p in params))
+
+    def update(grads, state, params):
+        check_grads(grads, params)
+        out = []
+        for g, buf, p in zip(grads, state.momentum, params):
+            eta = constant(lr, p.dtype, lr_dtype)
+            mu, lam = constant(momentum, p.dtype, constant_dtype), constant(weight_decay, p.dtype, constant_dtype)
+            if weight_decay_form == "decoupled" and weight_decay:
+                p = p - p * lam * eta
+            wd = lam if weight_decay_form == "coupled" else 0.0
+            if momentum_form == "torch":
+                out.append(_torch_step(g, buf, p, state.step, eta, mu, dampening, nesterov, wd))
+            else:
+                out.append(_keras_step(g, buf, p, eta, mu, nesterov, wd))
+        new_params, buffers = zip(*out)
+        return new_params, SGDState(state.step + 1, buffers)
+
+    return Optimizer(init, update)
