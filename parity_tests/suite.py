@@ -37,9 +37,10 @@ def run_shard(seed, cases, rules=(), shard=0, shards=1):
         if j % shards == shard:
             pieces.append(((1, j), gradcheck_rows([case], seed)))
     rule_runs, rule_skipped = expand(rules)
-    for k, run in enumerate(rule_runs):
-        if k % shards == shard:
-            pieces.append(((2, k), trajectory.execute(run, seed)))
+    mine = [(k, run) for k, run in enumerate(rule_runs) if k % shards == shard]
+    keras_results = trajectory.run_keras_batch([run for _, run in mine], seed)
+    for k, run in mine:
+        pieces.append(((2, k), trajectory.execute(run, seed, keras_results[run.id])))
     return pieces, skipped + rule_skipped
 
 

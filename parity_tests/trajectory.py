@@ -22,7 +22,7 @@ from .inputs import rng_for
 from .compare import differences
 from .runner import classify, measure, row_for, tolerance
 
-__all__ = ["STEPS", "SHAPE", "Rule", "execute"]
+__all__ = ["STEPS", "SHAPE", "Rule", "run_keras_batch", "execute"]
 
 STEPS = 200
 SHAPE = (3, 4)
@@ -153,39 +153,75 @@ def _tracked(run, opt, variables, names):
     return keys, tensors
 
 
-def _keras_loop(run, problem, variables, opt, tracked):
+def _keras_grads(run, problem, variables):
+    """A function of the step index giving this trajectory's gradients, for use inside the traced loop."""
     names = list(problem)
-    data = [tf.constant(problem[n][1]) for n in names] if run.regime == "open_loop" else \
-        [tf.constant(a) for a in problem[names[0]][1]]
+    if run.regime == "open_loop":
+        data = [tf.constant(problem[n][1]) for n in names]
+        return lambda i: [d[i] for d in data]
+    x, y = (tf.constant(a) for a in problem[names[0]][1])
 
-    def grads_at(i):
-        if run.regime == "open_loop":
-            return [d[i] for d in data]
+    def closed(i):
         with tf.GradientTape() as tape:
-            residual = keras.ops.matmul(data[0], variables[0]) - data[1]
-            loss = 0.5 * keras.ops.sum(residual ** 2) / data[0].shape[0]
+            loss = 0.5 * keras.ops.sum((keras.ops.matmul(x, variables[0]) - y) ** 2) / x.shape[0]
         return tape.gradient(loss, [variables[0].value])
+    return closed
+
+
+def _keras_loop(items):
+    """Run every (grads_at, optimizer, variables, tracked) for STEPS steps in one traced loop; returns
+    the stacked tracked tensors of each item."""
+    tracked = [x for *_, xs in items for x in xs]
 
     @tf.function(autograph=False, reduce_retracing=True)
     def loop():
         def body(i, arrays):
-            opt.apply_gradients(zip(grads_at(i), variables))
+            for grads_at, opt, variables, _ in items:
+                opt.apply_gradients(zip(grads_at(i), variables))
             return i + 1, [a.write(i, tf.convert_to_tensor(x)) for a, x in zip(arrays, tracked)]
         arrays = [tf.TensorArray(x.dtype, size=STEPS) for x in tracked]
         _, arrays = tf.while_loop(lambda i, _: i < STEPS, body, (tf.constant(0), arrays))
         return [a.stack() for a in arrays]
-    return loop()
+    stacked, out = iter(loop()), []
+    for *_, xs in items:
+        out.append([next(stacked).numpy() for _ in xs])
+    return out
 
 
-def _run_keras(run, problem):
+def _keras_setup(run, seed):
+    """(grads_at, optimizer, variables, tracked) and the result keys of one run; call under its floatx."""
+    problem = _problem(run, seed)
     names = list(problem)
-    with _keras_floatx(_floatx(run)):
-        variables = [keras.Variable(problem[n][0], dtype=run.dtype, name=n) for n in names]
-        opt = run.case.keras(**run.kwargs)
-        opt.build(variables)
-        keys, tracked = _tracked(run, opt, variables, names)
-        stacked = _keras_loop(run, problem, variables, opt, tracked)
-    return {k: a.numpy() for k, a in zip(keys, stacked)}
+    variables = [keras.Variable(problem[n][0], dtype=run.dtype, name=n) for n in names]
+    opt = run.case.keras(**run.kwargs)
+    opt.build(variables)
+    keys, tracked = _tracked(run, opt, variables, names)
+    return (_keras_grads(run, problem, variables), opt, variables, tracked), keys
+
+
+def _run_keras_group(runs, seed):
+    with _keras_floatx(_floatx(runs[0])):
+        setups = [_keras_setup(run, seed) for run in runs]
+        outputs = _keras_loop([item for item, _ in setups])
+    return {run.id: dict(zip(keys, arrays)) for run, (_, keys), arrays in zip(runs, setups, outputs)}
+
+
+def run_keras_batch(runs, seed):
+    """The Keras trajectories of ``runs``, those sharing dtype, floatx and regime traced in one graph
+    (tracing dominates a Keras trajectory's cost). A batch that fails is retried run by run, so one
+    broken rule gives its own ERROR rows only. Returns {run.id: results or exception}."""
+    groups = {}
+    for run in runs:
+        groups.setdefault((run.dtype, _floatx(run), run.regime), []).append(run)
+    out = {}
+    for group in groups.values():
+        try:
+            out.update(_run_keras_group(group, seed))
+        except Exception:
+            for run in group:
+                result = _attempt(_run_keras_group, [run], seed)
+                out[run.id] = result if isinstance(result, Exception) else result[run.id]
+    return out
 
 
 def _attempt(fn, *args):
@@ -197,7 +233,7 @@ def _attempt(fn, *args):
 
 _RUNNERS = {"numpy[torch]": lambda run, problem: _run_numpy(run, problem, "torch"),
             "numpy[keras]": lambda run, problem: _run_numpy(run, problem, "keras"),
-            "torch": _run_torch, "keras": _run_keras}
+            "torch": _run_torch}
 
 
 def _step_columns(a, b, tol):
@@ -228,11 +264,14 @@ def _pair_row(run, seed, problem, results, scenario, quantity, pair, rerun):
                    **numbers, **steps)
 
 
-def execute(run, seed):
-    """All rows of one trajectory run: per scenario, quantity and pair; crashes become ERROR rows."""
+def execute(run, seed, keras_result=None):
+    """All rows of one trajectory run: per scenario, quantity and pair; crashes become ERROR rows.
+    ``keras_result`` is this run's entry of ``run_keras_batch`` (computed here when absent)."""
     try:
         problem = _problem(run, seed)
-        results = {impl: _attempt(_RUNNERS[impl], run, problem) for impl in IMPLS}
+        results = {impl: _attempt(_RUNNERS[impl], run, problem) for impl in IMPLS if impl != "keras"}
+        results["keras"] = keras_result if keras_result is not None else run_keras_batch([run], seed)[run.id]
+        results = {impl: results[impl] for impl in IMPLS}
         scenarios = list(problem)
     except Exception as exc:
         problem, results, scenarios = None, dict.fromkeys(IMPLS, exc), [run.regime]
