@@ -17,10 +17,12 @@ class Skip:
     variant: str | None = None
     dtype: str | None = None
     regime: str | None = None
+    index: int | None = None  # one aligned hyperparameter set (Run.index); implies variant="aligned"
 
     def applies(self, run):
+        variant = "aligned" if self.index is not None else self.variant
         return all(want in (None, got) for want, got in
-                   ((self.variant, run.variant), (self.dtype, run.dtype), (self.regime, run.regime)))
+                   ((variant, run.variant), (self.dtype, run.dtype), (self.regime, run.regime), (self.index, run.index)))
 
 
 @dataclass(frozen=True)

@@ -251,7 +251,8 @@ def _pair_row(run, seed, problem, results, scenario, quantity, pair, rerun):
         cause = f"{failed[0][0]}: {type(failed[0][1]).__name__}: {failed[0][1]}"
         return row_for(run, seed, *pair, quantity, inputs=scenario, status="ERROR", cause=cause)
     try:
-        view = {impl: {quantity: results[impl][(scenario, quantity)]} for impl in IMPLS}
+        view = {impl: {quantity: results[impl][(scenario, quantity)]}  # a failed impl only errs its own pairs
+                for impl in IMPLS if not isinstance(results[impl], Exception)}
         tol = tolerance(run, pair, quantity)
         gap = measure(view[pair[0]][quantity], view[pair[1]][quantity], tol)
         reflip = lambda d: rerun((d[0], d[1], d[3]))[(scenario, quantity)]  # noqa: E731
