@@ -114,7 +114,10 @@ def _reproduces(predicted, gap):
 
 def attribute(differences, base, reflip, tol):
     """The differing keys that matter: flipping one alone to Keras's value (``reflip(difference)`` re-runs
-    numpy[torch] so) changes ``base`` beyond the pair's tolerance, or its dtype or shape."""
+    numpy[torch] so) changes ``base`` beyond the pair's tolerance, or its dtype or shape. With one differing
+    key there is nothing to attribute: it is the only difference between the two reproducing conventions."""
+    if len(differences) == 1:
+        return differences, ""
     causes = [d for d in differences if _flip_matters(d, base, reflip, tol)]
     return (causes, "") if causes else (differences, " acting jointly")  # no single key suffices
 
