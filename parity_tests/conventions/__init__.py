@@ -81,5 +81,5 @@ def describe(differences):
 
 
 from . import (activations, losses_classification, losses_ctc, losses_probabilistic,  # noqa: E402,F401
-               losses_regression, losses_similarity, optimizers_adaptive,
+               losses_regression, losses_similarity, optimizers_adam, optimizers_adaptive,
                optimizers_large_batch, optimizers_sgd)  # each module registers its table

@@ -6,9 +6,9 @@ __all__ = ["rule_pair", "KERAS_LR_NOTE", "KERAS_CONSTANT_NOTE"]
 KERAS_LR_NOTE = ("the learning rate is a Variable of dtype keras.config.floatx() ('float32' by default): float64 "
                  "parameters are updated with lr rounded through float32 unless floatx is float64")
 
-KERAS_CONSTANT_NOTE = ("update_step casts Python-float hyperparameters with ops.cast(value, variable.dtype), which "
-                       "makes a float32 tensor first: momentum, betas, epsilon, weight decay are float32-rounded "
-                       "even for float64 parameters")
+KERAS_CONSTANT_NOTE = ("update_step passes some Python-float hyperparameters through ops.cast(value, variable.dtype), "
+                       "which makes a float32 tensor first: those (which ones varies per rule: see its notes) are "
+                       "float32-rounded even for float64 parameters; values used through ops.add/multiply stay exact")
 
 
 def rule_pair(concept, torch_api, keras_api, *, torch_defaults, keras_defaults, torch_formula, keras_formula,
