@@ -28,6 +28,9 @@ def _parser():
     parser.add_argument("--out", default=None, help="report directory (default: reports/)")
     parser.add_argument("--concept", action="append", help="run only these concepts (repeatable)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes (default: %(default)s)")
+    parser.add_argument("--fast", action="store_true",
+                        help="the fast gate (`make parity`): leave out the families whose Keras side runs traced "
+                             "loops (update-rule trajectories, LR schedules)")
     return parser
 
 
@@ -37,6 +40,7 @@ def _start_workers(args, seed, tmp):
         out = os.path.join(tmp, f"shard{shard}.pickle")
         cmd = [sys.executable, "-m", "parity_tests.worker", "--seed", str(seed), "--shard", str(shard),
                "--shards", str(args.jobs), "--out", out] + [a for c in args.concept or () for a in ("--concept", c)]
+        cmd += ["--fast"] if args.fast else []
         workers.append((subprocess.Popen(cmd), out))
     return workers
 
@@ -71,7 +75,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         workers = _start_workers(args, seed, tmp)
         from . import suite  # the frameworks, imported while the workers import theirs
-        cases, rules = suite.select(args.concept)
+        cases, rules = suite.select(args.concept, fast=args.fast)
         if not cases and not rules:
             raise SystemExit(f"no case matches --concept {args.concept}")
         own, skipped = suite.run_shard(seed, cases, rules, 0, max(args.jobs, 1))

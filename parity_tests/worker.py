@@ -14,11 +14,12 @@ def main(argv=None):
     parser.add_argument("--shards", type=int, required=True)
     parser.add_argument("--concept", action="append")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--fast", action="store_true")
     args = parser.parse_args(argv)
     for message in KNOWN_WARNINGS:
         warnings.filterwarnings("ignore", message=message, category=UserWarning)
     from . import suite  # the frameworks
-    cases, rules = suite.select(args.concept)
+    cases, rules = suite.select(args.concept, fast=args.fast)
     pieces, _ = suite.run_shard(args.seed, cases, rules, args.shard, args.shards)
     with open(args.out, "wb") as f:
         pickle.dump(pieces, f)

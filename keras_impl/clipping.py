@@ -1,0 +1,57 @@
+r"""Gradient clipping in Keras 3: the optimizer's own arguments ``clipvalue``, ``clipnorm`` (each variable
+by its own norm: :math:`g c / \max(\lVert g \rVert, c)`) and ``global_clipnorm`` (one factor
+:math:`c \min(1 / \lVert G \rVert, 1 / c)`, made NaN by a non-finite norm), applied by
+``keras.optimizers.SGD(learning_rate=1.0)`` to zero Variables of the gradients' dtype: the update is
+``-clipped``, so the clipped gradient is read back as minus the Variable."""
+import keras
+from keras import ops
+
+from .validation import check_floating, check_no_nan, check_same_dtype
+
+__all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm"]
+
+
+def _check_positive(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not 0 < value < float("inf"):
+        raise ValueError(f"{name} must be positive and finite, got {value!r}")
+
+
+def _check_grad(g, name):
+    check_floating(g, name)
+    check_no_nan(g, name)
+
+
+def _clipped(grads, **clipping):
+    """The gradients as one SGD step with learning rate 1 and ``clipping`` sees them."""
+    variables = [keras.Variable(ops.zeros(g.shape, dtype=g.dtype), dtype=g.dtype, trainable=True) for g in grads]
+    optimizer = keras.optimizers.SGD(learning_rate=1.0, **clipping)
+    optimizer.apply([ops.convert_to_tensor(g) for g in grads], variables)
+    return [ops.negative(v.value) for v in variables]
+
+
+def clip_by_value(g, *, clip_value):
+    r""":math:`\mathrm{clip}(g, -v, v)`: ``SGD(clipvalue=clip_value)``."""
+    _check_grad(g, "g")
+    _check_positive(clip_value, "clip_value")
+    return _clipped([g], clipvalue=float(clip_value))[0]
+
+
+def clip_by_norm(g, *, max_norm):
+    r""":math:`g c / \max(\lVert g \rVert, c)`: ``SGD(clipnorm=max_norm)``."""
+    _check_grad(g, "g")
+    _check_positive(max_norm, "max_norm")
+    return _clipped([g], clipnorm=float(max_norm))[0]
+
+
+def clip_by_global_norm(*grads, max_norm):
+    r""":math:`c \min(1 / \lVert G \rVert, 1 / c)` for every gradient: ``SGD(global_clipnorm=max_norm)``;
+    the clipped gradients raveled and concatenated."""
+    if not grads:
+        raise ValueError("grads must hold at least one gradient")
+    for g in grads:
+        _check_grad(g, "grads")
+        check_same_dtype(grads[0], "grads", g, "grads")
+    _check_positive(max_norm, "max_norm")
+    return ops.concatenate([ops.reshape(c, (-1,)) for c in _clipped(grads, global_clipnorm=float(max_norm))])

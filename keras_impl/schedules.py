@@ -1,0 +1,242 @@
+r"""Learning-rate schedules in Keras 3: ``keras.optimizers.schedules`` objects, the
+``keras.callbacks.ReduceLROnPlateau`` callback and an LR range test with ``keras.optimizers.SGD``.
+
+A ``LearningRateSchedule`` is called by the optimizer at ``optimizer.iterations`` (0 at the first update,
+incremented after each), so the LR of step k is ``schedule(k)``: the wrappers call it once per step with a
+scalar step, as the optimizer does, inside a traced loop as ``model.fit`` runs it. A schedule evaluates in
+the dtype of its initial learning rate: a Python float becomes a float32 tensor (TensorFlow's conversion;
+``keras.config.floatx()`` is not consulted), so ``dtype`` defaults to ``"float32"``; ``"float64"`` passes a
+float64 initial LR, and the schedule's other float hyperparameters still go through ``ops.cast``, which
+rounds a Python float through float32. Keras schedules require their initial learning rate (no ``lr``
+default).
+"""
+import contextlib
+import functools
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+from keras.optimizers import schedules
+
+from .validation import check_choice, check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
+
+__all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_restarts", "warmup_cosine",
+           "polynomial_decay", "reduce_on_plateau", "lr_range_test"]
+
+_DTYPES = (None, "float32", "float64")
+
+
+def _check_number(value, name, *, low=0.0, low_open=True, high=math.inf, high_open=False, integer=False):
+    """Raise unless ``value`` is a real number (an int if ``integer``) in the interval from ``low`` to
+    ``high`` (open at ``low`` by default, closed at ``high``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if integer and int(value) != value:
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    above = low < value if low_open else low <= value
+    below = value < high if high_open else value <= high
+    if not (above and below):
+        raise ValueError(f"{name} must be in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}, "
+                         f"got {value!r}")
+
+
+def _check_steps(steps):
+    """Step indices: a non-empty 1-D integer tensor of non-negative values."""
+    is_array = ops.is_tensor(steps) or isinstance(steps, np.ndarray)
+    dtype = keras.backend.standardize_dtype(steps.dtype) if is_array else ""
+    if not dtype.startswith(("int", "uint")):
+        raise TypeError(f"steps must be an integer tensor, got {getattr(steps, 'dtype', type(steps).__name__)}")
+    check_ndim(steps, 1, "steps")
+    if steps.shape[0] == 0 or int(ops.min(steps)) < 0:
+        raise ValueError("steps must be a non-empty array of non-negative step indices")
+
+
+def _typed(value, dtype):
+    """An initial learning rate: a Python float (a float32 tensor for TensorFlow) or a scalar of ``dtype``."""
+    return float(value) if dtype is None else np.dtype(dtype).type(value)
+
+
+def _evaluate(steps, lr, dtype, schedule):
+    """``schedule(step)`` for each step, one scalar call per step as the optimizer makes it, in a traced loop
+    as in ``model.fit`` (whose train step, optimizer and schedule included, runs as a ``tf.function``)."""
+    _check_steps(steps)
+    _check_number(lr, "lr")
+    check_choice(dtype, _DTYPES, "dtype")
+    signature = tf.TensorSpec((), dtype or "float32")
+    # a partial (no __code__) is its own tf.function key: no retracing warning across schedules
+    traced = tf.function(functools.partial(_map_steps, schedule, signature), autograph=False)
+    return traced(ops.convert_to_tensor(steps))
+
+
+def _map_steps(schedule, signature, steps):
+    return tf.map_fn(schedule, steps, fn_output_signature=signature)
+
+
+def step_decay(steps, *, lr, step_size, gamma, dtype="float32"):
+    r""":math:`\eta\,\gamma^{n}` as ``PiecewiseConstantDecay(boundaries=[s, 2s, ...], values=[η, ηγ, ...])``,
+    which keeps the previous value at a boundary (``step <= boundary``)."""
+    _check_steps(steps)
+    _check_number(lr, "lr")
+    _check_number(step_size, "step_size", integer=True)
+    _check_number(gamma, "gamma")
+    count = max(int(ops.max(steps)) // int(step_size), 0) + 1
+    boundaries = [int(step_size) * j for j in range(1, count + 1)]
+    values = [_typed(lr * gamma ** j, dtype) for j in range(count + 1)]
+    return _evaluate(steps, lr, dtype, schedules.PiecewiseConstantDecay(boundaries, values))
+
+
+def exponential_decay(steps, *, lr, decay_rate, decay_steps, staircase=False, dtype="float32"):
+    r""":math:`\eta\, r^{k / d}` (floored exponent with ``staircase``): ``ExponentialDecay``."""
+    _check_number(decay_rate, "decay_rate")
+    _check_number(decay_steps, "decay_steps")
+    schedule = schedules.ExponentialDecay(_typed(lr, dtype), decay_steps, decay_rate, staircase=staircase)
+    return _evaluate(steps, lr, dtype, schedule)
+
+
+def _alpha(min_lr, lr):
+    """Keras's floor as a fraction of the initial LR (torch's ``eta_min`` is absolute)."""
+    _check_number(lr, "lr")
+    _check_number(min_lr, "min_lr", low_open=False, high=lr)
+    return min_lr / lr
+
+
+def cosine_annealing(steps, *, lr, decay_steps, min_lr=0.0, dtype="float32"):
+    r"""``CosineDecay(lr, decay_steps, alpha=min_lr / lr)``: the step is clamped at ``decay_steps``."""
+    _check_number(decay_steps, "decay_steps")
+    schedule = schedules.CosineDecay(_typed(lr, dtype), decay_steps, alpha=_alpha(min_lr, lr))
+    return _evaluate(steps, lr, dtype, schedule)
+
+
+def cosine_warm_restarts(steps, *, lr, first_decay_steps, t_mult=2.0, m_mul=1.0, min_lr=0.0, dtype="float32"):
+    r"""``CosineDecayRestarts(lr, first_decay_steps, t_mul=t_mult, m_mul, alpha=min_lr / lr)``."""
+    _check_number(first_decay_steps, "first_decay_steps", integer=True)
+    _check_number(t_mult, "t_mult", low=1.0, low_open=False)
+    _check_number(m_mul, "m_mul")
+    schedule = schedules.CosineDecayRestarts(_typed(lr, dtype), int(first_decay_steps), t_mul=float(t_mult),
+                                             m_mul=float(m_mul), alpha=_alpha(min_lr, lr))
+    return _evaluate(steps, lr, dtype, schedule)
+
+
+def warmup_cosine(steps, *, lr, decay_steps, warmup_steps=0, start_factor, min_lr=0.0, dtype="float32"):
+    r"""``CosineDecay(start_factor * lr, decay_steps, alpha=min_lr / lr, warmup_target=lr, warmup_steps)``:
+    linear from the initial LR to ``warmup_target``, then the cosine; ``warmup_steps`` defaults to 0."""
+    _check_number(decay_steps, "decay_steps")
+    _check_number(warmup_steps, "warmup_steps", low_open=False, integer=True)
+    _check_number(start_factor, "start_factor", high=1.0)
+    alpha = _alpha(min_lr, lr)
+    schedule = schedules.CosineDecay(_typed(start_factor * lr, dtype), decay_steps, alpha=alpha,
+                                     warmup_target=float(lr), warmup_steps=int(warmup_steps))
+    return _evaluate(steps, lr, dtype, schedule)
+
+
+def polynomial_decay(steps, *, lr, decay_steps, end_lr=1e-4, power=1.0, cycle=False, dtype="float32"):
+    r"""``PolynomialDecay(lr, decay_steps, end_learning_rate=end_lr, power, cycle)`` (Keras's end LR
+    defaults to 1e-4)."""
+    _check_number(decay_steps, "decay_steps")
+    _check_number(lr, "lr")
+    _check_number(end_lr, "end_lr", low_open=False, high=lr)
+    _check_number(power, "power")
+    schedule = schedules.PolynomialDecay(_typed(lr, dtype), decay_steps, end_learning_rate=float(end_lr),
+                                         power=float(power), cycle=cycle)
+    return _evaluate(steps, lr, dtype, schedule)
+
+
+class _RelativePlateau(keras.callbacks.ReduceLROnPlateau):
+    """Keras's callback has only an absolute ``min_delta``: this one counts an improvement when
+    ``current < best * (1 - min_delta)``, compared as Keras compares (``ops.less``, in floatx)."""
+
+    def _is_improvement(self, monitor_value, reference_value):
+        if reference_value is None:
+            return True
+        return ops.less(monitor_value, reference_value * (1.0 - abs(self.min_delta)))
+
+
+@contextlib.contextmanager
+def _floatx(dtype):
+    """Keras keeps the LR in a floatx Variable and compares in floatx: an explicit ``dtype`` sets floatx."""
+    previous = keras.config.floatx()
+    keras.config.set_floatx(dtype or previous)
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(previous)
+
+
+def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
+    check_floating(val_loss, "val_loss")
+    check_ndim(val_loss, 1, "val_loss")
+    check_no_nan(val_loss, "val_loss")
+    _check_number(lr, "lr")
+    _check_number(factor, "factor", high=1.0, high_open=True)
+    _check_number(patience, "patience", low_open=False, integer=True)
+    _check_number(threshold, "threshold", low_open=False)
+    _check_number(cooldown, "cooldown", low_open=False, integer=True)
+    _check_number(min_lr, "min_lr", low_open=False)
+
+
+def reduce_on_plateau(val_loss, *, lr=0.01, factor=0.1, patience=10, threshold=1e-4, threshold_mode="abs",
+                      cooldown=0, min_lr=0.0, dtype=None):
+    r"""``keras.callbacks.ReduceLROnPlateau(monitor='val_loss', min_delta=threshold)`` on a compiled minimal
+    model with ``keras.optimizers.SGD(lr)`` (default 0.01), driven by ``on_epoch_end(k, {'val_loss': ...})``:
+    the LR used during each epoch. Keras reduces when the bad-epoch count reaches ``patience``, compares with
+    ``ops.less`` on Python floats (float32 tensors) and keeps the LR in a floatx Variable (``dtype``: the
+    floatx used); ``'rel'`` (absent from Keras) uses a subclass."""
+    _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr)
+    check_choice(threshold_mode, ("rel", "abs"), "threshold_mode")
+    check_choice(dtype, _DTYPES, "dtype")
+    with _floatx(dtype):
+        model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=float(lr)), loss="mse")
+        callback_class = keras.callbacks.ReduceLROnPlateau if threshold_mode == "abs" else _RelativePlateau
+        callback = callback_class(monitor="val_loss", factor=factor, patience=int(patience), min_delta=threshold,
+                                  cooldown=int(cooldown), min_lr=min_lr)
+        callback.set_model(model)
+        callback.on_train_begin()
+        lrs = []
+        for epoch, value in enumerate(ops.convert_to_numpy(val_loss).tolist()):
+            lrs.append(model.optimizer.learning_rate.numpy())  # the floatx Variable's value
+            callback.on_epoch_end(epoch, {"val_loss": value})
+        return ops.convert_to_tensor(np.stack(lrs))
+
+
+def _check_problem(x, y, w0):
+    for a, name in ((x, "x"), (y, "y"), (w0, "w0")):
+        check_floating(a, name)
+        check_no_nan(a, name)
+    check_same_dtype(x, "x", y, "y")
+    check_same_dtype(x, "x", w0, "w0")
+    check_ndim(x, 2, "x")
+    check_shape(y, x.shape[:1], "y", what="expected one target per row of x:")
+    check_shape(w0, x.shape[1:], "w0", what="expected one weight per column of x:")
+
+
+def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_size=8, dtype=None):
+    r"""LR range test: ``keras.optimizers.SGD(learning_rate=ExponentialDecay(lr_min, n - 1, lr_max / lr_min))``
+    on a Variable ``w`` (from ``w0``) minimising ``keras.losses.mean_squared_error(y_b, x_b @ w)`` on
+    consecutive batches of ``batch_size`` rows, gradients from ``tf.GradientTape``. Returns (2, n): the LR
+    and the batch loss of each step, in ``dtype`` (``None``: floatx). The schedule's Python-float initial LR
+    makes every LR float32, cast to the variable's dtype by SGD."""
+    _check_problem(x, y, w0)
+    for value, name, low in ((lr_min, "lr_min", 0.0), (lr_max, "lr_max", lr_min), (num_steps, "num_steps", 1)):
+        _check_number(value, name, low=low, integer=name == "num_steps")
+    _check_number(batch_size, "batch_size", integer=True, high=x.shape[0])
+    if x.shape[0] % batch_size:
+        raise ValueError(f"batch_size must divide the {x.shape[0]} rows of x, got {batch_size}")
+    check_choice(dtype, _DTYPES, "dtype")
+    dtype = dtype or keras.config.floatx()
+    x, y = ops.cast(x, dtype), ops.cast(y, dtype)
+    w = keras.Variable(ops.cast(w0, dtype), dtype=dtype, name="w")
+    optimizer = keras.optimizers.SGD(
+        learning_rate=schedules.ExponentialDecay(float(lr_min), int(num_steps) - 1, lr_max / lr_min))
+    lrs, losses, batches = [], [], x.shape[0] // batch_size
+    for step in range(int(num_steps)):
+        start = step % batches * batch_size
+        xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+        lrs.append(ops.cast(optimizer.learning_rate, dtype))  # schedule(iterations), before the increment
+        with tf.GradientTape() as tape:
+            loss = keras.losses.mean_squared_error(yb, ops.matmul(xb, w))
+        losses.append(loss)
+        optimizer.apply(tape.gradient(loss, [w]), [w])
+    return ops.stack([ops.stack(lrs), ops.stack(losses)])

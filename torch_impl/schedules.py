@@ -1,0 +1,219 @@
+r"""Learning-rate schedules in PyTorch: ``torch.optim.lr_scheduler`` driven by an SGD on a dummy parameter.
+
+The scheduler is stepped the way torch documents -- ``optimizer.step()`` then ``scheduler.step()`` -- and
+the LR of step k is ``get_last_lr()`` before the k-th ``scheduler.step()``: torch counts ``step()`` calls
+from 0 (usually once per epoch; here once per step index). Scheduler arithmetic is in Python floats, so
+the LRs come back as float64 (``dtype`` casts the result). The base LR is the optimizer's: the ``lr``
+default is ``torch.optim.SGD``'s ``1e-3``. Where torch ships no scheduler for a variant (polynomial decay
+to a non-zero end or with cycles, SGDR restart multiplier) a ``LambdaLR`` or a scheduler subclass does it.
+"""
+import math
+
+import torch
+import torch.nn.functional as F
+from torch.optim import lr_scheduler
+
+from .validation import check_choice, check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
+
+__all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_restarts", "warmup_cosine",
+           "polynomial_decay", "reduce_on_plateau", "lr_range_test"]
+
+_DTYPES = {None: torch.float64, "float32": torch.float32, "float64": torch.float64}
+
+
+def _check_number(value, name, *, low=0.0, low_open=True, high=math.inf, high_open=False, integer=False):
+    """Raise unless ``value`` is a real number (an int if ``integer``) in the interval from ``low`` to
+    ``high`` (open at ``low`` by default, closed at ``high``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if integer and int(value) != value:
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    above = low < value if low_open else low <= value
+    below = value < high if high_open else value <= high
+    if not (above and below):
+        raise ValueError(f"{name} must be in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}, "
+                         f"got {value!r}")
+
+
+def _check_steps(steps):
+    """Step indices: a non-empty 1-D integer tensor of non-negative values."""
+    if not isinstance(steps, torch.Tensor) or steps.is_floating_point() or steps.dtype == torch.bool:
+        raise TypeError(f"steps must be an integer torch.Tensor, got {getattr(steps, 'dtype', type(steps).__name__)}")
+    check_ndim(steps, 1, "steps")
+    if steps.numel() == 0 or steps.min() < 0:
+        raise ValueError("steps must be a non-empty array of non-negative step indices")
+
+
+def _drive(steps, lr, dtype, make_scheduler):
+    """The LR at each of ``steps`` under ``make_scheduler(optimizer)``, stepped to ``max(steps)``."""
+    _check_steps(steps)
+    _check_number(lr, "lr")
+    check_choice(dtype, tuple(_DTYPES), "dtype")
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    scheduler = make_scheduler(optimizer)
+    lrs = []
+    for _ in range(int(steps.max()) + 1):
+        lrs.append(scheduler.get_last_lr()[0])  # the LR this step's optimizer.step() applies
+        optimizer.step()  # no gradient: a no-op that keeps torch's documented call order
+        scheduler.step()
+    return torch.tensor(lrs, dtype=torch.float64)[steps.long()].to(_DTYPES[dtype])
+
+
+def step_decay(steps, *, lr=1e-3, step_size, gamma=0.1, dtype=None):
+    r""":math:`\eta\,\gamma^{\lfloor k / s \rfloor}`: ``lr_scheduler.StepLR`` (the LR at step :math:`s` is decayed)."""
+    _check_number(step_size, "step_size", integer=True)
+    _check_number(gamma, "gamma")
+    return _drive(steps, lr, dtype, lambda opt: lr_scheduler.StepLR(opt, int(step_size), gamma=gamma))
+
+
+def exponential_decay(steps, *, lr=1e-3, decay_rate, decay_steps=1, staircase=False, dtype=None):
+    r""":math:`\eta\, r^{k / d}`: ``ExponentialLR(gamma=r^{1/d})`` (torch decays at every ``step()``, i.e.
+    :math:`d = 1`); ``staircase``: ``StepLR(step_size=d, gamma=r)``."""
+    _check_number(decay_rate, "decay_rate")
+    _check_number(decay_steps, "decay_steps")
+    if staircase:
+        return _drive(steps, lr, dtype, lambda opt: lr_scheduler.StepLR(opt, decay_steps, gamma=decay_rate))
+    return _drive(steps, lr, dtype, lambda opt: lr_scheduler.ExponentialLR(opt, gamma=decay_rate ** (1 / decay_steps)))
+
+
+def _check_min_lr(min_lr, lr):
+    _check_number(lr, "lr")
+    _check_number(min_lr, "min_lr", low_open=False, high=lr)
+
+
+def cosine_annealing(steps, *, lr=1e-3, decay_steps, min_lr=0.0, dtype=None):
+    r"""``CosineAnnealingLR(T_max=decay_steps, eta_min=min_lr)``; past ``T_max`` it follows the cosine back up."""
+    _check_number(decay_steps, "decay_steps")
+    _check_min_lr(min_lr, lr)
+    return _drive(steps, lr, dtype, lambda opt: lr_scheduler.CosineAnnealingLR(opt, decay_steps, eta_min=min_lr))
+
+
+class _WarmRestarts(lr_scheduler.CosineAnnealingWarmRestarts):
+    """SGDR whose cycle i starts from ``m_mul**i`` times the base LR (torch's restarts always at full LR)."""
+
+    def __init__(self, optimizer, T_0, T_mult, eta_min, m_mul):
+        self.m_mul = m_mul
+        super().__init__(optimizer, T_0, T_mult=T_mult, eta_min=eta_min)
+
+    def get_lr(self):
+        cycle = self.last_epoch // self.T_0 if self.T_mult == 1 else round(math.log(self.T_i / self.T_0, self.T_mult))
+        scale = self.m_mul ** cycle
+        return [self.eta_min + (base - self.eta_min) * scale * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+                for base in self.base_lrs]
+
+
+def cosine_warm_restarts(steps, *, lr=1e-3, first_decay_steps, t_mult=1, m_mul=1.0, min_lr=0.0, dtype=None):
+    r"""``CosineAnnealingWarmRestarts(T_0, T_mult, eta_min)`` (torch takes an integer ``T_mult`` and has no
+    restart multiplier: ``m_mul != 1`` uses a subclass scaling cycle i by ``m_mul**i``)."""
+    _check_number(first_decay_steps, "first_decay_steps", integer=True)
+    _check_number(t_mult, "t_mult", low=1.0, low_open=False, integer=True)
+    _check_number(m_mul, "m_mul")
+    _check_min_lr(min_lr, lr)
+    first, mult = int(first_decay_steps), int(t_mult)
+    if m_mul == 1:
+        return _drive(steps, lr, dtype, lambda opt: lr_scheduler.CosineAnnealingWarmRestarts(opt, first, mult, min_lr))
+    return _drive(steps, lr, dtype, lambda opt: _WarmRestarts(opt, first, mult, min_lr, m_mul))
+
+
+def warmup_cosine(steps, *, lr=1e-3, decay_steps, warmup_steps=5, start_factor=1.0 / 3, min_lr=0.0, dtype=None):
+    r"""``SequentialLR([LinearLR(start_factor, 1.0, total_iters=W), CosineAnnealingLR(decay_steps, min_lr)],
+    milestones=[W])``; defaults are LinearLR's (``start_factor=1/3``, ``total_iters=5``)."""
+    _check_number(decay_steps, "decay_steps")
+    _check_number(warmup_steps, "warmup_steps", low_open=False, integer=True)
+    _check_number(start_factor, "start_factor", high=1.0)
+    _check_min_lr(min_lr, lr)
+
+    def make(opt):
+        cosine = lr_scheduler.CosineAnnealingLR(opt, decay_steps, eta_min=min_lr)
+        if warmup_steps == 0:
+            return cosine
+        warmup = lr_scheduler.LinearLR(opt, start_factor, 1.0, total_iters=int(warmup_steps))
+        return lr_scheduler.SequentialLR(opt, [warmup, cosine], milestones=[int(warmup_steps)])
+    return _drive(steps, lr, dtype, make)
+
+
+def polynomial_decay(steps, *, lr=1e-3, decay_steps=5, end_lr=0.0, power=1.0, cycle=False, dtype=None):
+    r"""``PolynomialLR(total_iters=decay_steps, power)``, which decays to 0 and then holds; a non-zero
+    ``end_lr`` or ``cycle`` (TensorFlow's restarts, no torch scheduler) is a ``LambdaLR``."""
+    _check_number(decay_steps, "decay_steps")
+    _check_number(lr, "lr")
+    _check_number(end_lr, "end_lr", low_open=False, high=lr)
+    _check_number(power, "power")
+    if end_lr == 0 and not cycle:
+        return _drive(steps, lr, dtype, lambda opt: lr_scheduler.PolynomialLR(opt, decay_steps, power))
+
+    def factor(k):
+        d = decay_steps * max(math.ceil(k / decay_steps), 1) if cycle else decay_steps
+        return ((lr - end_lr) * (1 - min(k, d) / d) ** power + end_lr) / lr
+    return _drive(steps, lr, dtype, lambda opt: lr_scheduler.LambdaLR(opt, factor))
+
+
+def reduce_on_plateau(val_loss, *, lr=1e-3, factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
+                      cooldown=0, min_lr=0.0, dtype=None):
+    r"""``lr_scheduler.ReduceLROnPlateau(mode='min')`` on ``torch.optim.SGD(lr)``: the LR used during each
+    epoch, then ``scheduler.step(val_loss[k])``. Reduces when the bad-epoch count exceeds ``patience``."""
+    check_floating(val_loss, "val_loss")
+    check_ndim(val_loss, 1, "val_loss")
+    check_no_nan(val_loss, "val_loss")
+    _check_plateau_numbers(lr, factor, patience, threshold, cooldown, min_lr)
+    check_choice(threshold_mode, ("rel", "abs"), "threshold_mode")
+    check_choice(dtype, tuple(_DTYPES), "dtype")
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    scheduler = lr_scheduler.ReduceLROnPlateau(optimizer, mode="min", factor=factor, patience=int(patience),
+                                               threshold=threshold, threshold_mode=threshold_mode,
+                                               cooldown=int(cooldown), min_lr=min_lr)
+    lrs = []
+    for value in val_loss.tolist():
+        lrs.append(scheduler.get_last_lr()[0])
+        optimizer.step()
+        scheduler.step(value)
+    return torch.tensor(lrs, dtype=torch.float64).to(_DTYPES[dtype])
+
+
+def _check_plateau_numbers(lr, factor, patience, threshold, cooldown, min_lr):
+    _check_number(lr, "lr")
+    _check_number(factor, "factor", high=1.0, high_open=True)
+    _check_number(patience, "patience", low_open=False, integer=True)
+    _check_number(threshold, "threshold", low_open=False)
+    _check_number(cooldown, "cooldown", low_open=False, integer=True)
+    _check_number(min_lr, "min_lr", low_open=False)
+
+
+def _check_problem(x, y, w0):
+    for a, name in ((x, "x"), (y, "y"), (w0, "w0")):
+        check_floating(a, name)
+        check_no_nan(a, name)
+    check_same_dtype(x, "x", y, "y")
+    check_same_dtype(x, "x", w0, "w0")
+    check_ndim(x, 2, "x")
+    check_shape(y, x.shape[:1], "y", what="expected one target per row of x:")
+    check_shape(w0, x.shape[1:], "w0", what="expected one weight per column of x:")
+
+
+def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_size=8, dtype=None):
+    r"""LR range test: ``torch.optim.SGD`` on :math:`w` (from ``w0``) minimising ``F.mse_loss(x_b @ w, y_b)``
+    on consecutive batches of ``batch_size`` rows (autograd), the LR raised after each step by
+    ``ExponentialLR(gamma=(lr_max/lr_min)^{1/(n-1)})``. Returns (2, n): the LR and the batch loss of each
+    step, in ``dtype`` (``None``: the input's)."""
+    _check_problem(x, y, w0)
+    for value, name, low in ((lr_min, "lr_min", 0.0), (lr_max, "lr_max", lr_min), (num_steps, "num_steps", 1)):
+        _check_number(value, name, low=low, integer=name == "num_steps")
+    _check_number(batch_size, "batch_size", integer=True, high=len(x))
+    if len(x) % batch_size:
+        raise ValueError(f"batch_size must divide the {len(x)} rows of x, got {batch_size}")
+    check_choice(dtype, tuple(_DTYPES), "dtype")
+    ct = x.dtype if dtype is None else _DTYPES[dtype]
+    x, y, w = x.to(ct), y.to(ct), torch.nn.Parameter(w0.to(ct).clone())
+    optimizer = torch.optim.SGD([w], lr=lr_min)
+    scheduler = lr_scheduler.ExponentialLR(optimizer, gamma=(lr_max / lr_min) ** (1 / (num_steps - 1)))
+    lrs, losses, batches = [], [], len(x) // batch_size
+    for step in range(int(num_steps)):
+        rows = slice(step % batches * batch_size, (step % batches + 1) * batch_size)
+        lrs.append(scheduler.get_last_lr()[0])
+        optimizer.zero_grad()
+        loss = F.mse_loss(x[rows] @ w, y[rows])
+        loss.backward()
+        losses.append(loss.detach())
+        optimizer.step()
+        scheduler.step()
+    return torch.stack([torch.tensor(lrs, dtype=torch.float64).to(ct), torch.stack(losses)])
