@@ -30,33 +30,33 @@ from .validation import check_choice
 __all__ = ["adam", "adamw", "nadam", "adamax", "radam", "adabelief"]
 
 
-class AdamState(NamedTuple):
+class _AdamState(NamedTuple):
     step: int
     m: tuple  # first moment (torch exp_avg, Keras momentum)
     v: tuple  # second moment (torch exp_avg_sq, Keras velocity)
     v_max: tuple  # AMSGrad: running max of v (torch max_exp_avg_sq, Keras velocity_hat); zeros otherwise
 
 
-class NadamState(NamedTuple):
+class _NadamState(NamedTuple):
     step: int
     m: tuple
     v: tuple
     mu_product: np.ndarray  # prod_{i<=t} mu_i, 0-d (torch: one float32 tensor per parameter; Keras: one variable)
 
 
-class AdamaxState(NamedTuple):
+class _AdamaxState(NamedTuple):
     step: int
     m: tuple
     u: tuple  # exponentially weighted infinity norm (torch exp_inf, Keras norm)
 
 
-class RAdamState(NamedTuple):
+class _RAdamState(NamedTuple):
     step: int
     m: tuple
     v: tuple
 
 
-class AdaBeliefState(NamedTuple):
+class _AdaBeliefState(NamedTuple):
     step: int
     m: tuple
     s: tuple  # EMA of (g - m)^2 plus eps each step (torch exp_avg_var, Keras variance)
@@ -165,8 +165,8 @@ def adam(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, amsgrad
         alpha = eta * c2 ** 0.5 / c1
         return p - (m * alpha) / (np.sqrt(den) + eps), m, v, v_max
 
-    return Optimizer(lambda params: AdamState(0, _zeros(params), _zeros(params), _zeros(params)),
-                     _per_parameter(step, AdamState))
+    return Optimizer(lambda params: _AdamState(0, _zeros(params), _zeros(params), _zeros(params)),
+                     _per_parameter(step, _AdamState))
 
 
 def adamw(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2, amsgrad=False, eps_form="corrected",
@@ -218,9 +218,9 @@ def nadam(*, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, moment
         t = state.step + 1
         prod = _mu_product(state.mu_product, t, h)
         new_params, m, v = zip(*[step(t, *args, prod) for args in zip(grads, params, state.m, state.v)])
-        return new_params, NadamState(t, m, v, prod)
+        return new_params, _NadamState(t, m, v, prod)
 
-    return Optimizer(lambda params: NadamState(0, _zeros(params), _zeros(params),
+    return Optimizer(lambda params: _NadamState(0, _zeros(params), _zeros(params),
                                                np.ones((), mu_product_dtype or params[0].dtype)), update)
 
 
@@ -247,8 +247,8 @@ def adamax(*, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, eps_f
         u = np.maximum(beta2 * u, np.abs(g))
         return p - (eta * m) / (c1 * (u + eps)), m, u
 
-    return Optimizer(lambda params: AdamaxState(0, _zeros(params), _zeros(params)),
-                     _per_parameter(step, AdamaxState))
+    return Optimizer(lambda params: _AdamaxState(0, _zeros(params), _zeros(params)),
+                     _per_parameter(step, _AdamaxState))
 
 
 def radam(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, eps_form="raw",
@@ -282,7 +282,7 @@ def radam(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, eps_fo
             return p - m / c1 * eta * (c2 ** 0.5 / (np.sqrt(v) + eps)) * r, m, v
         return p - eta * (r * (m / c1) / (np.sqrt(v / c2) + eps)), m, v
 
-    return Optimizer(lambda params: RAdamState(0, _zeros(params), _zeros(params)), _per_parameter(step, RAdamState))
+    return Optimizer(lambda params: _RAdamState(0, _zeros(params), _zeros(params)), _per_parameter(step, _RAdamState))
 
 
 def adabelief(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-16, weight_decay=0.0, moment_form="torch",
@@ -307,5 +307,5 @@ def adabelief(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-16, weight_decay=0.0, m
         c1, c2 = 1 - b1 ** t, 1 - b2 ** t
         return p - (eta / c1) * (m / (np.sqrt(s) / c2 ** 0.5 + eps)), m, s
 
-    return Optimizer(lambda params: AdaBeliefState(0, _zeros(params), _zeros(params)),
-                     _per_parameter(step, AdaBeliefState))
+    return Optimizer(lambda params: _AdaBeliefState(0, _zeros(params), _zeros(params)),
+                     _per_parameter(step, _AdaBeliefState))

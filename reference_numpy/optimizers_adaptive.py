@@ -19,19 +19,19 @@ from .validation import check_choice
 __all__ = ["adagrad", "rmsprop", "adadelta"]
 
 
-class AdagradState(NamedTuple):
+class _AdagradState(NamedTuple):
     step: int
     accumulator: tuple  # sum of squared gradients (torch "sum", Keras "<var>_accumulator")
 
 
-class RMSpropState(NamedTuple):
+class _RMSpropState(NamedTuple):
     step: int
     square_avg: tuple  # running mean of g^2 (torch "square_avg", Keras "<var>_velocity")
     momentum: tuple  # torch: b (of g / avg); Keras: lr * b (the buffer of increments)
     grad_avg: tuple  # running mean of g, centered only (torch "grad_avg", Keras "<var>_average_gradient")
 
 
-class AdadeltaState(NamedTuple):
+class _AdadeltaState(NamedTuple):
     step: int
     square_avg: tuple  # running mean of g^2 (torch "square_avg", Keras "<var>_accumulated_grad")
     acc_delta: tuple  # running mean of delta^2 (torch "acc_delta", Keras "<var>_accumulated_delta_var")
@@ -83,7 +83,7 @@ def adagrad(*, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_valu
     check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
 
     def init(params):
-        return AdagradState(0, tuple(np.full_like(p, constant(initial_accumulator_value, p.dtype, constant_dtype))
+        return _AdagradState(0, tuple(np.full_like(p, constant(initial_accumulator_value, p.dtype, constant_dtype))
                                      for p in params))
 
     def update(grads, state, params):
@@ -95,7 +95,7 @@ def adagrad(*, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_valu
             acc = acc + g * g
             new_params.append(p - eta * g / _root(acc, constant(eps, p.dtype), eps_placement))
             accumulators.append(acc)
-        return tuple(new_params), AdagradState(state.step + 1, tuple(accumulators))
+        return tuple(new_params), _AdagradState(state.step + 1, tuple(accumulators))
 
     return Optimizer(init, update)
 
@@ -125,6 +125,14 @@ def _check_rmsprop(lr, rho, eps, momentum, weight_decay):
     check_hyperparameter("weight_decay", weight_decay)
 
 
+def _check_rmsprop_forms(eps_placement, momentum_form, average_form, weight_decay_form):
+    for value, choices, name in ((eps_placement, ("outside", "inside"), "eps_placement"),
+                                 (momentum_form, ("torch", "keras"), "momentum_form"),
+                                 (average_form, ("lerp", "weighted"), "average_form"),
+                                 (weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")):
+        check_choice(value, choices, name)
+
+
 def rmsprop(*, lr=1e-2, rho=0.99, eps=1e-8, momentum=0.0, centered=False, weight_decay=0.0,
             eps_placement="outside", momentum_form="torch", average_form="lerp", weight_decay_form="coupled",
             lr_dtype=None, constant_dtype=None):
@@ -143,16 +151,12 @@ def rmsprop(*, lr=1e-2, rho=0.99, eps=1e-8, momentum=0.0, centered=False, weight
     ``ops.cast``); :math:`\rho, 1-\rho, \epsilon, \mu` are applied in the parameter's dtype by both.
     """
     _check_rmsprop(lr, rho, eps, momentum, weight_decay)
-    for value, choices, name in ((eps_placement, ("outside", "inside"), "eps_placement"),
-                                 (momentum_form, ("torch", "keras"), "momentum_form"),
-                                 (average_form, ("lerp", "weighted"), "average_form"),
-                                 (weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")):
-        check_choice(value, choices, name)
+    _check_rmsprop_forms(eps_placement, momentum_form, average_form, weight_decay_form)
     forms = (eps_placement, momentum_form, average_form, centered)
 
     def init(params):
         zeros = tuple(np.zeros_like(p) for p in params)
-        return RMSpropState(0, zeros, zeros, zeros)
+        return _RMSpropState(0, zeros, zeros, zeros)
 
     def update(grads, state, params):
         check_grads(grads, params)
@@ -164,7 +168,7 @@ def rmsprop(*, lr=1e-2, rho=0.99, eps=1e-8, momentum=0.0, centered=False, weight
                      constant(momentum, p.dtype))
             out.append(_rmsprop_step(g, p, v, b, a, hyper, forms))
         new_params, v, b, a = zip(*out)
-        return new_params, RMSpropState(state.step + 1, v, b, a)
+        return new_params, _RMSpropState(state.step + 1, v, b, a)
 
     return Optimizer(init, update)
 
@@ -189,7 +193,7 @@ def adadelta(*, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, weight_decay_form="
 
     def init(params):
         zeros = tuple(np.zeros_like(p) for p in params)
-        return AdadeltaState(0, zeros, zeros)
+        return _AdadeltaState(0, zeros, zeros)
 
     def update(grads, state, params):
         check_grads(grads, params)
@@ -202,6 +206,6 @@ def adadelta(*, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, weight_decay_form="
             u = r * u + c * delta * delta
             out.append((p - eta * delta, v, u))
         new_params, v, u = zip(*out)
-        return new_params, AdadeltaState(state.step + 1, v, u)
+        return new_params, _AdadeltaState(state.step + 1, v, u)
 
     return Optimizer(init, update)

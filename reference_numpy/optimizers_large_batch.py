@@ -17,29 +17,29 @@ from .validation import check_choice
 __all__ = ["lion", "lamb", "lars", "adafactor", "muon"]
 
 
-class LionState(NamedTuple):
+class _LionState(NamedTuple):
     step: int
     momentum: tuple  # m_t = beta2 m_{t-1} + (1 - beta2) g_t (torch key "exp_avg", Keras "<name>_momentum")
 
 
-class LambState(NamedTuple):
+class _LambState(NamedTuple):
     step: int
     exp_avg: tuple  # first moment, not bias-corrected (Keras "<name>_momentum")
     exp_avg_sq: tuple  # second moment, not bias-corrected (Keras "<name>_velocity")
 
 
-class LarsState(NamedTuple):
+class _LarsState(NamedTuple):
     step: int
     momentum: tuple  # v_t = mu v_{t-1} + lr * local_lr * (g + wd p): the buffer of updates (p -= v)
 
 
-class AdafactorState(NamedTuple):
+class _AdafactorState(NamedTuple):
     step: int
     row: tuple  # mean of g^2 over the last axis, averaged over steps (vectors: the full second moment)
     col: tuple  # mean of g^2 over the second-to-last axis (vectors: unused, empty)
 
 
-class MuonState(NamedTuple):
+class _MuonState(NamedTuple):
     step: int
     momentum: tuple  # torch: EMA buffer B = mu B + (1 - mu) g; Keras: sum M = mu M + g = B / (1 - mu)
 
@@ -113,8 +113,8 @@ def lion(*, lr=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0, lr_dtype=None, con
         p = _decay(p, lr, weight_decay, lr_dtype, constant_dtype)
         return p - constant(lr, p.dtype, lr_dtype) * np.sign(c), m * b2 + g * (1 - b2)
 
-    return Optimizer(lambda params: LionState(0, tuple(np.zeros_like(p) for p in params)),
-                     lambda grads, state, params: _per_parameter(step, LionState, grads, state, params))
+    return Optimizer(lambda params: _LionState(0, tuple(np.zeros_like(p) for p in params)),
+                     lambda grads, state, params: _per_parameter(step, _LionState, grads, state, params))
 
 
 def lamb(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-6, weight_decay=0.0, moment_form="interpolate",
@@ -154,8 +154,8 @@ def lamb(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-6, weight_decay=0.0, moment_
         return p - _guarded_ratio(w_norm, u_norm, w_norm, u_norm) * eta * u, m, v
 
     zeros = lambda params: tuple(np.zeros_like(p) for p in params)  # noqa: E731
-    return Optimizer(lambda params: LambState(0, zeros(params), zeros(params)),
-                     lambda grads, state, params: _per_parameter(step, LambState, grads, state, params))
+    return Optimizer(lambda params: _LambState(0, zeros(params), zeros(params)),
+                     lambda grads, state, params: _per_parameter(step, _LambState, grads, state, params))
 
 
 def lars(*, lr=0.1, momentum=0.9, weight_decay=0.0, trust_coefficient=0.001, lr_dtype=None, constant_dtype=None):
@@ -178,8 +178,8 @@ def lars(*, lr=0.1, momentum=0.9, weight_decay=0.0, trust_coefficient=0.001, lr_
         v = v * mu + (g + p * lam) * (eta * local)
         return p - v, v
 
-    return Optimizer(lambda params: LarsState(0, tuple(np.zeros_like(p) for p in params)),
-                     lambda grads, state, params: _per_parameter(step, LarsState, grads, state, params))
+    return Optimizer(lambda params: _LarsState(0, tuple(np.zeros_like(p) for p in params)),
+                     lambda grads, state, params: _per_parameter(step, _LarsState, grads, state, params))
 
 
 def _second_moment(g, row, col, w, eps1, eps1_form):
@@ -239,10 +239,10 @@ def adafactor(*, lr=1e-2, beta2_decay=-0.8, eps1=None, eps2=1e-3, clip_threshold
 
     def init(params):
         rows = tuple(np.zeros(p.shape[:-1] if p.ndim > 1 else p.shape, p.dtype) for p in params)
-        return AdafactorState(0, rows, tuple(np.zeros(p.shape[:-2] + p.shape[-1:] if p.ndim > 1 else (0,), p.dtype)
+        return _AdafactorState(0, rows, tuple(np.zeros(p.shape[:-2] + p.shape[-1:] if p.ndim > 1 else (0,), p.dtype)
                                              for p in params))
 
-    return Optimizer(init, lambda grads, state, params: _per_parameter(step, AdafactorState, grads, state, params))
+    return Optimizer(init, lambda grads, state, params: _per_parameter(step, _AdafactorState, grads, state, params))
 
 
 def _bf16(x):
@@ -296,6 +296,23 @@ def _muon_momentum(g, buf, momentum, nesterov, momentum_form):
     return buf, g + momentum * buf if nesterov else buf
 
 
+def _check_muon(lr, momentum, weight_decay, ns_coefficients, ns_steps, eps, adjust_lr_fn, momentum_form, ns_dtype,
+                ns_eps_form, decay_form, lr_dtype, constant_dtype):
+    _check_common(lr, weight_decay, lr_dtype, constant_dtype)
+    check_hyperparameter("momentum", momentum, high=1.0)
+    check_hyperparameter("eps", eps, low_open=True)
+    if not isinstance(ns_steps, int) or not 0 < ns_steps < 100:
+        raise ValueError(f"ns_steps must be an int in [1, 99], got {ns_steps!r}")
+    if len(ns_coefficients) != 3:
+        raise ValueError(f"ns_coefficients must be 3 floats (a, b, c), got {ns_coefficients!r}")
+    for name, value, choices in (("adjust_lr_fn", adjust_lr_fn, (None, "original", "match_rms_adamw")),
+                                 ("momentum_form", momentum_form, ("ema", "sum")),
+                                 ("ns_dtype", ns_dtype, ("bfloat16", None)),
+                                 ("ns_eps_form", ns_eps_form, ("clamp", "add")),
+                                 ("decay_form", decay_form, ("scale", "subtract"))):
+        check_choice(value, choices, name)
+
+
 def muon(*, lr=1e-3, momentum=0.95, nesterov=True, weight_decay=0.1, ns_coefficients=(3.4445, -4.775, 2.0315),
          ns_steps=5, eps=1e-7, adjust_lr_fn=None, momentum_form="ema", ns_dtype="bfloat16", ns_eps_form="clamp",
          decay_form="scale", lr_dtype=None, constant_dtype=None):
@@ -314,19 +331,8 @@ def muon(*, lr=1e-3, momentum=0.95, nesterov=True, weight_decay=0.1, ns_coeffici
     factor rounded once to the dtype) or "subtract" :math:`p - p\lambda\eta` (Keras). ``constant_dtype="float32"``
     rounds :math:`\lambda` (Keras casts only the decay); ``lr_dtype`` rounds :math:`\eta`.
     """
-    _check_common(lr, weight_decay, lr_dtype, constant_dtype)
-    check_hyperparameter("momentum", momentum, high=1.0)
-    check_hyperparameter("eps", eps, low_open=True)
-    if not isinstance(ns_steps, int) or not 0 < ns_steps < 100:
-        raise ValueError(f"ns_steps must be an int in [1, 99], got {ns_steps!r}")
-    if len(ns_coefficients) != 3:
-        raise ValueError(f"ns_coefficients must be 3 floats (a, b, c), got {ns_coefficients!r}")
-    for name, value, choices in (("adjust_lr_fn", adjust_lr_fn, (None, "original", "match_rms_adamw")),
-                                 ("momentum_form", momentum_form, ("ema", "sum")),
-                                 ("ns_dtype", ns_dtype, ("bfloat16", None)),
-                                 ("ns_eps_form", ns_eps_form, ("clamp", "add")),
-                                 ("decay_form", decay_form, ("scale", "subtract"))):
-        check_choice(value, choices, name)
+    _check_muon(lr, momentum, weight_decay, ns_coefficients, ns_steps, eps, adjust_lr_fn, momentum_form, ns_dtype,
+                ns_eps_form, decay_form, lr_dtype, constant_dtype)
 
     def step(g, p, t, buf):
         if p.ndim != 2:
@@ -336,5 +342,5 @@ def muon(*, lr=1e-3, momentum=0.95, nesterov=True, weight_decay=0.1, ns_coeffici
         p = _decay(p, lr, weight_decay, lr_dtype, constant_dtype, decay_form)
         return p - constant(lr, p.dtype, lr_dtype) * o * _adjusted_ratio(adjust_lr_fn, p.shape), buf
 
-    return Optimizer(lambda params: MuonState(0, tuple(np.zeros_like(p) for p in params)),
-                     lambda grads, state, params: _per_parameter(step, MuonState, grads, state, params))
+    return Optimizer(lambda params: _MuonState(0, tuple(np.zeros_like(p) for p in params)),
+                     lambda grads, state, params: _per_parameter(step, _MuonState, grads, state, params))

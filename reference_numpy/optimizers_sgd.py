@@ -1,7 +1,7 @@
 r"""Gradient descent with optional momentum / Nesterov momentum and weight decay, as a pure
 ``(init, update)`` pair. Batch GD, SGD and mini-batch SGD are the same rule fed different gradients.
 
-The state is ``SGDState(step, momentum)`` with one momentum buffer per parameter (zeros when unused).
+The state is ``_SGDState(step, momentum)`` with one momentum buffer per parameter (zeros when unused).
 """
 from typing import NamedTuple
 
@@ -13,7 +13,7 @@ from .validation import check_choice
 __all__ = ["sgd"]
 
 
-class SGDState(NamedTuple):
+class _SGDState(NamedTuple):
     step: int
     momentum: tuple  # torch: v (the buffer of gradients); Keras: m = -lr * v (the buffer of updates)
 
@@ -35,6 +35,16 @@ def _keras_step(g, m, p, lr, momentum, nesterov, weight_decay):
     return (p + (m * momentum - g * lr) if nesterov else p + m), m
 
 
+def _check(lr, momentum, dampening, nesterov, weight_decay, momentum_form, weight_decay_form):
+    for name, value, high in (("lr", lr, float("inf")), ("momentum", momentum, 1.0), ("dampening", dampening, 1.0),
+                              ("weight_decay", weight_decay, float("inf"))):
+        check_hyperparameter(name, value, high=high)
+    check_choice(momentum_form, ("torch", "keras"), "momentum_form")
+    check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
+    if nesterov and (not momentum or dampening):
+        raise ValueError("nesterov needs a momentum and zero dampening")
+
+
 def sgd(*, lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
         momentum_form="torch", weight_decay_form="coupled", lr_dtype=None, constant_dtype=None):
     r"""SGD with learning rate :math:`\eta`, momentum :math:`\mu`, dampening :math:`\tau`, decay :math:`\lambda`.
@@ -49,16 +59,10 @@ def sgd(*, lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.
     :math:`\mu` and :math:`\lambda` through float32 (Keras's ``ops.cast(0.9, "float64")`` makes a float32
     tensor first).
     """
-    for name, value, high in (("lr", lr, float("inf")), ("momentum", momentum, 1.0), ("dampening", dampening, 1.0),
-                              ("weight_decay", weight_decay, float("inf"))):
-        check_hyperparameter(name, value, high=high)
-    check_choice(momentum_form, ("torch", "keras"), "momentum_form")
-    check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
-    if nesterov and (not momentum or dampening):
-        raise ValueError("nesterov needs a momentum and zero dampening")
+    _check(lr, momentum, dampening, nesterov, weight_decay, momentum_form, weight_decay_form)
 
     def init(params):
-        return SGDState(0, tuple(np.zeros_like(p) for p in params))
+        return _SGDState(0, tuple(np.zeros_like(p) for p in params))
 
     def update(grads, state, params):
         check_grads(grads, params)
@@ -74,6 +78,6 @@ def sgd(*, lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.
             else:
                 out.append(_keras_step(g, buf, p, eta, mu, nesterov, wd))
         new_params, buffers = zip(*out)
-        return new_params, SGDState(state.step + 1, buffers)
+        return new_params, _SGDState(state.step + 1, buffers)
 
     return Optimizer(init, update)
