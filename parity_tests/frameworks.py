@@ -19,7 +19,7 @@ import torch_impl.autograd as torch_autograd
 from .conventions import convention
 from .inputs import rng_for
 
-__all__ = ["IMPLS", "PAIRS", "KERAS_DEFAULT_FLOATX", "framework_of", "inputs_for", "call", "versions"]
+__all__ = ["IMPLS", "PAIRS", "KERAS_DEFAULT_FLOATX", "framework_of", "inputs_for", "keras_floatx", "call", "versions"]
 
 IMPLS = ("numpy[torch]", "numpy[keras]", "torch", "keras")
 PAIRS = (("numpy[torch]", "torch"), ("numpy[keras]", "keras"), ("torch", "keras"))
@@ -75,7 +75,8 @@ def _forward_only(fn, kwargs):
 
 
 @contextlib.contextmanager
-def _floatx(dtype):
+def keras_floatx(dtype):
+    """Keras creates its constants and variables in floatx: set it for a block."""
     previous = keras.config.floatx()
     keras.config.set_floatx(dtype)
     try:
@@ -107,7 +108,7 @@ def _call_torch(run, inputs, dout):
 
 def _call_keras(run, inputs, dout):
     # Keras computes in floatx: aligned runs set it to the run's dtype, defaults keep the user's default.
-    with _floatx(run.dtype if run.variant == "aligned" else KERAS_DEFAULT_FLOATX):
+    with keras_floatx(run.dtype if run.variant == "aligned" else KERAS_DEFAULT_FLOATX):
         primals, constants = _split(run.case, (tf.convert_to_tensor(a) for a in inputs.values()))
         if not run.case.grad_wrt:
             return {"forward": keras.ops.convert_to_numpy(run.case.keras(*constants, **run.kwargs))}

@@ -16,14 +16,13 @@ import reference_numpy.autograd as ng
 import reference_numpy.losses_ctc as nc
 import torch_impl.losses_ctc as tc
 
+from .badinput import CONVERT, assert_rejected_alike
 from .cases.losses_ctc import CASES, SHAPE, ctc_inputs
 from .conventions import FRAMEWORKS, convention
-from .conventions import losses_ctc as _registered  # noqa: F401  (registers the ctc conventions)
 from .inputs import rng_for
 
 CASE = CASES[0]
 FNS = (nc.ctc, tc.ctc, kc.ctc)
-CONVERT = {"numpy": lambda a: a, "torch": lambda a: torch.from_numpy(np.array(a)), "keras": tf.convert_to_tensor}
 N, T, C, S = SHAPE
 
 
@@ -65,9 +64,7 @@ BAD = [
 
 @pytest.mark.parametrize("label, args, kwargs, exc, name", BAD, ids=[b[0] for b in BAD])
 def test_same_exception_names_the_argument(label, args, kwargs, exc, name):
-    for framework, fn in zip(CONVERT, FNS):
-        with pytest.raises(exc, match=rf"\b{name}\b"):
-            fn(*map(CONVERT[framework], args), **kwargs)
+    assert_rejected_alike(FNS, args, kwargs, exc, name)
 
 
 def test_infeasible_lengths_and_blank_padding_are_not_errors():

@@ -15,13 +15,12 @@ import keras_impl.losses_probabilistic as k
 import reference_numpy.losses_probabilistic as n
 import torch_impl.losses_probabilistic as t
 
-from .cases.losses_probabilistic import CASES
+from .badinput import CONVERT, assert_rejected_alike
 from .conventions import convention
 from .conventions.losses_probabilistic import KERAS_EPSILON
 
 NAMES = ["hinge", "squared_hinge", "kl_divergence", "js_divergence", "poisson"]
 FNS = {name: (getattr(n, name), getattr(t, name), getattr(k, name)) for name in NAMES}
-CONVERT = {"numpy": lambda a: a, "torch": lambda a: torch.from_numpy(a.copy()), "keras": tf.convert_to_tensor}
 F32 = np.float32
 P = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]], F32)
 SCORES = np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.2]], F32)
@@ -58,9 +57,7 @@ BAD = [
 
 @pytest.mark.parametrize("label, concept, args, kwargs, exc, name", BAD, ids=[b[0] for b in BAD])
 def test_same_exception_names_the_argument(label, concept, args, kwargs, exc, name):
-    for framework, fn in zip(CONVERT, FNS[concept]):
-        with pytest.raises(exc, match=rf"\b{name}\b"):
-            fn(*map(CONVERT[framework], args), **kwargs)
+    assert_rejected_alike(FNS[concept], args, kwargs, exc, name)
 
 
 def test_a_negative_log_rate_is_valid_input():

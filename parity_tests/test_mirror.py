@@ -7,7 +7,7 @@ import pathlib
 
 import pytest
 
-from .cases import ALL_CASES, ALL_RULES
+from .cases import ALL_CASES
 from .conventions import FRAMEWORKS, convention
 
 PACKAGES = ("reference_numpy", "torch_impl", "keras_impl")

@@ -17,7 +17,6 @@ import torch_impl.optimizers_adam as t
 from .case import Run
 from .cases.optimizers_adam import RULES
 from .conventions import convention
-from .conventions import optimizers_adam  # noqa: F401  (registers the table until the integrator lists it)
 from .trajectory import execute
 
 RULE = {rule.concept: rule for rule in RULES}

@@ -16,7 +16,6 @@ import torch_impl.optimizers_adaptive as t
 from .case import Run
 from .cases.optimizers_adaptive import RULES
 from .conventions import convention
-from .conventions import optimizers_adaptive  # noqa: F401  (registers the table until the integrator lists it)
 from .trajectory import execute
 
 SEED = 11

@@ -14,7 +14,7 @@ import torch_impl.optimizers_large_batch as t
 
 from .case import Run
 from .cases.optimizers_large_batch import ADAFACTOR_CHAOS, RULES
-from .conventions import convention, optimizers_large_batch as _group  # noqa: F401  (registers this group)
+from .conventions import convention
 from .trajectory import execute
 
 RULE = {r.concept: r for r in RULES}

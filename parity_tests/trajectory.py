@@ -6,7 +6,6 @@ Open loop: two parameters in one optimizer, fed the same seeded gradient sequenc
 its own loss. Keras runs all steps in one ``tf.function`` loop, traced once per trajectory -- as its own
 ``fit`` compiles the train step -- because its eager step costs milliseconds.
 """
-import contextlib
 import functools
 from dataclasses import dataclass, field
 from typing import Callable
@@ -17,7 +16,7 @@ import tensorflow as tf
 import torch
 
 from .conventions import convention
-from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, framework_of
+from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, keras_floatx
 from .inputs import rng_for
 from .compare import differences
 from .runner import classify, measure, row_for, tolerance
@@ -130,16 +129,6 @@ def _run_torch(run, problem):
     return _stack(store)
 
 
-@contextlib.contextmanager
-def _keras_floatx(dtype):
-    previous = keras.config.floatx()
-    keras.config.set_floatx(dtype)
-    try:
-        yield
-    finally:
-        keras.config.set_floatx(previous)
-
-
 def _tracked(run, opt, variables, names):
     """(keys, tensors): per scenario the parameter and each state variable, found by its path suffix."""
     by_path = {v.path.rsplit("/", 1)[-1]: v for v in opt.variables}
@@ -200,7 +189,7 @@ def _keras_setup(run, seed):
 
 
 def _run_keras_group(runs, seed):
-    with _keras_floatx(_floatx(runs[0])):
+    with keras_floatx(_floatx(runs[0])):
         setups = [_keras_setup(run, seed) for run in runs]
         outputs = _keras_loop([item for item, _ in setups])
     return {run.id: dict(zip(keys, arrays)) for run, (_, keys), arrays in zip(runs, setups, outputs)}
