@@ -15,7 +15,6 @@ import reference_numpy.clipping as n
 import torch_impl.clipping as t
 
 from .badinput import CONVERT, assert_rejected_alike
-from . import DEFAULT_SEED
 from .cases.clipping import CASES
 from .conventions import convention
 from .conventions.clipping import TORCH_NORM_EPS
@@ -112,15 +111,10 @@ def test_clip_by_value_is_a_clamp_in_both():
 
 # ---- the parity matrix of these rows -----------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def rows(request):
-    """This group's rows: from the session's parity run once the cases are registered in ALL_CASES, until
-    then from running these cases alone with the suite's seed."""
-    from .cases import ALL_CASES
-    if set(NAMES) <= {c.concept for c in ALL_CASES}:
-        return [r for r in request.getfixturevalue("parity_rows")["all"] if r["concept"] in NAMES]
-    from .runner import run_matrix
-    return run_matrix(CASES, DEFAULT_SEED)[0]
+@pytest.fixture
+def rows(parity_rows):
+    """This group's rows from the session's parity run (no FAIL/ERROR is test_parity's job)."""
+    return [r for r in parity_rows["all"] if r["concept"] in NAMES]
 
 
 def _row(rows, concept, variant, dtype, regime, kwargs):

@@ -18,7 +18,6 @@ import reference_numpy.schedules as n
 import torch_impl.schedules as t
 
 from .badinput import assert_rejected_alike
-from . import DEFAULT_SEED
 from .cases.schedules import CASES, plateau_losses
 from .conventions import convention
 from .conventions.schedules import KERAS_SGD_LR, TORCH_SGD_LR
@@ -309,15 +308,10 @@ def test_keras_range_test_lrs_are_float32_even_for_float64_variables():
 
 # ---- the parity matrix of these rows -----------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def rows(request):
-    """This group's rows: from the session's parity run once the cases are registered in ALL_CASES, until
-    then from running these cases alone with the suite's seed."""
-    from .cases import ALL_CASES
-    if set(NAMES) <= {c.concept for c in ALL_CASES}:
-        return [r for r in request.getfixturevalue("parity_rows")["all"] if r["concept"] in NAMES]
-    from .runner import run_matrix
-    return run_matrix(CASES, DEFAULT_SEED)[0]
+@pytest.fixture
+def rows(parity_rows):
+    """This group's rows from the session's parity run (no FAIL/ERROR is test_parity's job)."""
+    return [r for r in parity_rows["all"] if r["concept"] in NAMES]
 
 
 def _row(rows, concept, variant, dtype, regime="typical", kwargs=None):
