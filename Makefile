@@ -15,13 +15,14 @@ $(STAMP): constraints.txt pyproject.toml
 	$(PY) -c "import torch, tensorflow, keras, scipy, pandas, pytest"
 	touch $@
 
-# The fast gate (target: <= 3x a bare framework import): activations, losses, clipping -- every family
-# but those whose Keras side runs traced loops; writes reports/divergence.csv, exits non-zero on FAIL/ERROR.
+# The gate (target: <= 3x a bare framework import): every concept; of the traced-loop families (update rules,
+# schedules) the aligned float64 corner only (parity_tests.suite.in_gate). Writes reports/divergence.csv,
+# exits non-zero on FAIL/ERROR.
 parity: $(STAMP)
 	$(PY) -m parity_tests --fast
 
-# The complete matrix: also the 200-step update-rule trajectories and the LR schedules (`make test` checks
-# all of it too).
+# The complete matrix: also float32, defaults and closed loop of the traced-loop families (`make test`
+# checks all of it too).
 parity-all: $(STAMP)
 	$(PY) -m parity_tests
 

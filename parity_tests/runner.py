@@ -20,7 +20,7 @@ from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, call, framework_of, 
 from .inputs import rng_for
 from .tolerance import tolerance_for
 
-__all__ = ["COLUMNS", "STATUSES", "Gap", "row_for", "measure", "tolerance", "classify", "attribute", "execute", "run_matrix"]
+__all__ = ["COLUMNS", "STATUSES", "Gap", "row_for", "measure", "tolerance", "classify", "attribute", "flip_matters", "execute", "run_matrix"]
 
 COLUMNS = ("family", "concept", "variant", "kwargs", "dtype", "inputs", "impl_a", "impl_b", "quantity", "n",
            "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol", "status", "cause", "seed",
@@ -112,17 +112,19 @@ def _reproduces(predicted, gap):
     return predicted.metrics is not None and predicted.metrics.max_abs >= 0.5 * gap.metrics.max_abs > 0
 
 
-def attribute(differences, base, reflip, tol):
-    """The differing keys that matter: flipping one alone to Keras's value (``reflip(difference)`` re-runs
-    numpy[torch] so) changes ``base`` beyond the pair's tolerance, or its dtype or shape. With one differing
-    key there is nothing to attribute: it is the only difference between the two reproducing conventions."""
+def attribute(differences, matters):
+    """The differing keys that matter: ``matters(difference)`` says whether flipping that key alone to
+    Keras's value changes numpy[torch] beyond the pair's tolerance (or its dtype or shape, or makes it
+    raise). With one differing key there is nothing to attribute: it is the only difference between the two
+    reproducing conventions."""
     if len(differences) == 1:
         return differences, ""
-    causes = [d for d in differences if _flip_matters(d, base, reflip, tol)]
+    causes = [d for d in differences if matters(d)]
     return (causes, "") if causes else (differences, " acting jointly")  # no single key suffices
 
 
-def _flip_matters(difference, base, reflip, tol):
+def flip_matters(difference, reflip, base, tol):
+    """``attribute``'s question by re-running: ``reflip(difference)`` is numpy[torch] with the key flipped."""
     try:
         flipped = reflip(difference)
     except Exception:  # the key alone makes the reference reject these inputs: it matters
@@ -145,9 +147,9 @@ def tolerance(run, pair, quantity):
     return tolerance_for(dtype, run.regime, quantity, run.case.overrides)
 
 
-def classify(run, results, pair, quantity, gap, reflip):
+def classify(run, results, pair, quantity, gap, matters):
     """(status, cause) for a measured pair; ``results[impl][quantity]`` are the compared arrays and
-    ``reflip(difference)`` re-runs numpy[torch] with one convention key set to Keras's value."""
+    ``matters(difference)`` says whether one convention key alone moves numpy[torch] (see ``attribute``)."""
     if gap.ok:
         return "match", ""
     if pair != ("torch", "keras"):
@@ -160,7 +162,7 @@ def classify(run, results, pair, quantity, gap, reflip):
     differences = differing(run.case.concept, aligned=run.kwargs, groups=groups)
     if not differences or not _reproduces(predicted, gap):
         return "FAIL", f"{gap.describe()}; not reproduced by numpy[torch]~numpy[keras]"
-    causes, joint = attribute(differences, r["numpy[torch]"], reflip, tolerance(run, pair, quantity))
+    causes, joint = attribute(differences, matters)
     size = predicted.problem or f"max_abs {predicted.metrics.max_abs:.3g}"
     return "expected", f"conventions differ: {describe(causes)}{joint}; reproduced by numpy[torch]~numpy[keras] ({size})"
 
@@ -189,7 +191,8 @@ def _pair_row(run, seed, inputs, results, pair, quantity):
     try:
         tol = tolerance(run, pair, quantity)
         gap = measure(np.asarray(results[pair[0]][quantity]), np.asarray(results[pair[1]][quantity]), tol)
-        status, cause = classify(run, results, pair, quantity, gap, reflip)
+        matters = lambda d: flip_matters(d, reflip, np.asarray(results["numpy[torch]"][quantity]), tol)  # noqa: E731
+        status, cause = classify(run, results, pair, quantity, gap, matters)
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {_error(exc)}")
     numbers = vars(gap.metrics) if gap.metrics else {}

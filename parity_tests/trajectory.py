@@ -82,27 +82,56 @@ def _least_squares_grad(w, data):
 
 
 def _record(store, scenario, quantity, value):
-    store.setdefault((scenario, quantity), []).append(value.copy() if isinstance(value, np.ndarray) else value.clone())
+    store.setdefault((scenario, quantity), []).append(value.clone())
 
 
 def _stack(store):
-    return {k: np.stack(v) if isinstance(v[0], np.ndarray) else torch.stack(v).numpy() for k, v in store.items()}
+    return {k: torch.stack(v).numpy() for k, v in store.items()}
 
 
-def _run_numpy(run, problem, framework, flip=None):
+def _numpy_steps(run, problem, framework, flip=None):
+    """The NumPy trajectory one step at a time: per step {(scenario, quantity): array}."""
     opt = run.case.numpy(**_numpy_kwargs(run, framework, flip))
     names = list(problem)
     params = tuple(problem[n][0] for n in names)
-    state, store = opt.init(params), {}
+    state = opt.init(params)
     for t in range(STEPS):
         grads = tuple(problem[n][1][t] if run.regime == "open_loop" else _least_squares_grad(p, problem[n][1])
                       for n, p in zip(names, params))
         params, state = opt.update(grads, state, params)
+        step = {}
         for i, n in enumerate(names):
-            _record(store, n, "params", params[i])
+            step[(n, "params")] = np.array(params[i])  # copies: a step never sees a later one's arrays
             for field_name in run.case.state:
-                _record(store, n, f"state_{field_name}", getattr(state, field_name)[i])
-    return _stack(store)
+                step[(n, f"state_{field_name}")] = np.array(getattr(state, field_name)[i])
+        yield step
+
+
+def _run_numpy(run, problem, framework, flip=None):
+    steps = list(_numpy_steps(run, problem, framework, flip))
+    return {k: np.stack([s[k] for s in steps]) for k in steps[0]}
+
+
+class _Prefix:
+    """A NumPy trajectory computed only as far as asked: whether a flipped convention key moves the
+    trajectory is usually decided at step 1, so attribution rarely runs all ``STEPS``."""
+
+    def __init__(self, steps):
+        self._steps, self._done = steps, []
+
+    def upto(self, n, key):
+        while len(self._done) < n:
+            self._done.append(next(self._steps))
+        return np.stack([s[key] for s in self._done[:n]])
+
+
+def _prefix_matters(prefix, key, base, tol):
+    """``runner.attribute``'s question, answered on growing prefixes (1, 10, all steps): the full
+    trajectories differ beyond tolerance exactly when some prefix does."""
+    try:
+        return any(not measure(prefix.upto(n, key), base[:n], tol).ok for n in (1, 10, STEPS))
+    except Exception:  # the key alone makes the reference reject the run: it matters
+        return True
 
 
 def _torch_grads(run, problem, names, params, t):
@@ -234,7 +263,7 @@ def _step_columns(a, b, tol):
                 abs_step_1=per_step[0], abs_step_10=per_step[min(9, len(a) - 1)], abs_step_last=per_step[-1])
 
 
-def _pair_row(run, seed, problem, results, scenario, quantity, pair, rerun):
+def _pair_row(run, seed, problem, results, scenario, quantity, pair, flipped):
     failed = [(i, results[i]) for i in pair if isinstance(results[i], Exception)]
     if failed:
         cause = f"{failed[0][0]}: {type(failed[0][1]).__name__}: {failed[0][1]}"
@@ -244,8 +273,9 @@ def _pair_row(run, seed, problem, results, scenario, quantity, pair, rerun):
                 for impl in IMPLS if not isinstance(results[impl], Exception)}
         tol = tolerance(run, pair, quantity)
         gap = measure(view[pair[0]][quantity], view[pair[1]][quantity], tol)
-        reflip = lambda d: rerun((d[0], d[1], d[3]))[(scenario, quantity)]  # noqa: E731
-        status, cause = classify(run, view, pair, quantity, gap, reflip)
+        matters = lambda d: _prefix_matters(  # noqa: E731
+            flipped((d[0], d[1], d[3])), (scenario, quantity), view["numpy[torch]"][quantity], tol)
+        status, cause = classify(run, view, pair, quantity, gap, matters)
         steps = _step_columns(view[pair[0]][quantity], view[pair[1]][quantity], tol) if gap.metrics else {}
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, inputs=scenario, status="ERROR", cause=f"comparing: {exc!r}")
@@ -267,7 +297,7 @@ def execute(run, seed, keras_result=None):
         problem, results, scenarios = None, dict.fromkeys(IMPLS, exc), [run.regime]
 
     @functools.lru_cache(maxsize=None)
-    def rerun(flip):  # numpy[torch] with one convention key flipped, once per key for all rows
-        return _run_numpy(run, problem, "torch", flip=flip)
-    return [_pair_row(run, seed, problem, results, s, q, pair, rerun)
+    def flipped(flip):  # numpy[torch] with one convention key flipped: one lazy run per key for all rows
+        return _Prefix(_numpy_steps(run, problem, "torch", flip=flip))
+    return [_pair_row(run, seed, problem, results, s, q, pair, flipped)
             for s in scenarios for q in run.case.quantities for pair in PAIRS]

@@ -1,0 +1,46 @@
+"""The gate (``make parity``): every concept of every family runs in it, and a broken update rule fails it."""
+import csv
+import dataclasses
+
+import reference_numpy.optimizers_adam as na
+from reference_numpy.optimizers_common import Optimizer
+
+from . import suite
+from .case import expand
+from .cases import ALL_CASES, ALL_RULES
+from .cli import main
+
+
+def test_the_gate_runs_every_concept_of_every_family():
+    for rows in (ALL_CASES, ALL_RULES):
+        runs, _ = expand(rows)
+        assert {r.case.concept for r in runs if suite.in_gate(r)} == {r.case.concept for r in runs}
+
+
+def test_the_gate_runs_every_aligned_set_of_the_traced_loop_families_in_float64():
+    runs, _ = expand(ALL_RULES + tuple(c for c in ALL_CASES if c.family in suite.SLOW_FAMILIES))
+    aligned = {(r.case.concept, r.index) for r in runs if r.variant == "aligned"}
+    gated = [r for r in runs if suite.in_gate(r)]
+    assert {(r.case.concept, r.index) for r in gated} == aligned
+    assert {(r.variant, r.dtype) for r in gated} == {("aligned", "float64")}
+
+
+def _adam_with_bias_correction_exponent_off_by_one(**kwargs):
+    opt = na.adam(**kwargs)
+
+    def update(grads, state, params):  # bias corrections 1 - beta^(t+1) instead of 1 - beta^t
+        new_params, new_state = opt.update(grads, state._replace(step=state.step + 1), params)
+        return new_params, new_state._replace(step=state.step + 1)
+    return Optimizer(opt.init, update)
+
+
+def test_breaking_one_numpy_update_rule_fails_the_gate(monkeypatch, tmp_path):
+    broken = tuple(dataclasses.replace(r, numpy=_adam_with_bias_correction_exponent_off_by_one)
+                   if r.concept == "adam" else r for r in ALL_RULES)
+    monkeypatch.setattr(suite, "ALL_RULES", broken)
+    # one process: a worker would not see the monkeypatch
+    assert main(["--fast", "--concept", "adam", "--out", str(tmp_path), "--jobs", "1"]) == 1
+    with open(tmp_path / "divergence.csv") as f:
+        failed = [r for r in csv.DictReader(f) if r["status"] == "FAIL"]
+    assert {(r["concept"], r["impl_a"], r["first_step"]) for r in failed if r["quantity"] == "params"} >= {
+        ("adam", "numpy[torch]", "1"), ("adam", "numpy[keras]", "1")}
