@@ -20,12 +20,12 @@ def _inputs(case, regime, dtype):
 
 
 def _evaluate(case, inputs, framework):
-    kwargs = convention(case.concept, framework).numpy_kwargs(case.aligned[-1])
+    kwargs = convention(case.concept, framework).numpy_kwargs({**case.required, **case.aligned[-1]})
     values = tuple(inputs.values())
     if not case.grad_wrt:
-        return (case.numpy(*values, **kwargs),)
+        return (autograd.output(case.numpy, *values, **kwargs),)
     forward_kw = {k: v for k, v in kwargs.items() if k in inspect.signature(case.numpy).parameters}
-    dout = np.ones_like(case.numpy(*values, **forward_kw))
+    dout = np.ones_like(autograd.output(case.numpy, *values, **forward_kw))
     k = len(case.grad_wrt)
     out, grads = autograd.vjp(case.numpy, values[:k], dout, values[k:], **kwargs)
     return (out,) + grads

@@ -1,13 +1,14 @@
 """Every case row of every family. Families register by listing their rows here: single-call cases in
 ALL_CASES (parity_tests.runner), update rules in ALL_RULES (parity_tests.trajectory)."""
-from . import (activations, clipping, losses_classification, losses_ctc, losses_probabilistic, losses_regression,
+from . import (activations, clipping, layers, losses_classification, losses_ctc, losses_probabilistic, losses_regression,
                losses_similarity, optimizers_adam, optimizers_adaptive, optimizers_large_batch, optimizers_sgd,
-               schedules)
+               models, perceptron, schedules)
 
 __all__ = ["ALL_CASES", "ALL_RULES"]
 
 ALL_CASES = (activations.CASES + losses_regression.CASES + losses_classification.CASES + losses_probabilistic.CASES
-             + losses_similarity.CASES + losses_ctc.CASES + schedules.CASES + clipping.CASES)
+             + losses_similarity.CASES + losses_ctc.CASES + schedules.CASES + clipping.CASES + perceptron.CASES
+             + layers.CASES + models.CASES)
 
 ALL_RULES = (optimizers_sgd.RULES + optimizers_adam.RULES + optimizers_adaptive.RULES
              + optimizers_large_batch.RULES)

@@ -1,0 +1,89 @@
+r"""Multilayer perceptrons in Keras 3: a ``keras.Sequential`` of ``Dense`` layers (the activation given to
+``Dense``; the leaky ReLU as a ``keras.layers.LeakyReLU`` layer, as users write it).
+
+``mlp_forward`` runs one cached ``keras.Sequential`` per architecture and dtype on the caller's tensors
+with ``stateless_call`` (a ``Dense`` kernel is (in, out): the NumPy layout), so the tape differentiates
+w.r.t. the arguments; it returns the output only. ``mlp_model`` builds a fresh ``keras.Sequential`` and
+``set_weights`` the NumPy arrays, for training loops; ``params_of`` / ``numpy_layout`` read parameters and
+gradients (``tape.gradient(loss, model.trainable_variables)``) back as NumPy arrays. Defaults are Keras's
+own (``keras.layers.LeakyReLU`` 0.3).
+"""
+import functools
+
+import keras
+import numpy as np
+
+from .layers import check_input, check_weights, policy, run
+from .validation import check_choice, check_floating, check_ndim
+
+__all__ = ["mlp_forward", "mlp_model", "params_of", "numpy_layout"]
+
+ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu")
+
+
+def check_mlp(x, params, activations):
+    """``x`` (N, D); ``params`` W1, b1, ... chained by shape; one known activation name per layer."""
+    check_input(x)
+    if not isinstance(activations, (tuple, list)) or not activations:
+        raise ValueError(f"activations must be a non-empty tuple of names, got {activations!r}")
+    for name in activations:
+        check_choice(name, ACTIVATIONS, "activations")
+    if len(params) != 2 * len(activations):
+        raise ValueError(f"activations names {len(activations)} layers but params hold {len(params)} arrays "
+                         "(W, b per layer)")
+    width = x.shape[1]
+    for i, (W, b) in enumerate(zip(params[::2], params[1::2]), start=1):
+        check_weights(W, b, x, width, names=(f"W{i}", f"b{i}"), source="x" if i == 1 else f"layer {i}'s input")
+        width = W.shape[1]
+
+
+def _sequential(sizes, activations, negative_slope, dtype):
+    """``Dense(sizes[i+1], activation=...)`` per layer; a ``LeakyReLU`` layer after a leaky layer's ``Dense``."""
+    layers = [keras.Input((sizes[0],), dtype=dtype)]
+    for units, name in zip(sizes[1:], activations):
+        if name == "leaky_relu":
+            layers += [keras.layers.Dense(units, dtype=dtype), keras.layers.LeakyReLU(negative_slope, dtype=dtype)]
+        else:
+            layers.append(keras.layers.Dense(units, activation=None if name == "linear" else name, dtype=dtype))
+    return keras.Sequential(layers)
+
+
+_cached_sequential = functools.lru_cache(maxsize=32)(_sequential)
+
+
+def _sizes(x_width, params):
+    return (x_width,) + tuple(W.shape[1] for W in params[::2])
+
+
+def mlp_forward(x, *params, activations, negative_slope=0.3, dtype=None):
+    r""":math:`h_i = f_i(h_{i-1} W_i + b_i)`: a cached ``keras.Sequential`` run with ``stateless_call``."""
+    check_mlp(x, params, activations)
+    model = _cached_sequential(_sizes(x.shape[1], params), tuple(activations), negative_slope, policy(dtype))
+    return run(model, params, [], x)[0]
+
+
+def mlp_model(params, *, activations, negative_slope=0.3, dtype=None):
+    """A fresh ``keras.Sequential`` (dtype policy ``dtype``, floatx when ``None``) with the NumPy arrays
+    ``params`` (W1, b1, ...; W (in, out), the kernel layout) set by ``set_weights``."""
+    params = list(params)
+    if not params:
+        raise ValueError("params must hold W, b per layer")
+    check_floating(params[0], "W1")
+    check_ndim(params[0], 2, "W1")
+    check_mlp(np.zeros((1, params[0].shape[0]), params[0].dtype), params, activations)
+    model = _sequential(_sizes(params[0].shape[0], params), tuple(activations), negative_slope, policy(dtype))
+    model.set_weights([keras.ops.convert_to_numpy(p) for p in params])
+    return model
+
+
+def params_of(model):
+    """The model's parameters as NumPy arrays in the NumPy layout: ``[W1, b1, ...]`` (kernels are (in, out))."""
+    return numpy_layout(model, model.trainable_variables)
+
+
+def numpy_layout(model, tensors):
+    """Per-parameter tensors in ``model.trainable_variables`` order (the variables, or the tape's gradients)
+    as NumPy arrays: Keras's layout is the NumPy layout."""
+    if len(tensors) != len(model.trainable_variables):
+        raise ValueError(f"tensors has {len(tensors)} entries for {len(model.trainable_variables)} parameters")
+    return [np.array(keras.ops.convert_to_numpy(t)) for t in tensors]

@@ -1,0 +1,66 @@
+r"""The Rosenblatt perceptron with ``keras.ops`` (eager; no GradientTape: the rule is not a gradient step).
+
+.. math:: \hat y_i = H(w^\top x_i + b), \qquad [w, b] \leftarrow [w, b] + \eta\,(y_i - \hat y_i)\,[x_i, 1]
+
+one sample at a time in the data order; :math:`H` is ``keras_impl.activations.step``
+(``ops.cast(z >= 0)``: :math:`H(0) = 1`). The weighted sum is ``ops.sum(x_i * w)``: eagerly, ``ops.dot`` of
+two vectors goes through ``tensordot``, about 6x slower. An epoch that leaves the weights unchanged is a
+fixed point, so the loop stops there and repeats that epoch's rows (the full loop's result).
+"""
+import numbers
+
+from keras import ops
+
+from .activations import step
+from .validation import check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
+
+__all__ = ["perceptron"]
+
+
+def _check_hyper(lr, epochs):
+    """``lr`` a positive finite number, ``epochs`` a positive int (bools rejected)."""
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+        raise TypeError(f"lr must be a number, got {type(lr).__name__}")
+    if not 0 < lr < float("inf"):
+        raise ValueError(f"lr must be positive and finite, got {lr!r}")
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral):
+        raise TypeError(f"epochs must be an int, got {type(epochs).__name__}")
+    if epochs < 1:
+        raise ValueError(f"epochs must be at least 1, got {epochs!r}")
+
+
+def _check_data(x, y, w, b):
+    """x (N, D) with N >= 1; y (N,), w (D,), b () of x's dtype; no NaN; labels 0 or 1."""
+    check_floating(x, "x")
+    check_ndim(x, 2, "x")
+    if x.shape[0] == 0:
+        raise ValueError("x must hold at least one sample, got shape (0, ...)")
+    check_no_nan(x, "x")
+    for value, name, shape in ((y, "y", x.shape[:1]), (w, "w", x.shape[1:]), (b, "b", ())):
+        check_floating(value, name)
+        check_same_dtype(x, "x", value, name)
+        check_shape(value, shape, name)
+        check_no_nan(value, name)
+    if not bool(ops.all(ops.logical_or(ops.equal(y, 0), ops.equal(y, 1)))):
+        raise ValueError("y must hold labels 0 or 1")
+
+
+def perceptron(x, y, w, b, *, lr=1.0, epochs=10):
+    r"""Train from ``w`` (D,), ``b`` () on ``x`` (N, D), ``y`` (N,) in {0, 1}; return the trajectory:
+    row :math:`eN + i`, shape (epochs * N, D + 1), is :math:`[w, b]` after sample :math:`i` of epoch :math:`e`."""
+    _check_data(x, y, w, b)
+    _check_hyper(lr, epochs)
+    x1 = ops.concatenate([x, ops.ones_like(x[:, :1])], axis=1)  # (N, D+1): the bias's input is 1
+    wb = ops.concatenate([w, ops.expand_dims(b, 0)])  # (D+1,)
+    samples = list(zip(ops.unstack(x1), ops.unstack(y)))  # N pairs of (D+1,), ()
+    rows = []
+    for epoch in range(epochs):
+        start = wb
+        for xi, yi in samples:  # the data order
+            y_hat = step(ops.sum(xi * wb))  # (): H(z), H(0) = 1
+            wb = wb + lr * (yi - y_hat) * xi  # (D+1,): y - y_hat in {-1, 0, 1}
+            rows.append(wb)
+        if bool(ops.all(ops.equal(wb, start))):  # a fixed point: the remaining epochs repeat this one
+            rows += rows[-len(samples):] * (epochs - epoch - 1)
+            break
+    return ops.stack(rows)  # (epochs*N, D+1)

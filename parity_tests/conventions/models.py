@@ -1,0 +1,32 @@
+"""MLP conventions: torch (nn.Sequential of nn.Linear and activation modules) vs Keras 3 (keras.Sequential of
+Dense layers, keras.layers.LeakyReLU), TF backend. One concept per seed network.
+
+Each value is checked against the installed frameworks by parity_tests/test_models.py.
+"""
+from . import register
+from .layers import layer_pair
+
+__all__ = ["PLAIN_NETWORKS", "LEAKY_NETWORKS"]
+
+PLAIN_NETWORKS = ("mlp_2_4_1", "mlp_4_64_32_1", "mlp_4_8_4_1")  # sigmoid / relu: only the compute dtype differs
+LEAKY_NETWORKS = ("mlp_784_128_64_10",)  # LeakyReLU hidden layers: the slope's default and precision differ
+
+_TORCH_API, _KERAS_API = "nn.Sequential(nn.Linear, activation modules)", "keras.Sequential(Dense, ...)"
+
+for _concept in PLAIN_NETWORKS:
+    register(*layer_pair(_concept, _TORCH_API, _KERAS_API))
+
+for _concept in LEAKY_NETWORKS:
+    register(*layer_pair(
+        _concept, _TORCH_API, _KERAS_API, hyper={"negative_slope": (0.01, 0.3)},
+        torch_formula={"constant_dtype": None}, keras_formula={"constant_dtype": "float32"},
+        torch_related={"torch.nn.functional.leaky_relu.negative_slope": 0.01},
+        keras_related={"keras.layers.Dense(activation='leaky_relu').negative_slope": 0.2},
+        notes={"torch": {"negative_slope": "nn.LeakyReLU(negative_slope=0.01)",
+                         "constant_dtype": "the slope is a double scalar, applied in the input dtype",
+                         "torch.nn.functional.leaky_relu.negative_slope": "the functional form has the same default"},
+               "keras": {"negative_slope": "keras.layers.LeakyReLU(negative_slope=0.3)",
+                         "constant_dtype": "the layer calls tf.nn.leaky_relu, whose alpha is a float32 op attribute, "
+                                           "even for float64 inputs",
+                         "keras.layers.Dense(activation='leaky_relu').negative_slope":
+                             "the activation string means keras.activations.leaky_relu, default 0.2"}}))

@@ -1,0 +1,150 @@
+r"""Gradient checking as a user tool: a hand-written backward against central differences.
+
+``f(params) -> (loss, grads)``: ``params`` is a dict of float arrays (one dtype, float32 or float64),
+``loss`` a scalar (a Python float or a 0-d array) and ``grads`` a dict with the same keys and shapes,
+:math:`\partial\,\mathrm{loss} / \partial\,\mathrm{params}[k]`, from the user's backward. Each element is
+perturbed alone, both ways, with :math:`h_j = \epsilon \max(|p_j|, 1)`:
+
+.. math:: \hat g_j = \frac{L(p + h_j e_j) - L(p - h_j e_j)}{(p_j + h_j) - (p_j - h_j)}
+
+the denominator being the step actually taken once :math:`p_j \pm h_j` are rounded to the dtype (exact in
+float64). An element passes when :math:`|g_j - \hat g_j| \le \mathrm{atol} + \mathrm{rtol}\,|\hat g_j|`.
+Defaults per dtype (``None`` picks them):
+
+- float64: :math:`\epsilon = 10^{-6}`: truncation :math:`O(h^2) \approx 10^{-12}` and rounding
+  :math:`O(\varepsilon_{64} / h) \approx 10^{-10}` both far below the tolerance;
+- float32: :math:`\epsilon = \varepsilon_{32}^{1/3} \approx 4.9 \times 10^{-3}`: balances truncation
+  :math:`h^2 |L'''| / 6` against rounding :math:`\varepsilon_{32} |L| / h`, each :math:`\approx
+  \varepsilon_{32}^{2/3} \approx 2.4 \times 10^{-5}` for :math:`O(1)` losses;
+- atol, rtol: float64 ``1e-5, 1e-3`` (``torch.autograd.gradcheck``'s defaults); float32 ``1e-3, 1e-2``:
+  about 20x the float32 error above (the two terms together), room for rounding accumulated inside the
+  loss; a wrong derivative is off by :math:`O(|g|)`.
+
+Every perturbed copy of a parameter is built at once, an (n, n) array for n elements (parameters are
+small); the loop is over the 2n evaluations of ``f``, a black box.
+"""
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .validation import check_floating, check_no_nan
+
+__all__ = ["gradcheck"]
+
+STEPS = {"float64": 1e-6, "float32": float(np.finfo(np.float32).eps) ** (1 / 3)}
+TOLERANCES = {"float64": (1e-5, 1e-3), "float32": (1e-3, 1e-2)}  # (atol, rtol)
+
+
+@dataclass(frozen=True)
+class GradcheckResult:
+    """``passed``: every parameter passed; per parameter name: ``max_abs`` = max |g - g_hat|, ``max_rel`` =
+    max |g - g_hat| / |g_hat| (0/0 = 0, x/0 = inf), ``analytic`` and ``numeric`` gradients (float64);
+    ``failed``: the names with an element out of tolerance; ``eps``, ``atol``, ``rtol`` as used."""
+    passed: bool
+    failed: tuple
+    max_abs: dict
+    max_rel: dict
+    analytic: dict
+    numeric: dict
+    eps: float
+    atol: float
+    rtol: float
+
+
+def _check_option(value, name, *, positive):
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number or None, got {type(value).__name__}")
+    if not (0 < value if positive else 0 <= value) or not value < float("inf"):
+        raise ValueError(f"{name} must be {'positive' if positive else 'non-negative'} and finite, got {value!r}")
+
+
+def _check_params(params):
+    """A non-empty dict of non-empty float32/float64 arrays of one dtype, without NaN; returns the dtype."""
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
+    if not params:
+        raise ValueError("params must hold at least one parameter")
+    dtypes = set()
+    for key, p in params.items():
+        check_floating(p, f"params[{key!r}]")
+        dtypes.add(str(p.dtype))
+        if p.size == 0:
+            raise ValueError(f"params[{key!r}] is empty")
+        check_no_nan(p, f"params[{key!r}]")
+    if len(dtypes) > 1 or not dtypes <= set(STEPS):
+        raise TypeError(f"params must all be float32 or all float64, got {sorted(dtypes)}")
+    return dtypes.pop()
+
+
+def _check_inputs(f, params, eps, atol, rtol):
+    if not callable(f):
+        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    _check_option(eps, "eps", positive=True)
+    _check_option(atol, "atol", positive=False)
+    _check_option(rtol, "rtol", positive=False)
+    return _check_params(params)
+
+
+def _evaluate(f, params, with_grads=False):
+    """``f(params)``, checked: (loss as a float, grads as float64 arrays) or the loss alone."""
+    out = f(params)
+    if not isinstance(out, tuple) or len(out) != 2:
+        raise TypeError(f"f must return (loss, grads), got {type(out).__name__}")
+    loss, grads = out
+    if np.ndim(loss) != 0:
+        raise ValueError(f"f must return a scalar loss, got shape {np.shape(loss)}")
+    if not with_grads:
+        return float(loss)
+    if not isinstance(grads, Mapping) or set(grads) != set(params):
+        raise ValueError(f"f must return grads with the keys of params {sorted(params)}")
+    for key, p in params.items():
+        if np.shape(grads[key]) != p.shape:
+            raise ValueError(f"f returned grads[{key!r}] of shape {np.shape(grads[key])}; params[{key!r}] is {p.shape}")
+    return float(loss), {key: np.asarray(g, dtype=np.float64) for key, g in grads.items()}
+
+
+def _perturbed(p, eps):
+    """(plus, minus, width): row j of plus / minus (n, n) is p raveled with element j moved by +h_j / -h_j."""
+    flat = p.reshape(-1)  # (n,)
+    h = eps * np.maximum(np.abs(flat), 1)  # (n,) in p's dtype
+    up, down = flat + h, flat - h  # (n,): rounded to p's dtype
+    one_hot = np.eye(flat.size, dtype=bool)  # (n, n)
+    width = up.astype(np.float64) - down.astype(np.float64)  # (n,): the step actually taken
+    return np.where(one_hot, up, flat), np.where(one_hot, down, flat), width
+
+
+def _numeric(f, params, key, eps):
+    """Central differences of the loss for every element of ``params[key]``, float64, its shape."""
+    p = params[key]
+    plus, minus, width = _perturbed(p, eps)
+    losses = [[_evaluate(f, {**params, key: row.reshape(p.shape)}) for row in rows] for rows in (plus, minus)]
+    return ((np.asarray(losses[0]) - np.asarray(losses[1])) / width).reshape(p.shape)  # (...) float64
+
+
+def _errors(a, n, atol, rtol):
+    """(max_abs, max_rel, passed) of analytic ``a`` against numeric ``n`` (float64 arrays)."""
+    diff = np.abs(a - n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where(diff == 0, 0.0, diff / np.abs(n))
+    return float(diff.max()), float(rel.max()), bool(np.all(diff <= atol + rtol * np.abs(n)))
+
+
+def gradcheck(f, params, *, eps=None, atol=None, rtol=None):
+    r"""Compare the gradients ``f`` returns with central differences of its loss; a ``GradcheckResult``.
+
+    ``eps`` is the relative step (:math:`h_j = \epsilon \max(|p_j|, 1)`); ``None`` for eps, atol, rtol
+    takes the dtype's default (module docstring).
+    """
+    dtype = _check_inputs(f, params, eps, atol, rtol)
+    eps = STEPS[dtype] if eps is None else eps
+    atol, rtol = (TOLERANCES[dtype][0] if atol is None else atol), (TOLERANCES[dtype][1] if rtol is None else rtol)
+    _, analytic = _evaluate(f, params, with_grads=True)
+    numeric = {key: _numeric(f, params, key, eps) for key in params}
+    checks = {key: _errors(analytic[key], numeric[key], atol, rtol) for key in params}
+    failed = tuple(key for key, (_, _, ok) in checks.items() if not ok)
+    return GradcheckResult(not failed, failed, {key: c[0] for key, c in checks.items()},
+                           {key: c[1] for key, c in checks.items()}, analytic, numeric, eps, atol, rtol)

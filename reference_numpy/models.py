@@ -1,0 +1,129 @@
+r"""Multilayer perceptrons built from :mod:`reference_numpy.layers` and the activations, with a
+hand-written backward (llm.c style: ``mlp_forward -> (out, cache)``, ``mlp_backward(dout, cache)``).
+
+``params`` are ``W1, b1, W2, b2, ...`` in the NumPy layout (``W`` is (in, out)); ``activations`` names
+one activation per layer: ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"`` or ``"linear"`` (none:
+logits). The builders (``mlp_model``, ``params_of``, ``numpy_layout``) give the same network as an object
+for training loops; torch and Keras return an ``nn.Sequential`` / ``keras.Sequential`` instead.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import (leaky_relu, leaky_relu_backward, relu, relu_backward, sigmoid, sigmoid_backward, tanh,
+                          tanh_backward)
+from .layers import affine, check_dout, check_input, check_weights, dense_backward
+from .losses_common import compute_in
+from .validation import check_choice, check_floating, check_ndim
+
+__all__ = ["mlp_forward", "mlp_model", "params_of", "numpy_layout"]
+
+ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu")
+
+
+def check_mlp(x, params, activations):
+    """``x`` (N, D); ``params`` W1, b1, ... chained by shape; one known activation name per layer."""
+    check_input(x)
+    if not isinstance(activations, (tuple, list)) or not activations:
+        raise ValueError(f"activations must be a non-empty tuple of names, got {activations!r}")
+    for name in activations:
+        check_choice(name, ACTIVATIONS, "activations")
+    if len(params) != 2 * len(activations):
+        raise ValueError(f"activations names {len(activations)} layers but params hold {len(params)} arrays "
+                         "(W, b per layer)")
+    width = x.shape[1]
+    for i, (W, b) in enumerate(zip(params[::2], params[1::2]), start=1):
+        check_weights(W, b, x, width, names=(f"W{i}", f"b{i}"), source="x" if i == 1 else f"layer {i}'s input")
+        width = W.shape[1]
+
+
+def _activate(name, z, slope, constant_dtype):
+    if name == "leaky_relu":
+        return leaky_relu(z, negative_slope=slope, constant_dtype=constant_dtype)
+    return {"linear": lambda v: v, "sigmoid": sigmoid, "tanh": tanh, "relu": relu}[name](z)
+
+
+def _activate_backward(name, da, z, slope, constant_dtype):
+    if name == "leaky_relu":
+        return leaky_relu_backward(da, z, negative_slope=slope, constant_dtype=constant_dtype)
+    backward = {"linear": lambda g, v: g, "sigmoid": sigmoid_backward, "tanh": tanh_backward, "relu": relu_backward}
+    return backward[name](da, z)
+
+
+def mlp_forward(x, *params, activations, negative_slope=0.01, constant_dtype=None, dtype=None):
+    r"""A fully connected network: layer :math:`i` computes :math:`h_i = f_i(h_{i-1} W_i + b_i)`, :math:`h_0 = x`.
+
+    ``negative_slope`` is the leaky ReLU's (torch's ``nn.LeakyReLU`` 0.01, ``keras.layers.LeakyReLU`` 0.3);
+    ``constant_dtype="float32"`` rounds it through float32 as TensorFlow does (see
+    :func:`reference_numpy.activations.leaky_relu`); ``dtype`` as in :mod:`reference_numpy.layers`.
+    """
+    check_mlp(x, params, activations)
+    h, *ps = compute_in(dtype, x, *params)  # (N, D), W_i (H_{i-1}, H_i), b_i (H_i,)
+    layers = []
+    for W, b, name in zip(ps[::2], ps[1::2], activations):
+        z, dense = affine(h, W, b)  # (N, H_i)
+        h = _activate(name, z, negative_slope, constant_dtype)  # (N, H_i)
+        layers.append((dense, z, name))
+    return h, (layers, negative_slope, constant_dtype, x.dtype)
+
+
+def mlp_backward(dout, cache):
+    r"""Back through the layers in reverse: each activation's VJP, then the dense layer's.
+
+    .. math:: \partial L/\partial z_i = f_i'(z_i) \odot \partial L/\partial h_i, \quad
+              \partial L/\partial W_i = h_{i-1}^\top \partial L/\partial z_i, \quad
+              \partial L/\partial h_{i-1} = \partial L/\partial z_i \, W_i^\top
+    """
+    layers, slope, constant_dtype, in_dtype = cache
+    last_z = layers[-1][1]
+    check_dout(dout, last_z.shape, last_z.dtype)
+    g, grads = dout, []
+    for dense, z, name in reversed(layers):
+        dz = _activate_backward(name, g, z, slope, constant_dtype)  # (N, H_i)
+        g, dW, db = dense_backward(dz, dense)  # (N, H_{i-1}), (H_{i-1}, H_i), (H_i,)
+        grads = [dW, db] + grads
+    return tuple(a.astype(in_dtype, copy=False) for a in (g, *grads))
+
+
+@dataclass
+class _MLP:
+    """The reference's model object: ``params`` (NumPy layout) and the network's switches."""
+    params: list
+    activations: tuple
+    negative_slope: float
+    constant_dtype: str | None
+    dtype: str | None
+
+    def forward(self, x):
+        """``(out, cache)`` of :func:`mlp_forward` at the current ``params``."""
+        return mlp_forward(x, *self.params, activations=self.activations, negative_slope=self.negative_slope,
+                           constant_dtype=self.constant_dtype, dtype=self.dtype)
+
+    def backward(self, dout, cache):
+        """``(dx, dW1, db1, ...)``: :func:`mlp_backward`."""
+        return mlp_backward(dout, cache)
+
+
+def mlp_model(params, *, activations, negative_slope=0.01, constant_dtype=None, dtype=None):
+    """The network as an object with ``params`` (copies), ``forward(x) -> (out, cache)`` and
+    ``backward(dout, cache) -> (dx, dW1, db1, ...)``: the reference's ``nn.Sequential``."""
+    params = [np.array(p, copy=True) if isinstance(p, np.ndarray) else p for p in params]
+    if not params:
+        raise ValueError("params must hold W, b per layer")
+    check_floating(params[0], "W1")
+    check_ndim(params[0], 2, "W1")
+    check_mlp(np.zeros((1, params[0].shape[0]), params[0].dtype), params, activations)  # an input of W1's width
+    return _MLP(params, tuple(activations), negative_slope, constant_dtype, dtype)
+
+
+def params_of(model):
+    """The model's parameters as NumPy arrays in the NumPy layout (copies): ``[W1, b1, W2, b2, ...]``."""
+    return numpy_layout(model, model.params)
+
+
+def numpy_layout(model, tensors):
+    """Per-parameter values (parameters, gradients) in the model's own order and layout, as NumPy arrays in
+    the NumPy layout. The reference's layout is the NumPy layout: copies."""
+    if len(tensors) != len(model.params):
+        raise ValueError(f"tensors has {len(tensors)} entries for {len(model.params)} parameters")
+    return [t.copy() for t in tensors]
