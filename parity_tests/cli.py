@@ -76,10 +76,10 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         workers = _start_workers(args, seed, tmp)
         from . import suite  # the frameworks, imported while the workers import theirs
-        cases, rules = suite.select(args.concept)
-        if not cases and not rules:
+        selection = suite.select(args.concept)
+        if not any(selection.values()):
             raise SystemExit(f"no case matches --concept {args.concept}")
-        own, skipped = suite.run_shard(seed, cases, rules, 0, max(args.jobs, 1), args.fast)
+        own, skipped = suite.run_shard(seed, selection, 0, max(args.jobs, 1), args.fast)
         rows = suite.merge(own, *_collect(workers))
-    suite.write_report(rows, skipped, seed, out_dir, cases + rules)
+    suite.write_report(rows, skipped, seed, out_dir, sum(selection.values(), ()))
     return _print(rows, out_dir, time.perf_counter() - start)

@@ -3,9 +3,9 @@ of them, and the report files. Importing this module imports the frameworks."""
 import os
 
 from . import DEFAULT_SEED, REPORT_DIR
-from . import trajectory
+from . import distribution, trajectory
 from .case import expand
-from .cases import ALL_CASES, ALL_RULES
+from .cases import ALL_CASES, ALL_INITS, ALL_RULES
 from .conventions import all_conventions
 from .frameworks import KERAS_DEFAULT_FLOATX, versions
 from .gradcheck import gradcheck_rows
@@ -13,16 +13,21 @@ from .report import status_counts, write_csv, write_json
 from .runner import execute
 from .tolerance import policy_rows
 
-__all__ = ["DEFAULT_SEED", "REPORT_DIR", "SLOW_FAMILIES", "select", "in_gate", "run_shard", "merge", "run_all",
-           "write_report"]
+__all__ = ["DEFAULT_SEED", "REPORT_DIR", "SLOW_FAMILIES", "KINDS", "select", "in_gate", "run_shard", "merge",
+           "run_all", "write_report"]
 
 SLOW_FAMILIES = ("optimizers", "schedules")  # their Keras side runs traced loops: ~0.1 s of tracing per run
+KINDS = ("cases", "rules", "inits")  # single calls, update-rule trajectories, initialiser distributions
+
+
+def _tables():
+    return {"cases": ALL_CASES, "rules": ALL_RULES, "inits": ALL_INITS}
 
 
 def select(concepts=None):
-    """(case rows, update-rule rows), optionally only those of the named concepts (table order kept)."""
+    """{kind: rows} for every kind of row, optionally only those of the named concepts (table order kept)."""
     keep = lambda row: not concepts or row.concept in concepts  # noqa: E731
-    return tuple(filter(keep, ALL_CASES)), tuple(filter(keep, ALL_RULES))
+    return {kind: tuple(filter(keep, rows)) for kind, rows in _tables().items()}
 
 
 def in_gate(run):
@@ -35,33 +40,45 @@ def in_gate(run):
         run.variant == "aligned" and run.dtype == "float64" and run.regime == run.case.all_regimes[0])
 
 
-def _expand(rows, fast):
-    runs, skipped = expand(rows)
-    return ([run for run in runs if in_gate(run)], skipped) if fast else (runs, skipped)
-
-
-def run_shard(seed, cases, rules=(), shard=0, shards=1, fast=False):
-    """(pieces, skipped) for one shard (``fast``: only the gate's runs, see ``in_gate``): ``pieces`` are
-    ``(position, rows)`` in table order. Runs that draw the same inputs (a case's aligned and defaults
-    variants for one dtype and regime) share a shard, so identical implementation calls are still made
-    once; update-rule trajectories alternate. Skipped runs are listed whatever ``fast``."""
-    runs, skipped = _expand(cases, fast)
-    keys = {}
-    for run in runs:
-        keys.setdefault(run.input_key, len(keys))
-    memo, pieces = {}, []
+def _single_calls(seed, cases, runs, shard, shards):
+    """Runs drawing the same inputs (a case's aligned and defaults variants for one dtype and regime) share
+    a shard, so identical implementation calls are made once; then the finite-difference rows."""
+    keys, memo, pieces = {}, {}, []
     for i, run in enumerate(runs):
-        if keys[run.input_key] % shards == shard:
+        if keys.setdefault(run.input_key, len(keys)) % shards == shard:
             pieces.append(((0, i), execute(run, seed, memo)))
     for j, case in enumerate(cases):
         if j % shards == shard:
             pieces.append(((1, j), gradcheck_rows([case], seed)))
-    rule_runs, rule_skipped = _expand(rules, fast)
-    mine = [(k, run) for k, run in enumerate(rule_runs) if k % shards == shard]
+    return pieces
+
+
+def _trajectories(seed, runs, shard, shards):
+    """Update-rule trajectories alternate between shards; each shard traces its Keras loops together."""
+    mine = [(k, run) for k, run in enumerate(runs) if k % shards == shard]
     keras_results = trajectory.run_keras_batch([run for _, run in mine], seed)
-    for k, run in mine:
-        pieces.append(((2, k), trajectory.execute(run, seed, keras_results[run.id])))
-    return pieces, skipped + rule_skipped
+    return [((2, k), trajectory.execute(run, seed, keras_results[run.id])) for k, run in mine]
+
+
+def _distributions(seed, runs, shard, shards):
+    """Initialiser runs drawing the same sample (same input key) share a shard and a memo."""
+    keys, memo, pieces = {}, {}, []
+    for k, run in enumerate(runs):
+        if keys.setdefault(run.input_key, len(keys)) % shards == shard:
+            pieces.append(((3, k), distribution.execute(run, seed, memo)))
+    return pieces
+
+
+def run_shard(seed, selection, shard=0, shards=1, fast=False):
+    """(pieces, skipped) for one shard of ``selection`` ({kind: rows}, as ``select`` gives it; ``fast``: only
+    the gate's runs, see ``in_gate``): ``pieces`` are ``(position, rows)`` in table order. Skipped runs are
+    listed whatever ``fast``."""
+    expanded = {kind: expand(selection.get(kind, ())) for kind in KINDS}
+    runs = {kind: [r for r in rs if not fast or in_gate(r)] for kind, (rs, _) in expanded.items()}
+    pieces = (_single_calls(seed, selection.get("cases", ()), runs["cases"], shard, shards)
+              + _trajectories(seed, runs["rules"], shard, shards)
+              + _distributions(seed, runs["inits"], shard, shards))
+    return pieces, [s for _, skipped in expanded.values() for s in skipped]
 
 
 def merge(*shard_pieces):
@@ -69,9 +86,9 @@ def merge(*shard_pieces):
     return [row for _, rows in sorted(p for pieces in shard_pieces for p in pieces) for row in rows]
 
 
-def run_all(seed=DEFAULT_SEED, cases=ALL_CASES, rules=ALL_RULES):
-    """(rows, skipped): the parity matrix, the finite-difference rows, then the update-rule trajectories."""
-    pieces, skipped = run_shard(seed, cases, rules)
+def run_all(seed=DEFAULT_SEED, selection=None):
+    """(rows, skipped): the whole matrix (``selection``: default every row), in table order."""
+    pieces, skipped = run_shard(seed, select() if selection is None else selection)
     return merge(pieces), skipped
 
 
@@ -86,12 +103,15 @@ def _metadata(seed, rows, skipped, cases):
                          "(convention key 'dtype'); TF's CTC is float32-only ('compute_dtype'); tf.nn.leaky_relu "
                          "rounds its slope to float32 ('constant_dtype')"),
         "tolerance_policy": policy_rows(cases),
+        "initializer_tests": distribution.POLICY,
         "skipped": [{"run": run.id, "reason": reason} for run, reason in skipped],
         "conventions": [vars(c) | {k: dict(getattr(c, k)) for k in ("defaults", "formula", "param_init", "related", "notes")}
                         for c in all_conventions()],
     }
 
 
-def write_report(rows, skipped, seed, out_dir=REPORT_DIR, cases=ALL_CASES + ALL_RULES):
+def write_report(rows, skipped, seed, out_dir=REPORT_DIR, cases=None):
+    """reports/divergence.csv and run_metadata.json; ``cases``: the rows run (default: all)."""
+    cases = sum(select().values(), ()) if cases is None else cases
     write_csv(rows, os.path.join(out_dir, "divergence.csv"))
     write_json(_metadata(seed, rows, skipped, cases), os.path.join(out_dir, "run_metadata.json"))

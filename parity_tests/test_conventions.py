@@ -12,11 +12,11 @@ import torch.nn.functional as F
 import reference_numpy.activations as na
 import reference_numpy.activations_smooth as ns
 
-from .cases import ALL_CASES, ALL_RULES
+from .cases import ALL_ROWS
 from .conventions import all_conventions, convention, differing
 from .frameworks import KERAS_DEFAULT_FLOATX
 
-WRAPPERS = {(c.concept, fw): getattr(c, fw) for c in ALL_CASES + ALL_RULES for fw in ("torch", "keras")}
+WRAPPERS = {(c.concept, fw): getattr(c, fw) for c in ALL_ROWS for fw in ("torch", "keras")}
 
 
 def _default(fn, name):
@@ -38,7 +38,7 @@ def test_every_key_has_a_note_and_every_default_is_the_wrappers(conv):
         assert _effective(conv, key, _default(wrapper, key)) == value, f"{wrapper.__module__}.{wrapper.__name__}({key}=...)"
 
 
-@pytest.mark.parametrize("case", ALL_CASES + ALL_RULES, ids=lambda c: c.concept)
+@pytest.mark.parametrize("case", ALL_ROWS, ids=lambda c: c.concept)
 def test_aligned_variants_set_every_differing_default(case):
     differences = {key for _, key, _, _ in differing(case.concept, groups=("defaults",))}
     for kwargs in case.aligned:

@@ -1,12 +1,13 @@
-"""The parity matrix as pytest cases: one test per run (concept x variant x dtype x regime), plus
-one per finite-difference check. The matrix runs once per session and rewrites the report."""
+"""The parity matrix as pytest cases: one test per run (concept x variant x dtype x regime) of every kind of
+row, plus one per finite-difference check. The matrix runs once per session and rewrites the report."""
 import pytest
 
 from .case import expand
-from .cases import ALL_CASES, ALL_RULES
+from .cases import ALL_CASES, ALL_INITS, ALL_RULES
 
 RUNS, _ = expand(ALL_CASES)
 RULE_RUNS, _ = expand(ALL_RULES)
+INIT_RUNS, _ = expand(ALL_INITS)
 GRAD_CONCEPTS = [c.concept for c in ALL_CASES if c.grad_wrt]
 
 
@@ -37,5 +38,13 @@ def test_update_rule_trajectory(run, parity_rows):
     rows = parity_rows.get(run.id, [])
     scenarios = 2 if run.regime == "open_loop" else 1
     assert len(rows) == 3 * scenarios * len(run.case.quantities), "every scenario, pair and quantity has a row"
+    bad = [r for r in rows if r["status"] in ("FAIL", "ERROR")]
+    assert not bad, _explain(bad)
+
+
+@pytest.mark.parametrize("run", INIT_RUNS, ids=[r.id for r in INIT_RUNS])
+def test_initializer_distribution(run, parity_rows):
+    rows = parity_rows.get(run.id, [])
+    assert len(rows) == 3 * len(run.case.quantities), "every pair and quantity has a row"
     bad = [r for r in rows if r["status"] in ("FAIL", "ERROR")]
     assert not bad, _explain(bad)

@@ -19,8 +19,7 @@ def main(argv=None):
     for message in KNOWN_WARNINGS:
         warnings.filterwarnings("ignore", message=message, category=UserWarning)
     from . import suite  # the frameworks
-    cases, rules = suite.select(args.concept)
-    pieces, _ = suite.run_shard(args.seed, cases, rules, args.shard, args.shards, args.fast)
+    pieces, _ = suite.run_shard(args.seed, suite.select(args.concept), args.shard, args.shards, args.fast)
     with open(args.out, "wb") as f:
         pickle.dump(pieces, f)
 

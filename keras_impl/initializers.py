@@ -1,0 +1,226 @@
+r"""Weight initialisers in Keras 3: ``keras.initializers`` objects seeded with ``seed`` (an int seed makes them
+deterministic), called on Keras's kernel shape ``(fan_in, fan_out)`` -- the suite's layout, see
+reference_numpy.initializers -- with ``dtype``. Where Keras has no argument for a hyperparameter (Glorot's
+``gain``, He's ``negative_slope`` and ``mode``) the non-default values go to the ``VarianceScaling`` these
+classes are, with ``scale`` the variance gain (:math:`g^2`, :math:`2 / (1 + a^2)`). ``dense_default`` builds a
+real ``keras.layers.Dense`` with the initialisers its signature defaults to, seeded.
+
+``<name>_spec`` (not in ``__all__``, as in the reference) turns the initialiser object Keras would use into
+the distribution it samples: ``RandomNormal(mean, stddev)``; ``VarianceScaling(scale, mode, distribution)``
+with Keras's own ``compute_fans`` and ``max(1, fan)``: ``"uniform"`` is :math:`\mathcal U(\pm\sqrt{3\,
+\mathrm{scale} / n})`, ``"truncated_normal"`` draws ``stddev =`` :math:`\sqrt{\mathrm{scale} / n}` / 0.8797 from
+``random.truncated_normal``, i.e. TensorFlow's ``stateless_truncated_normal``, which redraws values more than 2
+stddev from the mean. Python floats that Keras passes through ``ops.cast``/``tf.cast`` (Constant's value, the
+uniform bounds) become float32 tensors first: the spec states those float32-rounded values.
+"""
+import inspect
+import math
+
+import keras
+import numpy as np
+from keras.src.initializers.random_initializers import compute_fans
+
+from .validation import check_choice
+
+__all__ = ["zeros", "constant", "random_normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
+           "lecun_normal", "dense_default"]
+
+DTYPES = ("float32", "float64")
+KERAS_TRUNCATED_STD = 0.87962566103423978  # VarianceScaling.__call__: stddev = sqrt(scale) / .87962566103423978
+TRUNCATION = 2.0  # tf.random.stateless_truncated_normal: values beyond 2 stddev are redrawn
+_MODES = ("fan_in", "fan_out")
+_DENSE = {k: inspect.signature(keras.layers.Dense).parameters[k].default
+          for k in ("kernel_initializer", "bias_initializer")}  # what Dense(units) uses
+
+
+def _check_int(value, name, minimum):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+
+
+def _check_number(value, name, positive=False):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not math.isfinite(value) or (positive and value <= 0):
+        raise ValueError(f"{name} must be {'positive and ' if positive else ''}finite, got {value!r}")
+
+
+def _check_call(fan_in, fan_out, seed, dtype):
+    _check_int(fan_in, "fan_in", 1)
+    _check_int(fan_out, "fan_out", 1)
+    if seed is not None:
+        _check_int(seed, "seed", 0)
+    if not isinstance(dtype, str):
+        raise TypeError(f"dtype must be a string, got {type(dtype).__name__}")
+    check_choice(dtype, DTYPES, "dtype")
+
+
+def _as_cast(value):
+    """A Python float as ``ops.cast``/``tf.cast`` delivers it to a weight: converted to a float32 tensor first,
+    so even a float64 weight gets the float32-rounded value (pinned by parity_tests/test_initializers.py)."""
+    return float(np.float32(value))
+
+
+def _spec(initializer, shape):
+    """The distribution ``initializer`` samples for a weight of ``shape``, from its attributes."""
+    if isinstance(initializer, keras.initializers.Zeros):
+        return {"distribution": "constant", "value": 0.0}
+    if isinstance(initializer, keras.initializers.Constant):
+        return {"distribution": "constant", "value": _as_cast(initializer.value)}
+    if isinstance(initializer, keras.initializers.RandomNormal):
+        return {"distribution": "normal", "mean": float(initializer.mean), "std": float(initializer.stddev)}
+    if not isinstance(initializer, keras.initializers.VarianceScaling):
+        raise TypeError(f"no spec for {type(initializer).__name__}")
+    fan_in, fan_out = compute_fans(shape)
+    n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[initializer.mode]
+    scale = initializer.scale / max(1.0, n)
+    if initializer.distribution == "uniform":
+        limit = _as_cast(math.sqrt(3.0 * scale))  # random.uniform: tf.cast(maxval, dtype)
+        return {"distribution": "uniform", "low": -limit, "high": limit}
+    if initializer.distribution == "untruncated_normal":
+        return {"distribution": "normal", "mean": 0.0, "std": math.sqrt(scale)}
+    s = math.sqrt(scale) / KERAS_TRUNCATED_STD
+    return {"distribution": "truncated_normal", "mean": 0.0, "std": s, "low": -TRUNCATION * s, "high": TRUNCATION * s}
+
+
+def _scaled(cls, seed, scale, mode):
+    """The named Keras initialiser ``cls`` when the hyperparameters are its own, else the VarianceScaling it
+    is with ``scale`` and ``mode`` changed. (Seed 0 when only the spec is wanted: an unseeded initialiser
+    draws its seed from Python's global ``random``.)"""
+    own = cls(seed=0)
+    if (scale, mode) == (own.scale, own.mode):
+        return cls(seed=seed)
+    return keras.initializers.VarianceScaling(scale=scale, mode=mode, distribution=own.distribution, seed=seed)
+
+
+def _glorot(cls, gain, seed=0):
+    _check_number(gain, "gain", positive=True)
+    return _scaled(cls, seed, float(gain) ** 2, "fan_avg")
+
+
+def _he(cls, negative_slope, mode, seed=0):
+    _check_number(negative_slope, "negative_slope")
+    check_choice(mode, _MODES, "mode")
+    return _scaled(cls, seed, 2.0 / (1.0 + float(negative_slope) ** 2), mode)
+
+
+def _sample(initializer, fan_in, fan_out, seed, dtype):
+    _check_call(fan_in, fan_out, seed, dtype)
+    return initializer((fan_in, fan_out), dtype=dtype)  # (fan_in, fan_out)
+
+
+def zeros_spec(fan_in, fan_out):
+    return _spec(keras.initializers.Zeros(), (fan_in, fan_out))
+
+
+def zeros(fan_in, fan_out, *, dtype="float32"):
+    r""":math:`W = 0`: ``keras.initializers.Zeros()``."""
+    return _sample(keras.initializers.Zeros(), fan_in, fan_out, None, dtype)
+
+
+def _constant(value):
+    _check_number(value, "value")
+    return keras.initializers.Constant(value)
+
+
+def constant_spec(fan_in, fan_out, *, value=0.0):
+    return _spec(_constant(value), (fan_in, fan_out))
+
+
+def constant(fan_in, fan_out, *, value=0.0, dtype="float32"):
+    r""":math:`W = v`: ``keras.initializers.Constant(value=0.0)``."""
+    _check_call(fan_in, fan_out, None, dtype)
+    return _sample(_constant(value), fan_in, fan_out, None, dtype)
+
+
+def _random_normal(mean, std, seed=0):
+    _check_number(mean, "mean")
+    _check_number(std, "std", positive=True)
+    return keras.initializers.RandomNormal(mean=mean, stddev=std, seed=seed)
+
+
+def random_normal_spec(fan_in, fan_out, *, mean=0.0, std=0.05):
+    return _spec(_random_normal(mean, std), (fan_in, fan_out))
+
+
+def random_normal(fan_in, fan_out, *, seed, mean=0.0, std=0.05, dtype="float32"):
+    r""":math:`\mathcal N(\mu, s^2)`: ``keras.initializers.RandomNormal(mean=0.0, stddev=0.05)``."""
+    _check_call(fan_in, fan_out, seed, dtype)
+    return _sample(_random_normal(mean, std, seed), fan_in, fan_out, seed, dtype)
+
+
+def glorot_uniform_spec(fan_in, fan_out, *, gain=1.0):
+    return _spec(_glorot(keras.initializers.GlorotUniform, gain), (fan_in, fan_out))
+
+
+def glorot_uniform(fan_in, fan_out, *, seed, gain=1.0, dtype="float32"):
+    r""":math:`\mathcal U(\pm g\sqrt{6 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})})`: ``GlorotUniform``."""
+    _check_call(fan_in, fan_out, seed, dtype)
+    return _sample(_glorot(keras.initializers.GlorotUniform, gain, seed), fan_in, fan_out, seed, dtype)
+
+
+def glorot_normal_spec(fan_in, fan_out, *, gain=1.0):
+    return _spec(_glorot(keras.initializers.GlorotNormal, gain), (fan_in, fan_out))
+
+
+def glorot_normal(fan_in, fan_out, *, seed, gain=1.0, dtype="float32"):
+    r"""Truncated normal with standard deviation :math:`g\sqrt{2 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})}`:
+    ``GlorotNormal``."""
+    _check_call(fan_in, fan_out, seed, dtype)
+    return _sample(_glorot(keras.initializers.GlorotNormal, gain, seed), fan_in, fan_out, seed, dtype)
+
+
+def he_uniform_spec(fan_in, fan_out, *, negative_slope=0.0, mode="fan_in"):
+    return _spec(_he(keras.initializers.HeUniform, negative_slope, mode), (fan_in, fan_out))
+
+
+def he_uniform(fan_in, fan_out, *, seed, negative_slope=0.0, mode="fan_in", dtype="float32"):
+    r""":math:`\mathcal U(\pm\sqrt{6 / ((1 + a^2)\,\mathrm{fan})})`: ``HeUniform`` (scale 2, fan_in)."""
+    _check_call(fan_in, fan_out, seed, dtype)
+    return _sample(_he(keras.initializers.HeUniform, negative_slope, mode, seed), fan_in, fan_out, seed, dtype)
+
+
+def he_normal_spec(fan_in, fan_out, *, negative_slope=0.0, mode="fan_in"):
+    return _spec(_he(keras.initializers.HeNormal, negative_slope, mode), (fan_in, fan_out))
+
+
+def he_normal(fan_in, fan_out, *, seed, negative_slope=0.0, mode="fan_in", dtype="float32"):
+    r"""Truncated normal with standard deviation :math:`\sqrt{2 / ((1 + a^2)\,\mathrm{fan})}`: ``HeNormal``."""
+    _check_call(fan_in, fan_out, seed, dtype)
+    return _sample(_he(keras.initializers.HeNormal, negative_slope, mode, seed), fan_in, fan_out, seed, dtype)
+
+
+def lecun_normal_spec(fan_in, fan_out):
+    return _spec(keras.initializers.LecunNormal(seed=0), (fan_in, fan_out))
+
+
+def lecun_normal(fan_in, fan_out, *, seed, dtype="float32"):
+    r"""Truncated normal with standard deviation :math:`\sqrt{1 / \mathrm{fan_{in}}}`: ``LecunNormal``."""
+    _check_call(fan_in, fan_out, seed, dtype)
+    return _sample(keras.initializers.LecunNormal(seed=seed), fan_in, fan_out, seed, dtype)
+
+
+def _dense_initializer(part, seed=0):
+    """Dense's default ``<part>_initializer``; a random one gets ``seed`` through its config."""
+    initializer = keras.initializers.get(_DENSE[f"{part}_initializer"])
+    config = initializer.get_config()
+    return type(initializer).from_config({**config, "seed": seed}) if "seed" in config else initializer
+
+
+def dense_default_spec(fan_in, fan_out):
+    return {"kernel": _spec(_dense_initializer("kernel"), (fan_in, fan_out)),
+            "bias": _spec(_dense_initializer("bias"), (fan_out,))}
+
+
+def dense_default(fan_in, fan_out, *, seed, dtype="float32"):
+    r"""``keras.layers.Dense(fan_out)``'s own initialisation, built for ``fan_in`` inputs: ``(kernel, bias)``,
+    shapes ``(fan_in, fan_out)`` and ``(fan_out,)``; the kernel initialiser seeded with ``seed``, the bias
+    initialiser (if random) with ``seed + 1``."""
+    _check_call(fan_in, fan_out, seed, dtype)
+    layer = keras.layers.Dense(fan_out, kernel_initializer=_dense_initializer("kernel", seed),
+                               bias_initializer=_dense_initializer("bias", seed + 1), dtype=dtype)
+    layer.build((None, fan_in))
+    kernel = keras.ops.convert_to_tensor(layer.kernel)  # (fan_in, fan_out)
+    return kernel, keras.ops.convert_to_tensor(layer.bias)  # (fan_out,)
