@@ -15,14 +15,13 @@ $(STAMP): constraints.txt pyproject.toml
 	$(PY) -c "import torch, tensorflow, keras, scipy, pandas, pytest"
 	touch $@
 
-# The gate (target: <= 3x a bare framework import): every concept; of the traced-loop families (update rules,
-# schedules) the aligned float64 corner only (parity_tests.suite.in_gate). Writes reports/divergence.csv,
-# exits non-zero on FAIL/ERROR.
+# The gate (target: <= 3x a bare framework import): every concept, aligned float64 and defaults float32 (of
+# update rules and schedules: aligned float64, first set, first regime; parity_tests.suite.in_gate).
+# Writes reports/divergence.csv, exits non-zero on FAIL/ERROR.
 parity: $(STAMP)
 	$(PY) -m parity_tests --fast
 
-# The complete matrix: also float32, defaults and closed loop of the traced-loop families (`make test`
-# checks all of it too).
+# The complete matrix (`make test` checks all of it too).
 parity-all: $(STAMP)
 	$(PY) -m parity_tests
 

@@ -29,9 +29,8 @@ def _parser():
     parser.add_argument("--concept", action="append", help="run only these concepts (repeatable)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes (default: %(default)s)")
     parser.add_argument("--fast", action="store_true",
-                        help="the gate (`make parity`): every concept, but of the families whose Keras side runs "
-                             "traced loops (update rules, LR schedules) only the aligned float64 corner "
-                             "(parity_tests.suite.in_gate)")
+                        help="the gate (`make parity`): every concept, aligned float64 and defaults float32; of "
+                             "update rules and LR schedules aligned float64 only (parity_tests.suite.in_gate)")
     return parser
 
 

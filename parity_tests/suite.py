@@ -13,7 +13,7 @@ from .report import status_counts, write_csv, write_json
 from .runner import execute
 from .tolerance import policy_rows
 
-__all__ = ["DEFAULT_SEED", "REPORT_DIR", "SLOW_FAMILIES", "KINDS", "select", "in_gate", "run_shard", "merge",
+__all__ = ["DEFAULT_SEED", "REPORT_DIR", "SLOW_FAMILIES", "GATE_CORNERS", "KINDS", "select", "in_gate", "run_shard", "merge",
            "run_all", "write_report"]
 
 SLOW_FAMILIES = ("optimizers", "schedules")  # their Keras side runs traced loops: ~0.1 s of tracing per run
@@ -30,14 +30,22 @@ def select(concepts=None):
     return {kind: tuple(filter(keep, rows)) for kind, rows in _tables().items()}
 
 
+GATE_CORNERS = (("aligned", "float64"), ("defaults", "float32"))
+
+
 def in_gate(run):
-    """Whether the gate (``make parity``) runs ``run``: every run of the single-call families; of the
-    traced-loop families, each concept's aligned float64 runs (every aligned set) in its first regime
-    (open loop, both gradient scales; a schedule's typical course). That corner holds the tightest
-    tolerance, so a wrong formula anywhere fails it; float32, the defaults variant and the other regimes
-    (closed loop, ...) run in the complete matrix (``make parity-all``, ``make test``)."""
-    return run.case.family not in SLOW_FAMILIES or (
-        run.variant == "aligned" and run.dtype == "float64" and run.regime == run.case.all_regimes[0])
+    """Whether the gate (``make parity``) runs ``run``. Every concept, in the two diagonal corners of its
+    matrix: aligned float64 (every aligned set, every regime: the tightest tolerance, so a wrong formula
+    fails it) and defaults float32 (what a user gets, floatx included: a changed default or a float32 code
+    path fails it). Of the traced-loop families (SLOW_FAMILIES: ~0.1 s of Keras tracing per run) only the
+    aligned float64 corner with the row's first aligned set, in its first regime (update rules: the open loop
+    at both gradient scales; schedules: the typical course). The rest -- aligned float32, defaults float64,
+    further aligned sets and the closed loop of those families, the default-mismatch explanations of update
+    rules -- runs in the complete matrix (``make parity-all``, ``make test``)."""
+    if run.case.family in SLOW_FAMILIES:
+        return ((run.variant, run.dtype) == GATE_CORNERS[0] and run.index == 0
+                and run.regime == run.case.all_regimes[0])
+    return (run.variant, run.dtype) in GATE_CORNERS
 
 
 def _single_calls(seed, cases, runs, shard, shards):

@@ -7,7 +7,7 @@ from reference_numpy.optimizers_common import Optimizer
 
 from . import suite
 from .case import expand
-from .cases import ALL_CASES, ALL_INITS, ALL_RULES
+from .cases import ALL_CASES, ALL_INITS, ALL_ROWS, ALL_RULES
 from .cli import main
 
 
@@ -17,12 +17,13 @@ def test_the_gate_runs_every_concept_of_every_family():
         assert {r.case.concept for r in runs if suite.in_gate(r)} == {r.case.concept for r in runs}
 
 
-def test_the_gate_runs_every_aligned_set_of_the_traced_loop_families_in_float64():
-    runs, _ = expand(ALL_RULES + tuple(c for c in ALL_CASES if c.family in suite.SLOW_FAMILIES))
-    aligned = {(r.case.concept, r.index) for r in runs if r.variant == "aligned"}
+def test_the_gate_runs_the_diagonal_corners_and_one_aligned_set_of_the_traced_loop_families():
+    runs, _ = expand(ALL_ROWS)
     gated = [r for r in runs if suite.in_gate(r)]
-    assert {(r.case.concept, r.index) for r in gated} == aligned
-    assert {(r.variant, r.dtype) for r in gated} == {("aligned", "float64")}
+    slow = [r for r in gated if r.case.family in suite.SLOW_FAMILIES]
+    assert {(r.variant, r.dtype, r.index) for r in slow} == {("aligned", "float64", 0)}
+    assert {r.case.concept for r in slow} == {r.case.concept for r in runs if r.case.family in suite.SLOW_FAMILIES}
+    assert {(r.variant, r.dtype) for r in gated} == set(suite.GATE_CORNERS)
 
 
 def _adam_with_bias_correction_exponent_off_by_one(**kwargs):
