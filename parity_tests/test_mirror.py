@@ -80,9 +80,10 @@ def test_every_differentiable_numpy_function_has_a_backward(case):
 
 
 def _names_concept(name, concept):
-    """A function's rows are named after it; a layer ``X_forward``'s rows are ``X`` or ``X_<variant>``."""
+    """A function's rows are named after it (a layer ``X_forward``: after ``X``), or ``<name>_<variant>``
+    when several rows share it (one per network)."""
     stem = name.removesuffix("_forward")
-    return concept == name or (stem != name and (concept == stem or concept.startswith(f"{stem}_")))
+    return concept in (name, stem) or concept.startswith(f"{stem}_")
 
 
 def test_cases_register_the_mirrored_objects():

@@ -80,6 +80,7 @@ def describe(differences):
     return "; ".join(f"{g}.{key} (torch={a!r}, keras={b!r})" for g, key, a, b in differences)
 
 
-from . import (activations, clipping, initializers, layers, losses_classification, losses_ctc, losses_probabilistic,  # noqa: E402,F401
-               losses_regression, losses_similarity, models, optimizers_adam, optimizers_adaptive,
-               optimizers_large_batch, optimizers_sgd, perceptron, schedules)  # each module registers its table
+from . import (activations, clipping, gradient_flow, initializers, layers, losses_classification,  # noqa: E402,F401
+               losses_ctc, losses_probabilistic, losses_regression, losses_similarity, models, optimizers_adam,
+               optimizers_adaptive, optimizers_large_batch, optimizers_sgd, perceptron,
+               schedules)  # each module registers its table

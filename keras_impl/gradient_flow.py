@@ -1,0 +1,129 @@
+r"""Gradient flow through deep networks in Keras 3: per-layer gradient norms from ``tf.GradientTape``, and
+SGD with ``global_clipnorm`` (through :func:`keras_impl.clipping.clip_by_global_norm`).
+
+``deep_net_forward`` runs one cached functional ``keras.Model`` per architecture and dtype policy with
+``stateless_call`` (a plain stack is :func:`keras_impl.models.mlp_forward`'s cached ``keras.Sequential``):
+``Dense``, then ``BatchNormalization`` called with ``training=True`` (gamma 1, beta 0, as a fresh layer)
+and an ``Activation`` layer, optionally ``Add``-ed to the block's input. The loss is
+:math:`L = \tfrac{1}{2N} \sum h_L^2`. Defaults are Keras's own (``BatchNormalization`` epsilon 1e-3);
+``dtype`` is the layers' dtype policy (``None``: floatx).
+"""
+import functools
+import numbers
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from .clipping import clip_by_global_norm
+from .layers import policy, run
+from .models import check_mlp, mlp_forward, mlp_model
+from .validation import check_choice
+
+__all__ = ["deep_net_forward", "layer_gradient_norms", "sgd_loss_curve"]
+
+ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu")
+
+
+def check_network(x, params, activations, *, batchnorm=False, residual=False):
+    """An MLP's checks, an activation without hyperparameters per layer, a batch of at least two rows for
+    batch statistics and square weights for residual connections."""
+    check_mlp(x, params, activations)
+    for name in activations:
+        check_choice(name, ACTIVATIONS, "activations")
+    if batchnorm and x.shape[0] < 2:
+        raise ValueError(f"x has {x.shape[0]} rows; batch normalisation in training mode needs at least 2")
+    for i, W in enumerate(params[::2], start=1):
+        if residual and W.shape[0] != W.shape[1]:
+            raise ValueError(f"W{i} is {tuple(W.shape)}; a residual connection needs square weights")
+
+
+def check_training(steps, learning_rate, max_norm):
+    """``steps`` a positive integer, ``learning_rate`` and ``max_norm`` (or None) positive and finite."""
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    for value, name in ((learning_rate, "learning_rate"), (max_norm, "max_norm")):
+        if value is None and name == "max_norm":
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+        if not 0 < value < float("inf"):
+            raise ValueError(f"{name} must be positive and finite, got {value!r}")
+
+
+@functools.lru_cache(maxsize=16)
+def _network(sizes, activations, batchnorm, residual, eps, dtype):
+    """Functional model: ``Dense`` [-> ``BatchNormalization`` -> ``Activation``] per layer, ``Add`` for residuals."""
+    x = keras.Input((sizes[0],), dtype=dtype)
+    h = x
+    for units, name in zip(sizes[1:], activations):
+        if batchnorm:
+            z = keras.layers.BatchNormalization(epsilon=eps, dtype=dtype)(keras.layers.Dense(units, dtype=dtype)(h))
+            a = keras.layers.Activation(name, dtype=dtype)(z)
+        else:
+            a = keras.layers.Dense(units, activation=name, dtype=dtype)(h)
+        h = keras.layers.Add(dtype=dtype)([h, a]) if residual else a
+    return keras.Model(x, h)
+
+
+def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, eps=1e-3, dtype=None):
+    r"""The deep network (see :mod:`reference_numpy.gradient_flow`); the output only."""
+    check_network(x, params, activations, batchnorm=batchnorm, residual=residual)
+    if not batchnorm and not residual:
+        return mlp_forward(x, *params, activations=activations, dtype=dtype)
+    sizes = (x.shape[1],) + tuple(W.shape[1] for W in params[::2])
+    model = _network(sizes, tuple(activations), batchnorm, residual, eps, policy(dtype))
+    trainable = []
+    for W, b in zip(params[::2], params[1::2]):
+        trainable += [W, b] + ([ops.ones_like(b), ops.zeros_like(b)] if batchnorm else [])  # kernel, bias, gamma, beta
+    return run(model, trainable, model.non_trainable_variables, x, training=True)[0]
+
+
+def layer_gradient_norms(x, *params, activations, batchnorm=False, residual=False, eps=1e-3, dtype=None):
+    r"""(L,) :math:`\lVert \partial L / \partial W_i \rVert_2` from ``tf.GradientTape``, in the parameters'
+    dtype (the tape casts the gradients back through the layers' dtype policy)."""
+    check_network(x, params, activations, batchnorm=batchnorm, residual=residual)
+    params = [tf.convert_to_tensor(p) for p in params]
+    with tf.GradientTape() as tape:
+        tape.watch(params)
+        out = deep_net_forward(x, *params, activations=activations, batchnorm=batchnorm, residual=residual,
+                               eps=eps, dtype=dtype)
+        loss = 0.5 * ops.sum(out * out) / out.shape[0]
+    grads = tape.gradient(loss, params[::2])
+    return ops.stack([ops.sqrt(ops.sum(ops.square(g))) for g in grads])  # (L,)
+
+
+def _unravel(flat, like):
+    """The raveled concatenation ``flat`` split back into tensors shaped as ``like``."""
+    sizes = np.cumsum([int(np.prod(v.shape)) for v in like])[:-1]
+    return [ops.reshape(part, v.shape) for part, v in zip(ops.split(flat, [int(s) for s in sizes]), like)]
+
+
+def _finite(tensors):
+    return all(bool(ops.all(ops.isfinite(t))) for t in tensors)
+
+
+def sgd_loss_curve(x, *params, activations, steps, learning_rate, max_norm=None, dtype=None):
+    r"""(steps + 1,) losses of :func:`keras_impl.models.mlp_model` trained by ``keras.optimizers.SGD``; with
+    ``max_norm`` the gradients are clipped together first. Stops at a non-finite loss or parameter (NaN after)."""
+    check_network(x, params, activations)
+    check_training(steps, learning_rate, max_norm)
+    model = mlp_model([ops.convert_to_numpy(p) for p in params], activations=activations, dtype=dtype)
+    optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
+    variables = model.trainable_variables
+    losses = [float("nan")] * (steps + 1)
+    for step in range(steps + 1):
+        with tf.GradientTape() as tape:
+            out = model(x)
+            loss = 0.5 * ops.sum(out * out) / out.shape[0]
+        losses[step] = float(loss)
+        if step == steps or not _finite([loss]):
+            break
+        grads = tape.gradient(loss, variables)
+        if max_norm is not None:
+            grads = _unravel(clip_by_global_norm(*grads, max_norm=max_norm), variables)
+        optimizer.apply(grads, variables)
+        if not _finite(variables):
+            break
+    return ops.convert_to_tensor(losses, dtype="float64")
