@@ -2,8 +2,9 @@
 non-zero if any row is FAIL or ERROR (the CI gate behind ``make parity``).
 
 With ``--jobs N`` (default: up to 2, the cores CI has) the CLI starts N-1 worker processes before it
-imports the frameworks, computes its own shard meanwhile, and merges the rows in table order: the
-report is identical for any N.
+imports the frameworks; every process then takes units of work from one pool (the costliest first; a unit
+is claimed by creating its file, so whoever is free takes the next), and the CLI merges the rows in table
+order: the report is identical for any N.
 """
 import argparse
 import os
@@ -16,7 +17,7 @@ import warnings
 
 from . import DEFAULT_SEED, REPORT_DIR
 
-__all__ = ["KNOWN_WARNINGS", "main"]
+__all__ = ["KNOWN_WARNINGS", "claim_in", "main"]
 
 # torch warns on every F.kl_div(reduction='mean'); the behaviour is a recorded convention (kl_divergence).
 KNOWN_WARNINGS = (r"reduction: 'mean' divides the total loss",)
@@ -34,12 +35,23 @@ def _parser():
     return parser
 
 
+def claim_in(directory):
+    """``claim(unit) -> bool``: True for the one process whose exclusive create of the unit's file succeeds."""
+    def claim(unit):
+        try:
+            os.close(os.open(os.path.join(directory, f"unit{unit}"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
+    return claim
+
+
 def _start_workers(args, seed, tmp):
     workers = []
     for shard in range(1, args.jobs):
         out = os.path.join(tmp, f"shard{shard}.pickle")
-        cmd = [sys.executable, "-m", "parity_tests.worker", "--seed", str(seed), "--shard", str(shard),
-               "--shards", str(args.jobs), "--out", out] + [a for c in args.concept or () for a in ("--concept", c)]
+        cmd = [sys.executable, "-m", "parity_tests.worker", "--seed", str(seed), "--claims", tmp,
+               "--out", out] + [a for c in args.concept or () for a in ("--concept", c)]
         cmd += ["--fast"] if args.fast else []
         workers.append((subprocess.Popen(cmd), out))
     return workers
@@ -78,7 +90,8 @@ def main(argv=None):
         selection = suite.select(args.concept)
         if not any(selection.values()):
             raise SystemExit(f"no case matches --concept {args.concept}")
-        own, skipped = suite.run_shard(seed, selection, 0, max(args.jobs, 1), args.fast)
+        claim = claim_in(tmp) if args.jobs > 1 else None
+        own, skipped = suite.run_shard(seed, selection, claim, args.fast)
         rows = suite.merge(own, *_collect(workers))
     suite.write_report(rows, skipped, seed, out_dir, sum(selection.values(), ()))
     return _print(rows, out_dir, time.perf_counter() - start)

@@ -147,17 +147,19 @@ def tolerance(run, pair, quantity):
     return tolerance_for(dtype, run.regime, quantity, run.case.overrides)
 
 
-def classify(run, results, pair, quantity, gap, matters):
+def classify(run, results, pair, quantity, gap, matters, tolerance_of=None):
     """(status, cause) for a measured pair; ``results[impl][quantity]`` are the compared arrays and
-    ``matters(difference)`` says whether one convention key alone moves numpy[torch] (see ``attribute``)."""
+    ``matters(difference)`` says whether one convention key alone moves numpy[torch] (see ``attribute``).
+    ``tolerance_of(run, pair, quantity)`` (default ``tolerance``) holds the NumPy pairs re-measured here."""
+    tolerance_of = tolerance_of or tolerance
     if gap.ok:
         return "match", ""
     if pair != ("torch", "keras"):
         return "FAIL", f"{gap.describe()}: {pair[0]} does not reproduce {pair[1]} (bug, or a convention missing from the table)"
     r = {impl: results[impl][quantity] for impl in IMPLS}
-    if not all(measure(r[a], r[b], tolerance(run, (a, b), quantity)).ok for a, b in PAIRS[:2]):
+    if not all(measure(r[a], r[b], tolerance_of(run, (a, b), quantity)).ok for a, b in PAIRS[:2]):
         return "FAIL", f"{gap.describe()}; the NumPy conventions do not reproduce both frameworks"
-    predicted = measure(r["numpy[torch]"], r["numpy[keras]"], tolerance(run, pair, quantity))
+    predicted = measure(r["numpy[torch]"], r["numpy[keras]"], tolerance_of(run, pair, quantity))
     groups = ("defaults", "formula", "param_init") if run.variant == "defaults" else ("formula",)
     differences = differing(run.case.concept, aligned=run.kwargs, groups=groups)
     if not differences or not _reproduces(predicted, gap):

@@ -1,11 +1,12 @@
-"""The whole suite as one call: the parity matrix and the finite-difference rows, optionally one shard
-of them, and the report files. Importing this module imports the frameworks."""
+"""The whole suite as one call: the parity matrix and the finite-difference rows, optionally the share of
+them one process claims, and the report files. Importing this module imports the frameworks."""
+import functools
 import os
 
 from . import DEFAULT_SEED, REPORT_DIR
-from . import distribution, trajectory
+from . import distribution, training, trajectory
 from .case import expand
-from .cases import ALL_CASES, ALL_INITS, ALL_RULES
+from .cases import ALL_CASES, ALL_INITS, ALL_RULES, ALL_TRAININGS
 from .conventions import all_conventions
 from .frameworks import KERAS_DEFAULT_FLOATX, versions
 from .gradcheck import gradcheck_rows
@@ -13,15 +14,16 @@ from .report import status_counts, write_csv, write_json
 from .runner import execute
 from .tolerance import policy_rows
 
-__all__ = ["DEFAULT_SEED", "REPORT_DIR", "SLOW_FAMILIES", "GATE_CORNERS", "KINDS", "select", "in_gate", "run_shard", "merge",
-           "run_all", "write_report"]
+__all__ = ["DEFAULT_SEED", "REPORT_DIR", "SLOW_FAMILIES", "GATE_CORNERS", "KINDS", "CHUNK", "select", "in_gate",
+           "units", "run_shard", "merge", "run_all", "write_report"]
 
-SLOW_FAMILIES = ("optimizers", "schedules")  # their Keras side runs traced loops: ~0.1 s of tracing per run
-KINDS = ("cases", "rules", "inits")  # single calls, update-rule trajectories, initialiser distributions
+SLOW_FAMILIES = ("optimizers", "schedules", "training")  # their Keras side runs traced loops: ~0.1 s of tracing a run
+KINDS = ("cases", "rules", "inits", "trainings")  # single calls, update-rule trajectories, initialiser distributions,
+#                                                  training runs
 
 
 def _tables():
-    return {"cases": ALL_CASES, "rules": ALL_RULES, "inits": ALL_INITS}
+    return {"cases": ALL_CASES, "rules": ALL_RULES, "inits": ALL_INITS, "trainings": ALL_TRAININGS}
 
 
 def select(concepts=None):
@@ -48,45 +50,58 @@ def in_gate(run):
     return (run.variant, run.dtype) in GATE_CORNERS
 
 
-def _single_calls(seed, cases, runs, shard, shards):
-    """Runs drawing the same inputs (a case's aligned and defaults variants for one dtype and regime) share
-    a shard, so identical implementation calls are made once; then the finite-difference rows."""
-    keys, memo, pieces = {}, {}, []
+CHUNK = 5  # Keras-traced runs (trajectories, trainings) traced together in one unit of work
+
+
+def _grouped(runs, key):
+    """[(index, run)] lists of runs sharing ``key(run)``, in table order."""
+    groups = {}
     for i, run in enumerate(runs):
-        if keys.setdefault(run.input_key, len(keys)) % shards == shard:
-            pieces.append(((0, i), execute(run, seed, memo)))
-    for j, case in enumerate(cases):
-        if j % shards == shard:
-            pieces.append(((1, j), gradcheck_rows([case], seed)))
-    return pieces
+        groups.setdefault(key(run), []).append((i, run))
+    return list(groups.values())
 
 
-def _trajectories(seed, runs, shard, shards):
-    """Update-rule trajectories alternate between shards; each shard traces its Keras loops together."""
-    mine = [(k, run) for k, run in enumerate(runs) if k % shards == shard]
-    keras_results = trajectory.run_keras_batch([run for _, run in mine], seed)
-    return [((2, k), trajectory.execute(run, seed, keras_results[run.id])) for k, run in mine]
+def _traced_units(seed, runs, module, position):
+    """Chunks of ``CHUNK`` runs whose Keras loops are traced together (``module``: trajectory or training)."""
+    def work(chunk):
+        keras_results = module.run_keras_batch([run for _, run in chunk], seed)
+        return [((position, k), module.execute(run, seed, keras_results[run.id])) for k, run in chunk]
+    indexed = list(enumerate(runs))
+    return [functools.partial(work, indexed[i:i + CHUNK]) for i in range(0, len(indexed), CHUNK)]
 
 
-def _distributions(seed, runs, shard, shards):
-    """Initialiser runs drawing the same sample (same input key) share a shard and a memo."""
-    keys, memo, pieces = {}, {}, []
-    for k, run in enumerate(runs):
-        if keys.setdefault(run.input_key, len(keys)) % shards == shard:
-            pieces.append(((3, k), distribution.execute(run, seed, memo)))
-    return pieces
+def _memo_units(runs, execute_run, position):
+    """One unit per input key: runs drawing the same inputs (a case's aligned and defaults variants for one
+    dtype and regime) share a memo, so identical implementation calls are made once."""
+    def work(group, memo):
+        return [((position, i), execute_run(run, memo)) for i, run in group]
+    return [functools.partial(work, group, {}) for group in _grouped(runs, lambda run: run.input_key)]
 
 
-def run_shard(seed, selection, shard=0, shards=1, fast=False):
-    """(pieces, skipped) for one shard of ``selection`` ({kind: rows}, as ``select`` gives it; ``fast``: only
-    the gate's runs, see ``in_gate``): ``pieces`` are ``(position, rows)`` in table order. Skipped runs are
+def _gradcheck_unit(seed, j, case):
+    return [((1, j), gradcheck_rows([case], seed))]
+
+
+def units(seed, selection, fast=False):
+    """(units, skipped): the work of ``selection`` ({kind: rows}, as ``select`` gives it; ``fast``: only the
+    gate's runs, see ``in_gate``) as callables returning ``[(position, rows)]``, the costliest first (traced
+    training and update-rule chunks, then single calls, finite differences, initialisers). Skipped runs are
     listed whatever ``fast``."""
     expanded = {kind: expand(selection.get(kind, ())) for kind in KINDS}
     runs = {kind: [r for r in rs if not fast or in_gate(r)] for kind, (rs, _) in expanded.items()}
-    pieces = (_single_calls(seed, selection.get("cases", ()), runs["cases"], shard, shards)
-              + _trajectories(seed, runs["rules"], shard, shards)
-              + _distributions(seed, runs["inits"], shard, shards))
-    return pieces, [s for _, skipped in expanded.values() for s in skipped]
+    work = (_traced_units(seed, runs["trainings"], training, 4) + _traced_units(seed, runs["rules"], trajectory, 2)
+            + _memo_units(runs["cases"], lambda run, memo: execute(run, seed, memo), 0)
+            + [functools.partial(_gradcheck_unit, seed, j, c) for j, c in enumerate(selection.get("cases", ()))]
+            + _memo_units(runs["inits"], lambda run, memo: distribution.execute(run, seed, memo), 3))
+    return work, [s for _, skipped in expanded.values() for s in skipped]
+
+
+def run_shard(seed, selection, claim=None, fast=False):
+    """(pieces, skipped): the units this process claims (``claim(unit_index) -> bool``; default: all), run
+    in order. Processes claiming from one pool balance themselves: whoever is free takes the next unit."""
+    work, skipped = units(seed, selection, fast)
+    pieces = [piece for i, unit in enumerate(work) if claim is None or claim(i) for piece in unit()]
+    return pieces, skipped
 
 
 def merge(*shard_pieces):

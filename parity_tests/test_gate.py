@@ -7,12 +7,12 @@ from reference_numpy.optimizers_common import Optimizer
 
 from . import suite
 from .case import expand
-from .cases import ALL_CASES, ALL_INITS, ALL_ROWS, ALL_RULES
+from .cases import ALL_CASES, ALL_INITS, ALL_ROWS, ALL_RULES, ALL_TRAININGS
 from .cli import main
 
 
 def test_the_gate_runs_every_concept_of_every_family():
-    for rows in (ALL_CASES, ALL_RULES, ALL_INITS):
+    for rows in (ALL_CASES, ALL_RULES, ALL_INITS, ALL_TRAININGS):
         runs, _ = expand(rows)
         assert {r.case.concept for r in runs if suite.in_gate(r)} == {r.case.concept for r in runs}
 

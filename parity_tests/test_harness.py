@@ -23,6 +23,10 @@ def test_ulp_distance_counts_representable_floats():
     one = np.float32(1.0)
     nxt = np.nextafter(one, np.float32(2))
     assert ulp_distance(np.array([one]), np.array([nxt]))[0] == 1
+    one64 = np.array([1.0])
+    assert ulp_distance(one64, np.nextafter(one64, 2))[0] == 1  # exact: not rounded through float64
+    assert ulp_distance(one64, one64 + 3 * np.spacing(1.0))[0] == 3
+    assert ulp_distance(np.array([-np.inf]), np.array([np.inf]))[0] == 2 * 0x7FF0000000000000
     assert ulp_distance(np.array([-0.0]), np.array([0.0]))[0] == 0
     tiny = np.array([np.nextafter(np.float64(0), 1)])
     assert ulp_distance(-tiny, tiny)[0] == 2  # across zero

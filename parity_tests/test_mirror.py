@@ -8,7 +8,7 @@ import pathlib
 
 import pytest
 
-from .cases import ALL_CASES
+from .cases import ALL_CASES, ALL_TRAININGS
 from .conventions import FRAMEWORKS, convention
 
 PACKAGES = ("reference_numpy", "torch_impl", "keras_impl")
@@ -34,7 +34,7 @@ def _concepts(module, name):
     """The concepts a public function answers to: the case rows calling it (several rows may share one
     function, e.g. one MLP forward for several networks); a function no row calls (a model builder)
     answers to every row of its module; a name with no row at all is its own concept."""
-    rows = [c for c in ALL_CASES if c.numpy.__module__ == f"reference_numpy.{module}"]
+    rows = [c for c in ALL_CASES + ALL_TRAININGS if c.numpy.__module__ == f"reference_numpy.{module}"]
     return [c.concept for c in rows if c.numpy.__name__ == name] or [c.concept for c in rows] or [name]
 
 

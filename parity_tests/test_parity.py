@@ -3,11 +3,12 @@ row, plus one per finite-difference check. The matrix runs once per session and 
 import pytest
 
 from .case import expand
-from .cases import ALL_CASES, ALL_INITS, ALL_RULES
+from .cases import ALL_CASES, ALL_INITS, ALL_RULES, ALL_TRAININGS
 
 RUNS, _ = expand(ALL_CASES)
 RULE_RUNS, _ = expand(ALL_RULES)
 INIT_RUNS, _ = expand(ALL_INITS)
+TRAINING_RUNS, _ = expand(ALL_TRAININGS)
 GRAD_CONCEPTS = [c.concept for c in ALL_CASES if c.grad_wrt]
 
 
@@ -46,5 +47,13 @@ def test_update_rule_trajectory(run, parity_rows):
 def test_initializer_distribution(run, parity_rows):
     rows = parity_rows.get(run.id, [])
     assert len(rows) == 3 * len(run.case.quantities), "every pair and quantity has a row"
+    bad = [r for r in rows if r["status"] in ("FAIL", "ERROR")]
+    assert not bad, _explain(bad)
+
+
+@pytest.mark.parametrize("run", TRAINING_RUNS, ids=[r.id for r in TRAINING_RUNS])
+def test_training_run(run, parity_rows):
+    rows = parity_rows.get(run.id, [])
+    assert len(rows) == 3 * len(run.case.quantities_of(run.regime)), "every pair and quantity has a row"
     bad = [r for r in rows if r["status"] in ("FAIL", "ERROR")]
     assert not bad, _explain(bad)

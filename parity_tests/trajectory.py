@@ -21,7 +21,7 @@ from .inputs import rng_for
 from .compare import differences
 from .runner import classify, measure, row_for, tolerance
 
-__all__ = ["STEPS", "SHAPE", "Rule", "run_keras_batch", "execute"]
+__all__ = ["STEPS", "SHAPE", "Rule", "run_keras_batch", "step_columns", "execute"]
 
 STEPS = 200
 SHAPE = (3, 4)
@@ -254,7 +254,7 @@ _RUNNERS = {"numpy[torch]": lambda run, problem: _run_numpy(run, problem, "torch
             "torch": _run_torch}
 
 
-def _step_columns(a, b, tol):
+def step_columns(a, b, tol):
     """The first step (1-based) at which any element leaves tolerance, and max |a - b| at steps 1, 10, last."""
     diff, out = differences(a, b, *tol)
     per_step = diff.reshape(len(a), -1).max(axis=1)
@@ -276,7 +276,7 @@ def _pair_row(run, seed, problem, results, scenario, quantity, pair, flipped):
         matters = lambda d: _prefix_matters(  # noqa: E731
             flipped((d[0], d[1], d[3])), (scenario, quantity), view["numpy[torch]"][quantity], tol)
         status, cause = classify(run, view, pair, quantity, gap, matters)
-        steps = _step_columns(view[pair[0]][quantity], view[pair[1]][quantity], tol) if gap.metrics else {}
+        steps = step_columns(view[pair[0]][quantity], view[pair[1]][quantity], tol) if gap.metrics else {}
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, inputs=scenario, status="ERROR", cause=f"comparing: {exc!r}")
     numbers = vars(gap.metrics) if gap.metrics else {}

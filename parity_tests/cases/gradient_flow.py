@@ -9,7 +9,6 @@ import reference_numpy.gradient_flow as n
 import torch_impl.gradient_flow as t
 
 from ..case import Case
-from ..conventions import gradient_flow as _registered  # noqa: F401  (this family's conventions)
 from ..inputs import draw
 
 __all__ = ["CASES", "NETWORKS", "BATCH", "WIDTH", "DEPTH", "deep_params", "deep_inputs"]

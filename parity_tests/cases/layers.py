@@ -8,7 +8,6 @@ import reference_numpy.layers as n
 import torch_impl.layers as t
 
 from ..case import Case
-from ..conventions import layers as _registered  # noqa: F401  (this family's conventions)
 from ..inputs import draw
 
 __all__ = ["CASES", "weight", "bias", "dense_inputs", "batchnorm_inputs", "running_inputs", "residual_inputs"]

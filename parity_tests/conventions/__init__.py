@@ -82,5 +82,5 @@ def describe(differences):
 
 from . import (activations, clipping, gradient_flow, initializers, layers, losses_classification,  # noqa: E402,F401
                losses_ctc, losses_probabilistic, losses_regression, losses_similarity, models, optimizers_adam,
-               optimizers_adaptive, optimizers_large_batch, optimizers_sgd, perceptron,
-               schedules)  # each module registers its table
+               optimizers_adaptive, optimizers_large_batch, optimizers_sgd, perceptron, schedules,
+               training)  # each module registers its table; training merges the others: it comes last

@@ -1,0 +1,206 @@
+"""Training parity step by step: the same network (weights drawn once in NumPy, copied into torch's
+``nn.Linear`` as W.T and into Keras's ``Dense`` as W), the same batches in the same order, the same loss and
+update rule; per step the loss, every parameter and every gradient compared across the implementations.
+
+A row (``Training``) is one network x update rule; its regimes are the Keras training paths: ``tape`` (a
+custom ``GradientTape`` loop, traced once) and, where listed, ``fit`` (``model.fit(shuffle=False)``, weights
+read by a callback; no gradients). NumPy and torch train the same way in both. Keras runs are traced together
+(``run_keras_batch``), as trajectory.py does for update rules. Keyword names are prefixed by the part they
+configure (``model.dtype``, ``loss.reduction``, ``opt.lr``: conventions/training.py).
+"""
+import functools
+from dataclasses import dataclass, field
+from typing import Callable
+
+import keras_impl.models
+import keras_impl.training as keras_training
+import reference_numpy.models
+import torch_impl.models
+
+from .conventions import convention
+from .conventions.training import split
+from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, framework_of, keras_floatx
+from .inputs import rng_for
+from .runner import classify, measure, row_for
+from .tolerance import tolerance_for
+from .trajectory import step_columns
+
+__all__ = ["Training", "problem", "build", "run_keras_batch", "execute"]
+
+MODELS = (reference_numpy.models, torch_impl.models, keras_impl.models)
+
+
+@dataclass(frozen=True)
+class Training:
+    """A case row: a network (layer sizes, one activation per layer) trained with ``loss`` and ``optimizer``
+    (each a (numpy, torch, keras) triple of package functions) on ``data(rng, dtype) -> (x, y)`` in
+    mini-batches of ``batch_size`` for ``epochs``; ``numpy``/``torch``/``keras`` are the packages' ``train``."""
+    family: str
+    concept: str
+    numpy: Callable
+    torch: Callable
+    keras: Callable
+    sizes: tuple
+    activations: tuple
+    loss: tuple
+    optimizer: tuple
+    data: Callable
+    batch_size: int
+    epochs: int
+    required: dict = field(default_factory=dict)
+    aligned: tuple = ({},)
+    regimes: tuple = ("tape",)
+    overrides: tuple = ()
+    skips: tuple = ()
+
+    @property
+    def all_regimes(self):
+        return self.regimes
+
+    @property
+    def names(self):
+        return [f"{p}{i}" for i in range(1, len(self.sizes)) for p in "Wb"]
+
+    @property
+    def quantities(self):
+        return ("loss", *self.names, *(f"grad_{n}" for n in self.names))
+
+    def quantities_of(self, regime):
+        """``fit`` exposes no gradients: its rows are the loss and the parameters."""
+        return self.quantities[:1 + len(self.names)] if regime == "fit" else self.quantities
+
+
+def _floatx(run):
+    return run.dtype if run.variant == "aligned" else KERAS_DEFAULT_FLOATX
+
+
+def problem(run, seed):
+    """(initial params W1, b1, ... in float64, x, y in the run's dtype): drawn once per (concept, dtype), so
+    every regime and variant of a run trains the same network on the same data."""
+    from .cases.models import mlp_params
+    rng = rng_for(seed, f"{run.case.family}/{run.case.concept}/{run.dtype}")
+    params = list(mlp_params(rng, run.case.sizes).values())
+    x, y = run.case.data(rng)
+    return [p.astype(run.dtype) for p in params], x.astype(run.dtype), y.astype(run.dtype)
+
+
+def _numpy_parts(run, framework, flip=None):
+    """The framework's convention as NumPy keywords, per part; ``"floatx"`` means the floatx Keras ran with."""
+    kwargs = convention(run.case.concept, framework).numpy_kwargs(run.kwargs)
+    if flip is not None:
+        kwargs[flip[0]] = flip[1]
+    return split({k: _floatx(run) if v == "floatx" else v for k, v in kwargs.items()})
+
+
+def build(run, part_index, parts, params, x, y):
+    """(model, loss, optimizer, x, y) of one package (``part_index`` 0 numpy, 1 torch, 2 keras) from per-part
+    keywords. A NumPy model of ``dtype`` d stores its parameters in d (a Keras dtype policy's variables)."""
+    case, model_kw = run.case, dict(parts["model"])
+    if part_index == 0 and model_kw.get("dtype"):
+        params, x = [p.astype(model_kw["dtype"]) for p in params], x.astype(model_kw["dtype"])
+        y = y.astype(model_kw["dtype"])  # Keras casts the targets to the prediction's dtype
+    model = MODELS[part_index].mlp_model(params, activations=case.activations, **model_kw)
+    loss = functools.partial(case.loss[part_index], **parts["loss"])
+    return model, loss, case.optimizer[part_index](**parts["opt"]), x, y
+
+
+def _train(run, seed, part_index, parts):
+    params, x, y = problem(run, seed)
+    model, loss, optimizer, x, y = build(run, part_index, parts, params, x, y)
+    train = (run.case.numpy, run.case.torch)[part_index]
+    return train(model, loss, optimizer, x, y, batch_size=run.case.batch_size, epochs=run.case.epochs)
+
+
+def _keras_job(run, seed):
+    params, x, y = problem(run, seed)
+    model, loss, optimizer, x, y = build(run, 2, split(run.kwargs), params, x, y)
+    return model, loss, optimizer, x, y, run.case.batch_size, run.case.epochs
+
+
+def _attempt(fn, *args):
+    try:
+        return fn(*args)
+    except Exception as exc:  # a crash in one implementation must not hide the other rows
+        return exc
+
+
+def _keras_group(runs, seed):
+    with keras_floatx(_floatx(runs[0])):
+        tapes = [run for run in runs if run.regime == "tape"]
+        histories = keras_training.train_many([_keras_job(r, seed) for r in tapes])
+        out = dict(zip((r.id for r in tapes), histories))
+        for run in runs:
+            if run.regime == "fit":
+                model, loss, optimizer, x, y, batch_size, epochs = _keras_job(run, seed)
+                out[run.id] = _attempt(lambda: keras_training.fit_history(
+                    model, loss, optimizer, x, y, batch_size=batch_size, epochs=epochs))
+    return out
+
+
+def run_keras_batch(runs, seed):
+    """The Keras histories of ``runs``: the tape loops of runs sharing floatx traced in one graph; a batch that
+    fails is retried run by run, so one broken row gives its own ERROR rows only. {run.id: history or exception}."""
+    groups, out = {}, {}
+    for run in runs:
+        groups.setdefault(_floatx(run), []).append(run)
+    for group in groups.values():
+        try:
+            out.update(_keras_group(group, seed))
+        except Exception:
+            for run in group:
+                result = _attempt(_keras_group, [run], seed)
+                out[run.id] = result if isinstance(result, Exception) else result[run.id]
+    return out
+
+
+def _compute_dtype(run, impl):
+    """The precision an implementation trains in: its model's dtype (a Keras policy), else the run's."""
+    kwargs = convention(run.case.concept, framework_of(impl)).numpy_kwargs(run.kwargs)
+    return kwargs.get("model.dtype") or run.dtype
+
+
+def tolerance(run, pair, quantity):
+    """The tolerance of the lower precision the pair trains in (as runner.tolerance)."""
+    dtype = "float32" if "float32" in {_compute_dtype(run, impl) for impl in pair} else run.dtype
+    return tolerance_for(dtype, run.regime, quantity, run.case.overrides)
+
+
+def _flip_matters(flipped, quantity, base, tol, difference):
+    """Whether numpy[torch] with the key of ``difference`` set to Keras's value leaves tolerance."""
+    try:
+        history = flipped((difference[1], difference[3]))[quantity]
+        return any(not measure(history[:n], base[:n], tol).ok for n in (1, len(base)))  # step 1 usually decides
+    except Exception:  # the key alone makes the reference reject the run: it matters
+        return True
+
+
+def _pair_row(run, seed, results, quantity, pair, flipped):
+    failed = [(i, results[i]) for i in pair if isinstance(results[i], Exception)]
+    if failed:
+        cause = f"{failed[0][0]}: {type(failed[0][1]).__name__}: {failed[0][1]}"
+        return row_for(run, seed, *pair, quantity, status="ERROR", cause=cause)
+    try:
+        view = {impl: {quantity: results[impl][quantity]} for impl in IMPLS if not isinstance(results[impl], Exception)}
+        tol = tolerance(run, pair, quantity)
+        gap = measure(view[pair[0]][quantity], view[pair[1]][quantity], tol)
+        matters = functools.partial(_flip_matters, flipped, quantity, view["numpy[torch]"][quantity], tol)
+        status, cause = classify(run, view, pair, quantity, gap, matters, tolerance_of=tolerance)
+        steps = step_columns(view[pair[0]][quantity], view[pair[1]][quantity], tol) if gap.metrics else {}
+    except Exception as exc:
+        return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {exc!r}")
+    numbers = vars(gap.metrics) if gap.metrics else {}
+    return row_for(run, seed, *pair, quantity, atol=tol[0], rtol=tol[1], status=status, cause=cause,
+                   **numbers, **steps)
+
+
+def execute(run, seed, keras_result=None):
+    """All rows of one training run: per quantity and pair; crashes become ERROR rows. ``keras_result`` is
+    this run's entry of ``run_keras_batch`` (computed here when absent)."""
+    results = {impl: _attempt(_train, run, seed, 0, _numpy_parts(run, framework_of(impl))) for impl in IMPLS[:2]}
+    results["torch"] = _attempt(_train, run, seed, 1, split(run.kwargs))
+    results["keras"] = keras_result if keras_result is not None else run_keras_batch([run], seed)[run.id]
+
+    @functools.lru_cache(maxsize=None)
+    def flipped(flip):  # numpy[torch] with one convention key flipped: one run per key for all rows
+        return _train(run, seed, 0, _numpy_parts(run, "torch", flip=flip))
+    return [_pair_row(run, seed, results, q, pair, flipped) for q in run.case.quantities_of(run.regime) for pair in PAIRS]

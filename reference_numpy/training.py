@@ -1,0 +1,88 @@
+r"""Training an MLP for a number of epochs of mini-batches: forward, the loss's hand-written backward, the
+model's hand-written backward and the optimizer's update, step by step (the NumPy reference of a training loop).
+
+``train(model, loss, optimizer, x, y, *, batch_size, epochs)`` takes the network from
+:func:`reference_numpy.models.mlp_model`, a loss of this package (or a ``functools.partial`` of one, carrying
+its keywords: its ``<name>_backward`` is found by :mod:`reference_numpy.autograd`), and an ``(init, update)``
+optimizer pair. Batches are ``x[k B : (k+1) B]`` in order, every epoch the same (``fit(shuffle=False)``); the
+batch size must divide the number of samples. Each step :math:`t` computes
+
+.. math:: L_t = \ell(f(x_t; \theta_{t-1}), y_t), \quad g_t = \partial L_t / \partial \theta_{t-1}, \quad
+          \theta_t = \mathrm{update}(g_t, \theta_{t-1})
+
+and the history holds ``loss`` (steps,), every parameter after the step (``W1`` ... (steps, in, out)) and
+every gradient of the step (``grad_W1`` ...), in the NumPy layout.
+"""
+import functools
+
+import numpy as np
+
+from . import autograd
+from .validation import check_floating, check_ndim, check_shape
+
+__all__ = ["train"]
+
+
+def check_training(x, y, batch_size, epochs):
+    """``x`` (M, D) and ``y`` (M, K) float; ``batch_size`` divides M; ``epochs`` >= 1 (ints)."""
+    check_floating(x, "x")
+    check_ndim(x, 2, "x")
+    check_floating(y, "y")
+    check_ndim(y, 2, "y")
+    check_shape(y, (x.shape[0], y.shape[1]), "y", what="expected one target row per row of x:")
+    for name, value in (("batch_size", batch_size), ("epochs", epochs)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
+    if x.shape[0] % batch_size:
+        raise ValueError(f"batch_size {batch_size} must divide the {x.shape[0]} samples (no partial batch)")
+
+
+def batches(x, y, batch_size, epochs):
+    """``(x_t, y_t)`` for every step, in order: the same slices every epoch."""
+    per_epoch = x.shape[0] // batch_size
+    for _ in range(epochs):
+        for k in range(per_epoch):
+            yield x[k * batch_size:(k + 1) * batch_size], y[k * batch_size:(k + 1) * batch_size]
+
+
+def parameter_names(n_params):
+    """``W1, b1, W2, b2, ...`` for ``n_params`` arrays."""
+    return [f"{p}{i}" for i in range(1, n_params // 2 + 1) for p in "Wb"]
+
+
+def _loss_fn(loss):
+    """(function, keywords) of a loss given as a package function or a ``functools.partial`` of one."""
+    if isinstance(loss, functools.partial):
+        return loss.func, dict(loss.keywords)
+    return loss, {}
+
+
+def _step(model, fn, keywords, xb, yb):
+    """(loss value, gradients) of one batch at the model's current parameters."""
+    out, cache = model.forward(xb)  # (B, K)
+    dvalue = np.ones((), dtype=keywords.get("dtype") or out.dtype)  # dL/dL in the loss's compute dtype
+    value, (dout,) = autograd.vjp(fn, (out,), dvalue, (yb,), **keywords)  # scalar, (B, K)
+    _, *grads = model.backward(dout, cache)  # dx, dW1, db1, ...
+    return value, grads
+
+
+def train(model, loss, optimizer, x, y, *, batch_size, epochs):
+    r"""``epochs`` passes over ``(x, y)`` in mini-batches of ``batch_size``: per step
+    :math:`\theta \leftarrow \mathrm{update}(\partial \ell / \partial \theta, \theta)`; returns the history
+    ``{"loss": (steps,), "W1": (steps, ...), ..., "grad_W1": (steps, ...), ...}`` (NumPy layout)."""
+    check_training(x, y, batch_size, epochs)
+    fn, keywords = _loss_fn(loss)
+    names = parameter_names(len(model.params))
+    state = optimizer.init(tuple(model.params))
+    history = {key: [] for key in ["loss", *names, *(f"grad_{n}" for n in names)]}
+    for xb, yb in batches(x, y, batch_size, epochs):
+        value, grads = _step(model, fn, keywords, xb, yb)
+        params, state = optimizer.update(tuple(grads), state, tuple(model.params))
+        model.params = list(params)
+        history["loss"].append(np.asarray(value))
+        for name, p, g in zip(names, params, grads):
+            history[name].append(np.array(p))
+            history[f"grad_{name}"].append(np.array(g))
+    return {key: np.stack(values) for key, values in history.items()}

@@ -1,0 +1,62 @@
+r"""Training an MLP in PyTorch: the idiomatic loop -- ``zero_grad``, forward, ``loss.backward()``,
+``optimizer.step()`` -- over mini-batches taken in order (``DataLoader(shuffle=False)``'s order), recording
+the loss, every parameter after the step and every ``.grad`` of the step, in the NumPy layout.
+
+``train(model, loss, optimizer, x, y, *, batch_size, epochs)``: ``model`` from :func:`torch_impl.models.mlp_model`,
+``loss(y_pred, y_true) -> scalar`` (a :mod:`torch_impl` loss or a ``functools.partial`` of one), ``optimizer``
+a factory ``make(params) -> torch.optim.Optimizer`` (the :mod:`torch_impl` optimizer wrappers), NumPy ``x`` and
+``y``. The same history as :func:`reference_numpy.training.train`.
+"""
+import numpy as np
+import torch
+
+from .models import numpy_layout
+from .validation import check_floating, check_ndim, check_shape
+
+__all__ = ["train"]
+
+
+def check_training(x, y, batch_size, epochs):
+    """``x`` (M, D) and ``y`` (M, K) float; ``batch_size`` divides M; ``epochs`` >= 1 (ints)."""
+    check_floating(x, "x")
+    check_ndim(x, 2, "x")
+    check_floating(y, "y")
+    check_ndim(y, 2, "y")
+    check_shape(y, (x.shape[0], y.shape[1]), "y", what="expected one target row per row of x:")
+    for name, value in (("batch_size", batch_size), ("epochs", epochs)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
+    if x.shape[0] % batch_size:
+        raise ValueError(f"batch_size {batch_size} must divide the {x.shape[0]} samples (no partial batch)")
+
+
+def _names(n_params):
+    return [f"{p}{i}" for i in range(1, n_params // 2 + 1) for p in "Wb"]
+
+
+def train(model, loss, optimizer, x, y, *, batch_size, epochs):
+    r"""``epochs`` passes over ``(x, y)`` in mini-batches of ``batch_size`` with ``torch.optim``: per step
+    :math:`\theta \leftarrow \mathrm{step}(\nabla_\theta \ell)`; returns ``{"loss": (steps,), "W1": ...,
+    "grad_W1": ...}`` as NumPy arrays, weights (in, out)."""
+    x, y = torch.as_tensor(np.asarray(x)), torch.as_tensor(np.asarray(y))
+    check_training(x, y, batch_size, epochs)
+    params = list(model.parameters())
+    opt = optimizer(params)
+    losses, values, grads = [], [], []
+    for _ in range(epochs):
+        for xb, yb in zip(torch.split(x, batch_size), torch.split(y, batch_size)):  # (B, D), (B, K)
+            opt.zero_grad()
+            value = loss(model(xb), yb)  # scalar
+            value.backward()
+            opt.step()
+            losses.append(value.detach().clone())
+            values.append([p.detach().clone() for p in params])
+            grads.append([p.grad.clone() for p in params])
+    names = _names(len(params))
+    history = {"loss": torch.stack(losses).numpy()}
+    for i, name in enumerate(names):
+        history[name] = np.stack([numpy_layout(model, v)[i] for v in values])
+        history[f"grad_{name}"] = np.stack([numpy_layout(model, g)[i] for g in grads])
+    return history
