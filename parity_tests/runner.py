@@ -24,9 +24,9 @@ __all__ = ["COLUMNS", "STATUSES", "Gap", "row_for", "measure", "tolerance", "cla
 
 COLUMNS = ("family", "concept", "variant", "kwargs", "dtype", "inputs", "impl_a", "impl_b", "quantity", "n",
            "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol", "status", "cause", "seed",
-           "first_step", "abs_step_1", "abs_step_10", "abs_step_last")
+           "first_step", "abs_step_1", "abs_step_10", "abs_step_last", "abs_curve")
 _METRICS = ("n", "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol",
-            "first_step", "abs_step_1", "abs_step_10", "abs_step_last")
+            "first_step", "abs_step_1", "abs_step_10", "abs_step_last", "abs_curve")
 STATUSES = ("match", "expected", "FAIL", "ERROR")
 
 

@@ -21,7 +21,7 @@ from .inputs import rng_for
 from .compare import differences
 from .runner import classify, measure, row_for, tolerance
 
-__all__ = ["STEPS", "SHAPE", "Rule", "run_keras_batch", "step_columns", "execute"]
+__all__ = ["STEPS", "SHAPE", "CURVE_STEPS", "Rule", "run_keras_batch", "step_columns", "execute"]
 
 STEPS = 200
 SHAPE = (3, 4)
@@ -254,13 +254,19 @@ _RUNNERS = {"numpy[torch]": lambda run, problem: _run_numpy(run, problem, "torch
             "torch": _run_torch}
 
 
+CURVE_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)  # the divergence curve's steps (and the last one)
+
+
 def step_columns(a, b, tol):
-    """The first step (1-based) at which any element leaves tolerance, and max |a - b| at steps 1, 10, last."""
+    """The first step (1-based) at which any element leaves tolerance; max |a - b| at steps 1, 10 and the
+    last; and the divergence curve: ``step:max|a - b|`` at ``CURVE_STEPS`` and the last step, ';'-joined."""
     diff, out = differences(a, b, *tol)
     per_step = diff.reshape(len(a), -1).max(axis=1)
     outside = out.reshape(len(a), -1).any(axis=1)
+    steps = sorted({s for s in CURVE_STEPS if s <= len(a)} | {len(a)})
     return dict(first_step=int(np.argmax(outside)) + 1 if outside.any() else "",
-                abs_step_1=per_step[0], abs_step_10=per_step[min(9, len(a) - 1)], abs_step_last=per_step[-1])
+                abs_step_1=per_step[0], abs_step_10=per_step[min(9, len(a) - 1)], abs_step_last=per_step[-1],
+                abs_curve=";".join(f"{s}:{per_step[s - 1]:.3g}" for s in steps))
 
 
 def _pair_row(run, seed, problem, results, scenario, quantity, pair, flipped):
