@@ -45,3 +45,20 @@ def test_breaking_one_numpy_update_rule_fails_the_gate(monkeypatch, tmp_path):
         failed = [r for r in csv.DictReader(f) if r["status"] == "FAIL"]
     assert {(r["concept"], r["impl_a"], r["first_step"]) for r in failed if r["quantity"] == "params"} >= {
         ("adam", "numpy[torch]", "1"), ("adam", "numpy[keras]", "1")}
+
+
+def test_breaking_one_numpy_layer_backward_fails_the_gate_and_names_the_layer(monkeypatch, tmp_path):
+    import reference_numpy.models as nm
+    original = nm.dense_backward
+
+    def broken(dz, cache):  # the second layer's dW off by 0.1%
+        dx, dW, db = original(dz, cache)
+        return dx, dW * (1.001 if dW.shape == (4, 1) else 1.0), db
+    monkeypatch.setattr(nm, "dense_backward", broken)
+    argv = ["--fast", "--concept", "mlp_2_4_1", "--concept", "mlp_2_4_1/sgd", "--out", str(tmp_path), "--jobs", "1"]
+    assert main(argv) == 1
+    with open(tmp_path / "divergence.csv") as f:
+        failed = [r for r in csv.DictReader(f) if r["status"] == "FAIL" and r["impl_a"] == "numpy[torch]"]
+    assert {r["quantity"] for r in failed if r["family"] == "models"} == {"grad_W2"}
+    first = {r["quantity"]: r["first_step"] for r in failed if r["family"] == "training" and r["inputs"] == "tape"}
+    assert first["grad_W2"] == first["W2"] == "1"
