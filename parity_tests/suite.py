@@ -41,9 +41,10 @@ def in_gate(run):
     fails it) and defaults float32 (what a user gets, floatx included: a changed default or a float32 code
     path fails it). Of the traced-loop families (SLOW_FAMILIES: ~0.1 s of Keras tracing per run) only the
     aligned float64 corner with the row's first aligned set, in its first regime (update rules: the open loop
-    at both gradient scales; schedules: the typical course). The rest -- aligned float32, defaults float64,
-    further aligned sets and the closed loop of those families, the default-mismatch explanations of update
-    rules -- runs in the complete matrix (``make parity-all``, ``make test``)."""
+    at both gradient scales; schedules: the typical course; training: the tape loop). The rest -- aligned
+    float32, defaults float64, further aligned sets, the closed loop and ``model.fit`` of those families, the
+    default-mismatch explanations of update rules -- runs in the complete matrix (``make parity-all``,
+    ``make test``)."""
     if run.case.family in SLOW_FAMILIES:
         return ((run.variant, run.dtype) == GATE_CORNERS[0] and run.index == 0
                 and run.regime == run.case.all_regimes[0])

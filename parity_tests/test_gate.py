@@ -8,7 +8,7 @@ from reference_numpy.optimizers_common import Optimizer
 from . import suite
 from .case import expand
 from .cases import ALL_CASES, ALL_INITS, ALL_ROWS, ALL_RULES, ALL_TRAININGS
-from .cli import main
+from .cli import claim_in, main
 
 
 def test_the_gate_runs_every_concept_of_every_family():
@@ -62,3 +62,16 @@ def test_breaking_one_numpy_layer_backward_fails_the_gate_and_names_the_layer(mo
     assert {r["quantity"] for r in failed if r["family"] == "models"} == {"grad_W2"}
     first = {r["quantity"]: r["first_step"] for r in failed if r["family"] == "training" and r["inputs"] == "tape"}
     assert first["grad_W2"] == first["W2"] == "1"
+
+
+def test_each_unit_is_claimed_by_exactly_one_process(tmp_path):
+    first, second = claim_in(tmp_path), claim_in(tmp_path)
+    taken = [(first(i), second(i)) for i in range(5)]
+    assert all(a != b for a, b in taken) and all(a for a, _ in taken)
+
+
+def test_two_processes_sharing_the_pool_write_the_one_process_report(tmp_path):
+    concepts = [a for c in ("gelu", "sgd", "mlp_2_4_1/sgd", "glorot_normal") for a in ("--concept", c)]
+    for jobs in ("1", "2"):
+        assert main(["--fast", *concepts, "--out", str(tmp_path / jobs), "--jobs", jobs]) == 0
+    assert (tmp_path / "1" / "divergence.csv").read_bytes() == (tmp_path / "2" / "divergence.csv").read_bytes()

@@ -39,7 +39,7 @@ def check_training(x, y, batch_size, epochs):
         raise ValueError(f"batch_size {batch_size} must divide the {x.shape[0]} samples (no partial batch)")
 
 
-def batches(x, y, batch_size, epochs):
+def _batches(x, y, batch_size, epochs):
     """``(x_t, y_t)`` for every step, in order: the same slices every epoch."""
     per_epoch = x.shape[0] // batch_size
     for _ in range(epochs):
@@ -47,7 +47,7 @@ def batches(x, y, batch_size, epochs):
             yield x[k * batch_size:(k + 1) * batch_size], y[k * batch_size:(k + 1) * batch_size]
 
 
-def parameter_names(n_params):
+def _parameter_names(n_params):
     """``W1, b1, W2, b2, ...`` for ``n_params`` arrays."""
     return [f"{p}{i}" for i in range(1, n_params // 2 + 1) for p in "Wb"]
 
@@ -74,10 +74,10 @@ def train(model, loss, optimizer, x, y, *, batch_size, epochs):
     ``{"loss": (steps,), "W1": (steps, ...), ..., "grad_W1": (steps, ...), ...}`` (NumPy layout)."""
     check_training(x, y, batch_size, epochs)
     fn, keywords = _loss_fn(loss)
-    names = parameter_names(len(model.params))
+    names = _parameter_names(len(model.params))
     state = optimizer.init(tuple(model.params))
     history = {key: [] for key in ["loss", *names, *(f"grad_{n}" for n in names)]}
-    for xb, yb in batches(x, y, batch_size, epochs):
+    for xb, yb in _batches(x, y, batch_size, epochs):
         value, grads = _step(model, fn, keywords, xb, yb)
         params, state = optimizer.update(tuple(grads), state, tuple(model.params))
         model.params = list(params)
