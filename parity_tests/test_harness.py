@@ -11,7 +11,7 @@ import torch_impl.activations as ta
 
 from . import report, runner
 from .case import Case, Run, Skip, expand
-from .cases import ALL_CASES
+from .cases import ALL_CASES, ALL_ROWS
 from .compare import compare, ulp_distance
 from .inputs import elementwise
 from .tolerance import DEFAULTS, Override, tolerance_for
@@ -53,7 +53,7 @@ def test_tolerance_policy_layers_dtype_regime_and_overrides():
 
 
 def test_every_override_and_skip_has_a_reason():
-    for case in ALL_CASES:
+    for case in ALL_ROWS:
         for item in case.overrides + case.skips:
             assert item.reason.strip(), f"{case.concept}: {item} has no reason"
 

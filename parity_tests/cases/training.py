@@ -27,6 +27,7 @@ import torch_impl.training as t
 
 from ..case import Skip
 from ..conventions.models import LEAKY_NETWORKS
+from ..tolerance import Override
 from ..training import Training
 from .models import NETWORKS, XOR
 
@@ -88,6 +89,14 @@ def _aligned(network, rule):
 OPTIMIZERS_ORDER = ("sgd", "momentum", "adam")
 
 
+# Adam's first step moves a weight by lr g / (|g| + eps), of slope lr / (4 eps) at |g| = eps: the 100k first-layer
+# gradients of the 784-input classifier always include some within a few eps of 0, where the float32 rounding of
+# their 8-term batch sums (2 gamma_8 sum|x dz| ~ 1e-9) moves the step by up to ~2.5e-5 -- beyond the float32 atol.
+_ADAM_NEAR_ZERO = tuple(Override("Adam step lr g/(|g|+eps) at |g| ~ eps: float32 gradient rounding ~1e-9 times "
+                                 "slope lr/(4 eps) = 2.5e4 gives ~2.5e-5; bound 1e-4 (lr/10)", atol=1e-4,
+                                 dtype="float32", quantity=q) for q in ("W1", "b1", "W2", "b2", "W3", "b3"))
+
+
 def _row(network, rule, sizes, activations, fit=False):
     data, batch_size, epochs = DATA[network]
     fit_skips = (Skip("fit: aligned float64 only (each model.fit compiles its train step, ~0.6 s)", regime="fit",
@@ -98,7 +107,8 @@ def _row(network, rule, sizes, activations, fit=False):
                     CE if network == "mlp_784_128_64_10" else MSE, OPTIMIZERS[rule], data, batch_size, epochs,
                     required={"opt.momentum": 0.9} if rule == "momentum" else {},
                     aligned=(_aligned(network, rule),), regimes=("tape", "fit") if fit else ("tape",),
-                    skips=fit_skips if fit else ())
+                    skips=fit_skips if fit else (),
+                    overrides=_ADAM_NEAR_ZERO if (network, rule) == ("mlp_784_128_64_10", "adam") else ())
 
 
 TRAININGS = tuple(_row(net, rule, *NETWORKS[net], fit=rule == "adam") for net in NETWORKS for rule in OPTIMIZERS_ORDER) + (
