@@ -38,10 +38,10 @@ import torch
 from scipy import special
 
 from .case import expand
-from .conventions import convention, describe, differing
+from .conventions import convention
 from .frameworks import IMPLS, PAIRS, framework_of
 from .inputs import rng_for
-from .runner import attribute, classify, flip_matters, measure, row_for, tolerance
+from .runner import classify, flip_matters, gaps, row_for, tolerance
 
 __all__ = ["SHAPES", "ALPHA", "TAIL_K", "QUANTITIES", "POLICY", "Init", "Sample", "Verdict", "spec_vector",
            "ks_test", "mean_test", "std_test", "tail_test", "TESTS", "execute", "run_inits"]
@@ -124,6 +124,13 @@ class Verdict:
 
     def describe(self):
         return self.problem or f"{self.label} {self.statistic:.4g}, p = {self.p:.2g} < alpha {ALPHA:g}"
+
+    def reproduced_by(self, predicted):
+        """The NumPy conventions' samples differ too: the same structural problem, or a rejection."""
+        kind = self.problem.split(":")[0]
+        return predicted.problem.split(":")[0] == kind if kind else not predicted.ok
+
+    size = describe
 
 
 def _phi(x):  # the standard normal density, and (below) its CDF
@@ -304,36 +311,12 @@ def _results(run, seed, memo):
     return out
 
 
-def _reproduces(predicted, verdict):
-    kind = verdict.problem.split(":")[0]
-    return predicted.problem.split(":")[0] == kind if kind else not predicted.ok
-
-
-def _classify_test(run, verdict_of, pair, matters):
-    """runner.classify's semantics for a two-sample test: a rejection is the gap."""
-    verdict = verdict_of(pair)
-    if verdict.ok:
-        return "match", ""
-    if pair != ("torch", "keras"):
-        return "FAIL", f"{verdict.describe()}: {pair[0]} does not reproduce {pair[1]} (bug, or a convention missing " \
-                       "from the table)"
-    if not all(verdict_of(p).ok for p in PAIRS[:2]):
-        return "FAIL", f"{verdict.describe()}; the NumPy conventions do not reproduce both frameworks"
-    predicted = verdict_of(("numpy[torch]", "numpy[keras]"))
-    groups = ("defaults", "formula", "param_init") if run.variant == "defaults" else ("formula",)
-    differences = differing(run.case.concept, aligned=run.kwargs, groups=groups)
-    if not differences or not _reproduces(predicted, verdict):
-        return "FAIL", f"{verdict.describe()}; not reproduced by numpy[torch]~numpy[keras]"
-    causes, joint = attribute(differences, matters)
-    return "expected", (f"conventions differ: {describe(causes)}{joint}; reproduced by numpy[torch]~numpy[keras] "
-                        f"({predicted.describe()})")
-
-
 def _spec_row(run, seed, results, part, name, pair, matters, tol):
     """The analytic parameters, element-wise as any value (runner.measure and runner.classify)."""
     view = {impl: {name: r[part][1]} for impl, r in results.items() if not isinstance(r, Exception)}
-    gap = measure(view[pair[0]][name], view[pair[1]][name], tol)
-    status, cause = classify(run, view, pair, name, gap, matters)
+    gap_of = gaps(view, name, lambda p: tolerance(run, p, name))
+    gap = gap_of(pair)
+    status, cause = classify(run, pair, gap_of, matters)
     return row_for(run, seed, *pair, name, atol=tol[0], rtol=tol[1], status=status, cause=cause,
                    **(vars(gap.metrics) if gap.metrics else {}))
 
@@ -363,7 +346,7 @@ def _row(run, seed, results, part, quantity, pair, memo):
         if quantity == "spec":
             return _spec_row(run, seed, results, part, name, pair, matters, tol)
         verdict = verdict_of(pair)
-        status, cause = _classify_test(run, verdict_of, pair, matters)
+        status, cause = classify(run, pair, verdict_of, matters)
     except Exception as exc:
         return row_for(run, seed, *pair, name, status="ERROR", cause=f"comparing: {exc!r}")
     return row_for(run, seed, *pair, name, n=len(results[pair[0]][part][0].values), max_abs=verdict.statistic,

@@ -20,7 +20,7 @@ from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, call, framework_of, 
 from .inputs import rng_for
 from .tolerance import tolerance_for
 
-__all__ = ["COLUMNS", "STATUSES", "Gap", "row_for", "measure", "tolerance", "classify", "attribute", "flip_matters", "execute", "run_matrix"]
+__all__ = ["COLUMNS", "STATUSES", "Gap", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
 
 COLUMNS = ("family", "concept", "variant", "kwargs", "dtype", "inputs", "impl_a", "impl_b", "quantity", "n",
            "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol", "status", "cause", "seed",
@@ -94,6 +94,17 @@ class Gap:
     def describe(self):
         return self.problem or f"{self.metrics.frac_out:.0%} of elements out of tolerance"
 
+    def reproduced_by(self, predicted):
+        """The NumPy conventions show the same gap: the same structural difference, or element-wise
+        differences at least half as large (a gap near the tolerance may land on either side of it)."""
+        kind = self.problem.split(":")[0]
+        if kind:
+            return predicted.problem.split(":")[0] == kind
+        return predicted.metrics is not None and predicted.metrics.max_abs >= 0.5 * self.metrics.max_abs > 0
+
+    def size(self):
+        return self.problem or f"max_abs {self.metrics.max_abs:.3g}"
+
 
 def measure(ra, rb, tol):
     """The Gap between two results."""
@@ -101,15 +112,6 @@ def measure(ra, rb, tol):
         return Gap(None, f"shapes differ: {ra.shape} vs {rb.shape}")
     problem = f"dtypes differ: {ra.dtype} vs {rb.dtype}" if ra.dtype != rb.dtype else ""
     return Gap(compare(ra, rb, *tol), problem)
-
-
-def _reproduces(predicted, gap):
-    """The NumPy conventions show the same gap: the same structural difference, or element-wise
-    differences at least half as large (a gap near the tolerance may land on either side of it)."""
-    kind = gap.problem.split(":")[0]
-    if kind:
-        return predicted.problem.split(":")[0] == kind
-    return predicted.metrics is not None and predicted.metrics.max_abs >= 0.5 * gap.metrics.max_abs > 0
 
 
 def attribute(differences, matters):
@@ -147,26 +149,36 @@ def tolerance(run, pair, quantity):
     return tolerance_for(dtype, run.regime, quantity, run.case.overrides)
 
 
-def classify(run, results, pair, quantity, gap, matters, tolerance_of=None):
-    """(status, cause) for a measured pair; ``results[impl][quantity]`` are the compared arrays and
-    ``matters(difference)`` says whether one convention key alone moves numpy[torch] (see ``attribute``).
-    ``tolerance_of(run, pair, quantity)`` (default ``tolerance``) holds the NumPy pairs re-measured here."""
-    tolerance_of = tolerance_of or tolerance
+def classify(run, pair, gap_of, matters):
+    """(status, cause) for a pair. ``gap_of(pair)`` measures any pair of implementations -- the compared one,
+    each NumPy convention against its framework, numpy[torch]~numpy[keras] -- as a gap with ``ok``,
+    ``describe()``, ``reproduced_by(predicted)`` and ``size()`` (element-wise: ``Gap``; a two-sample test:
+    ``distribution.Verdict``); ``matters(difference)`` says whether one convention key alone moves
+    numpy[torch] (see ``attribute``)."""
+    gap = gap_of(pair)
     if gap.ok:
         return "match", ""
     if pair != ("torch", "keras"):
         return "FAIL", f"{gap.describe()}: {pair[0]} does not reproduce {pair[1]} (bug, or a convention missing from the table)"
-    r = {impl: results[impl][quantity] for impl in IMPLS}
-    if not all(measure(r[a], r[b], tolerance_of(run, (a, b), quantity)).ok for a, b in PAIRS[:2]):
+    if not all(gap_of(p).ok for p in PAIRS[:2]):
         return "FAIL", f"{gap.describe()}; the NumPy conventions do not reproduce both frameworks"
-    predicted = measure(r["numpy[torch]"], r["numpy[keras]"], tolerance_of(run, pair, quantity))
+    predicted = gap_of(("numpy[torch]", "numpy[keras]"))
     groups = ("defaults", "formula", "param_init") if run.variant == "defaults" else ("formula",)
     differences = differing(run.case.concept, aligned=run.kwargs, groups=groups)
-    if not differences or not _reproduces(predicted, gap):
+    if not differences or not gap.reproduced_by(predicted):
         return "FAIL", f"{gap.describe()}; not reproduced by numpy[torch]~numpy[keras]"
     causes, joint = attribute(differences, matters)
-    size = predicted.problem or f"max_abs {predicted.metrics.max_abs:.3g}"
-    return "expected", f"conventions differ: {describe(causes)}{joint}; reproduced by numpy[torch]~numpy[keras] ({size})"
+    return "expected", f"conventions differ: {describe(causes)}{joint}; reproduced by numpy[torch]~numpy[keras] ({predicted.size()})"
+
+
+def gaps(results, quantity, tolerance_of):
+    """``gap_of`` for ``classify``: pairs of ``results[impl][quantity]`` measured once each, each pair held
+    to ``tolerance_of(pair)``."""
+    @functools.lru_cache(maxsize=None)
+    def gap_of(pair):
+        return measure(np.asarray(results[pair[0]][quantity]), np.asarray(results[pair[1]][quantity]),
+                       tolerance_of(pair))
+    return gap_of
 
 
 def execute(run, seed, memo=None):
@@ -192,9 +204,10 @@ def _pair_row(run, seed, inputs, results, pair, quantity):
         return call("numpy[torch]", run, torch_inputs, seed, flip=(group, key, keras_value))[quantity]
     try:
         tol = tolerance(run, pair, quantity)
-        gap = measure(np.asarray(results[pair[0]][quantity]), np.asarray(results[pair[1]][quantity]), tol)
+        gap_of = gaps(results, quantity, lambda p: tolerance(run, p, quantity))
+        gap = gap_of(pair)
         matters = lambda d: flip_matters(d, reflip, np.asarray(results["numpy[torch]"][quantity]), tol)  # noqa: E731
-        status, cause = classify(run, results, pair, quantity, gap, matters)
+        status, cause = classify(run, pair, gap_of, matters)
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {_error(exc)}")
     numbers = vars(gap.metrics) if gap.metrics else {}

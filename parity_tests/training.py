@@ -21,7 +21,7 @@ from .conventions import convention
 from .conventions.training import split
 from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, framework_of, keras_floatx
 from .inputs import rng_for
-from .runner import classify, measure, row_for
+from .runner import classify, gaps, measure, row_for
 from .tolerance import tolerance_for
 from .trajectory import step_columns
 
@@ -182,9 +182,10 @@ def _pair_row(run, seed, results, quantity, pair, flipped):
     try:
         view = {impl: {quantity: results[impl][quantity]} for impl in IMPLS if not isinstance(results[impl], Exception)}
         tol = tolerance(run, pair, quantity)
-        gap = measure(view[pair[0]][quantity], view[pair[1]][quantity], tol)
+        gap_of = gaps(view, quantity, lambda p: tolerance(run, p, quantity))
+        gap = gap_of(pair)
         matters = functools.partial(_flip_matters, flipped, quantity, view["numpy[torch]"][quantity], tol)
-        status, cause = classify(run, view, pair, quantity, gap, matters, tolerance_of=tolerance)
+        status, cause = classify(run, pair, gap_of, matters)
         steps = step_columns(view[pair[0]][quantity], view[pair[1]][quantity], tol) if gap.metrics else {}
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {exc!r}")

@@ -19,7 +19,7 @@ from .conventions import convention
 from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, keras_floatx
 from .inputs import rng_for
 from .compare import differences
-from .runner import classify, measure, row_for, tolerance
+from .runner import classify, gaps, measure, row_for, tolerance
 
 __all__ = ["STEPS", "SHAPE", "CURVE_STEPS", "Rule", "run_keras_batch", "step_columns", "execute"]
 
@@ -278,10 +278,11 @@ def _pair_row(run, seed, problem, results, scenario, quantity, pair, flipped):
         view = {impl: {quantity: results[impl][(scenario, quantity)]}  # a failed impl only errs its own pairs
                 for impl in IMPLS if not isinstance(results[impl], Exception)}
         tol = tolerance(run, pair, quantity)
-        gap = measure(view[pair[0]][quantity], view[pair[1]][quantity], tol)
+        gap_of = gaps(view, quantity, lambda p: tolerance(run, p, quantity))
+        gap = gap_of(pair)
         matters = lambda d: _prefix_matters(  # noqa: E731
             flipped((d[0], d[1], d[3])), (scenario, quantity), view["numpy[torch]"][quantity], tol)
-        status, cause = classify(run, view, pair, quantity, gap, matters)
+        status, cause = classify(run, pair, gap_of, matters)
         steps = step_columns(view[pair[0]][quantity], view[pair[1]][quantity], tol) if gap.metrics else {}
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, inputs=scenario, status="ERROR", cause=f"comparing: {exc!r}")
