@@ -85,14 +85,16 @@ def _gradcheck_unit(seed, j, case):
 
 def units(seed, selection, fast=False):
     """(units, skipped): the work of ``selection`` ({kind: rows}, as ``select`` gives it; ``fast``: only the
-    gate's runs, see ``in_gate``) as callables returning ``[(position, rows)]``, the costliest first (traced
-    training and update-rule chunks, then single calls, finite differences, initialisers). Skipped runs are
-    listed whatever ``fast``."""
+    gate's runs, see ``in_gate``, and no finite-difference rows: there every NumPy backward is held to both
+    frameworks at float64 tolerance) as callables returning ``[(position, rows)]``, the costliest first
+    (traced training and update-rule chunks, then single calls, finite differences, initialisers). Skipped
+    runs are listed whatever ``fast``."""
     expanded = {kind: expand(selection.get(kind, ())) for kind in KINDS}
     runs = {kind: [r for r in rs if not fast or in_gate(r)] for kind, (rs, _) in expanded.items()}
     work = (_traced_units(seed, runs["trainings"], training, 4) + _traced_units(seed, runs["rules"], trajectory, 2)
             + _memo_units(runs["cases"], lambda run, memo: execute(run, seed, memo), 0)
-            + [functools.partial(_gradcheck_unit, seed, j, c) for j, c in enumerate(selection.get("cases", ()))]
+            + [functools.partial(_gradcheck_unit, seed, j, c) for j, c in enumerate(selection.get("cases", ()))
+               if not fast]
             + _memo_units(runs["inits"], lambda run, memo: distribution.execute(run, seed, memo), 3))
     return work, [s for _, skipped in expanded.values() for s in skipped]
 
