@@ -19,7 +19,8 @@ import torch_impl.autograd as torch_autograd
 from .conventions import convention
 from .inputs import rng_for
 
-__all__ = ["IMPLS", "PAIRS", "KERAS_DEFAULT_FLOATX", "framework_of", "inputs_for", "keras_floatx", "call", "versions"]
+__all__ = ["IMPLS", "PAIRS", "KERAS_DEFAULT_FLOATX", "framework_of", "inputs_for", "floatx_of", "keras_floatx", "attempt",
+           "call", "versions"]
 
 IMPLS = ("numpy[torch]", "numpy[keras]", "torch", "keras")
 PAIRS = (("numpy[torch]", "torch"), ("numpy[keras]", "keras"), ("torch", "keras"))
@@ -75,6 +76,19 @@ def _forward_only(fn, kwargs):
     return {k: v for k, v in kwargs.items() if k in _parameters(fn)}
 
 
+def floatx_of(run):
+    """The floatx Keras runs ``run`` with: the run's dtype when aligned; the user's default otherwise."""
+    return run.dtype if run.variant == "aligned" else KERAS_DEFAULT_FLOATX
+
+
+def attempt(fn, *args):
+    """``fn(*args)``, or the exception it raised: a crash in one implementation must not hide the other rows."""
+    try:
+        return fn(*args)
+    except Exception as exc:
+        return exc
+
+
 @contextlib.contextmanager
 def keras_floatx(dtype):
     """Keras creates its constants and variables in floatx: set it for a block."""
@@ -109,7 +123,7 @@ def _call_torch(run, inputs, dout):
 
 def _call_keras(run, inputs, dout):
     # Keras computes in floatx: aligned runs set it to the run's dtype, defaults keep the user's default.
-    with keras_floatx(run.dtype if run.variant == "aligned" else KERAS_DEFAULT_FLOATX):
+    with keras_floatx(floatx_of(run)):
         primals, constants = _split(run.case, (tf.convert_to_tensor(a) for a in inputs.values()))
         if not run.case.grad_wrt:
             return {"forward": keras.ops.convert_to_numpy(run.case.keras(*constants, **run.kwargs))}

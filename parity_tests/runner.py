@@ -16,7 +16,7 @@ import numpy as np
 from .case import expand
 from .compare import Metrics, compare
 from .conventions import convention, describe, differing
-from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, call, framework_of, inputs_for
+from .frameworks import IMPLS, PAIRS, call, floatx_of, framework_of, inputs_for
 from .inputs import rng_for
 from .tolerance import tolerance_for
 
@@ -66,7 +66,7 @@ def _call_key(impl, run):
         kwargs = {**_keyword_defaults(getattr(run.case, impl)), **run.kwargs}
     else:
         kwargs = convention(run.case.concept, framework_of(impl)).numpy_kwargs(run.kwargs)
-    floatx = (run.dtype if run.variant == "aligned" else KERAS_DEFAULT_FLOATX) if impl == "keras" else None
+    floatx = floatx_of(run) if impl == "keras" else None
     initialised = run.variant == "defaults" and bool(run.case.init_inputs)
     return impl, id(run.case), run.input_key, tuple(sorted(kwargs.items(), key=repr)), floatx, initialised
 

@@ -19,7 +19,7 @@ import torch_impl.models
 
 from .conventions import convention
 from .conventions.training import split
-from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, framework_of, keras_floatx
+from .frameworks import IMPLS, PAIRS, attempt, framework_of, floatx_of, keras_floatx
 from .inputs import rng_for
 from .runner import classify, gaps, measure, row_for
 from .tolerance import tolerance_for
@@ -70,9 +70,6 @@ class Training:
         return self.quantities[:1 + len(self.names)] if regime == "fit" else self.quantities
 
 
-def _floatx(run):
-    return run.dtype if run.variant == "aligned" else KERAS_DEFAULT_FLOATX
-
 
 def problem(run, seed):
     """(initial params W1, b1, ... in float64, x, y in the run's dtype): drawn once per (concept, dtype), so
@@ -89,7 +86,7 @@ def _numpy_parts(run, framework, flip=None):
     kwargs = convention(run.case.concept, framework).numpy_kwargs(run.kwargs)
     if flip is not None:
         kwargs[flip[0]] = flip[1]
-    return split({k: _floatx(run) if v == "floatx" else v for k, v in kwargs.items()})
+    return split({k: floatx_of(run) if v == "floatx" else v for k, v in kwargs.items()})
 
 
 def build(run, part_index, parts, params, x, y):
@@ -117,22 +114,16 @@ def _keras_job(run, seed):
     return model, loss, optimizer, x, y, run.case.batch_size, run.case.epochs
 
 
-def _attempt(fn, *args):
-    try:
-        return fn(*args)
-    except Exception as exc:  # a crash in one implementation must not hide the other rows
-        return exc
-
 
 def _keras_group(runs, seed):
-    with keras_floatx(_floatx(runs[0])):
+    with keras_floatx(floatx_of(runs[0])):
         tapes = [run for run in runs if run.regime == "tape"]
         histories = keras_training.train_many([_keras_job(r, seed) for r in tapes])
         out = dict(zip((r.id for r in tapes), histories))
         for run in runs:
             if run.regime == "fit":
                 model, loss, optimizer, x, y, batch_size, epochs = _keras_job(run, seed)
-                out[run.id] = _attempt(lambda: keras_training.fit_history(
+                out[run.id] = attempt(lambda: keras_training.fit_history(
                     model, loss, optimizer, x, y, batch_size=batch_size, epochs=epochs))
     return out
 
@@ -142,13 +133,13 @@ def run_keras_batch(runs, seed):
     fails is retried run by run, so one broken row gives its own ERROR rows only. {run.id: history or exception}."""
     groups, out = {}, {}
     for run in runs:
-        groups.setdefault(_floatx(run), []).append(run)
+        groups.setdefault(floatx_of(run), []).append(run)
     for group in groups.values():
         try:
             out.update(_keras_group(group, seed))
         except Exception:
             for run in group:
-                result = _attempt(_keras_group, [run], seed)
+                result = attempt(_keras_group, [run], seed)
                 out[run.id] = result if isinstance(result, Exception) else result[run.id]
     return out
 
@@ -197,8 +188,8 @@ def _pair_row(run, seed, results, quantity, pair, flipped):
 def execute(run, seed, keras_result=None):
     """All rows of one training run: per quantity and pair; crashes become ERROR rows. ``keras_result`` is
     this run's entry of ``run_keras_batch`` (computed here when absent)."""
-    results = {impl: _attempt(_train, run, seed, 0, _numpy_parts(run, framework_of(impl))) for impl in IMPLS[:2]}
-    results["torch"] = _attempt(_train, run, seed, 1, split(run.kwargs))
+    results = {impl: attempt(_train, run, seed, 0, _numpy_parts(run, framework_of(impl))) for impl in IMPLS[:2]}
+    results["torch"] = attempt(_train, run, seed, 1, split(run.kwargs))
     results["keras"] = keras_result if keras_result is not None else run_keras_batch([run], seed)[run.id]
 
     @functools.lru_cache(maxsize=None)

@@ -16,7 +16,7 @@ import tensorflow as tf
 import torch
 
 from .conventions import convention
-from .frameworks import IMPLS, KERAS_DEFAULT_FLOATX, PAIRS, keras_floatx
+from .frameworks import IMPLS, PAIRS, attempt, floatx_of, keras_floatx
 from .inputs import rng_for
 from .compare import differences
 from .runner import classify, gaps, measure, row_for, tolerance
@@ -53,16 +53,13 @@ class Rule:
         return ("params",) + tuple(f"state_{name}" for name in self.state)
 
 
-def _floatx(run):
-    return run.dtype if run.variant == "aligned" else KERAS_DEFAULT_FLOATX
-
 
 def _numpy_kwargs(run, framework, flip=None):
     """The convention's keywords; the value "floatx" means the floatx Keras ran with."""
     kwargs = convention(run.case.concept, framework).numpy_kwargs(run.kwargs)
     if flip is not None:
         kwargs[flip[1]] = flip[2]
-    return {k: _floatx(run) if v == "floatx" else v for k, v in kwargs.items()}
+    return {k: floatx_of(run) if v == "floatx" else v for k, v in kwargs.items()}
 
 
 def _problem(run, seed):
@@ -218,7 +215,7 @@ def _keras_setup(run, seed):
 
 
 def _run_keras_group(runs, seed):
-    with keras_floatx(_floatx(runs[0])):
+    with keras_floatx(floatx_of(runs[0])):
         setups = [_keras_setup(run, seed) for run in runs]
         outputs = _keras_loop([item for item, _ in setups])
     return {run.id: dict(zip(keys, arrays)) for run, (_, keys), arrays in zip(runs, setups, outputs)}
@@ -230,23 +227,17 @@ def run_keras_batch(runs, seed):
     broken rule gives its own ERROR rows only. Returns {run.id: results or exception}."""
     groups = {}
     for run in runs:
-        groups.setdefault((run.dtype, _floatx(run), run.regime), []).append(run)
+        groups.setdefault((run.dtype, floatx_of(run), run.regime), []).append(run)
     out = {}
     for group in groups.values():
         try:
             out.update(_run_keras_group(group, seed))
         except Exception:
             for run in group:
-                result = _attempt(_run_keras_group, [run], seed)
+                result = attempt(_run_keras_group, [run], seed)
                 out[run.id] = result if isinstance(result, Exception) else result[run.id]
     return out
 
-
-def _attempt(fn, *args):
-    try:
-        return fn(*args)
-    except Exception as exc:  # a crash in one implementation must not hide the other rows
-        return exc
 
 
 _RUNNERS = {"numpy[torch]": lambda run, problem: _run_numpy(run, problem, "torch"),
@@ -296,7 +287,7 @@ def execute(run, seed, keras_result=None):
     ``keras_result`` is this run's entry of ``run_keras_batch`` (computed here when absent)."""
     try:
         problem = _problem(run, seed)
-        results = {impl: _attempt(_RUNNERS[impl], run, problem) for impl in IMPLS if impl != "keras"}
+        results = {impl: attempt(_RUNNERS[impl], run, problem) for impl in IMPLS if impl != "keras"}
         results["keras"] = keras_result if keras_result is not None else run_keras_batch([run], seed)[run.id]
         results = {impl: results[impl] for impl in IMPLS}
         scenarios = list(problem)
