@@ -8,14 +8,15 @@ Values are compared across frameworks in a *common* form (torch's: Keras's Batch
 torch's ``1 - m``); ``Arg.common``/``Arg.uncommon`` convert, and ``Arg.absorbs`` names the formula keys
 that conversion accounts for.
 """
+import functools
 import importlib
 import inspect
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ..conventions import convention
 
-__all__ = ["Arg", "Param", "Binding", "register", "binding_for", "bindings", "preferred", "resolve", "call_code",
+__all__ = ["Arg", "Param", "Binding", "Bound", "register", "binding_for", "bindings", "preferred", "resolve", "call_code",
            "signature_default"]
 
 _BY_CLASS = {}  # dotted class path -> Binding, in registration order (most specific first per module)
@@ -88,11 +89,24 @@ class Binding:
         return {**self.table(), **{a.key: a.value(obj) for a in self.args}}
 
     def note(self, key):
+        """The table's note on ``key``: this class's own (a ``related`` entry such as
+        ``keras.layers.LeakyReLU.negative_slope``) before the concept's."""
+        arg = self.arg(key)
+        for concept in self.concepts:
+            own = convention(concept, self.framework).notes.get(f"{self.cls}.{arg.name}") if arg else None
+            if own:
+                return own
         for concept in self.concepts:
             note = convention(concept, self.framework).notes.get(key)
             if note:
                 return note
         return ""
+
+
+class Bound(NamedTuple):
+    """A user's object (a loss, an optimizer) with its binding."""
+    obj: object
+    binding: Binding
 
 
 def register(*items):
@@ -127,6 +141,7 @@ _RESOLVED = {}
 def binding_for(obj):
     """The binding of a bound function, of ``obj``'s class, else of its nearest bound base class; None if none."""
     table = _resolved()
+    obj = obj.func if isinstance(obj, functools.partial) else obj  # a Keras activation with its keywords bound
     if inspect.isfunction(obj):
         return table.get(obj)
     return next((table[k] for k in type(obj).__mro__ if k in table), None)

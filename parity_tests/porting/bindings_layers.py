@@ -9,7 +9,7 @@ import functools
 
 from .bindings import Arg, Binding, Param, register, signature_default
 
-__all__ = ["ACTIVATIONS", "keras_function_values"]
+__all__ = ["ACTIVATIONS"]
 
 ACTIVATIONS = ("relu", "leaky_relu", "prelu", "elu", "selu", "gelu", "silu", "mish", "sigmoid", "tanh", "softplus",
                "hard_sigmoid", "softmax", "log_softmax")
@@ -130,9 +130,3 @@ register(*(Binding("keras", f"keras.activations.{name}", name, (name,), args=_KE
                    code_name=f"keras.layers.Activation(keras.activations.{name})")
            for name in ACTIVATIONS if name != "prelu"))
 register(Binding("keras", "keras.activations.linear", "identity", code_name='keras.layers.Activation("linear")'))
-
-
-def keras_function_values(fn):
-    """(function, its binding) for a Keras activation given as a function or a ``functools.partial`` of one."""
-    from .bindings import binding_for
-    return _underlying(fn), binding_for(_underlying(fn))

@@ -1,0 +1,100 @@
+"""Which conventions differ between the two objects a user built, and what to write on each side.
+
+For every paired layer, the loss and the optimizer: the values of every convention key of the object's
+concepts (the conventions table's defaults and formula, overridden by what the object holds), compared in
+the common form; for each differing key a ``Cause`` with both values, the table's note, and the fix on each
+side as code (the other framework's value, set through the constructor argument). A key no argument sets (a
+formula switch such as BatchNorm's stored-variance ddof) has no fix: it stays as a residual.
+"""
+import math
+from dataclasses import dataclass
+
+from .bindings import call_code, preferred
+
+__all__ = ["Cause", "differing", "relevant_concepts"]
+
+
+@dataclass(frozen=True)
+class Cause:
+    scope: str  # a pair's label, "loss" or "optimizer"
+    index: object  # the pair index, "loss" or "optimizer": where a flip is applied
+    key: str
+    torch_value: object
+    keras_value: object
+    note: str
+    torch_fix: str  # code that makes the torch side take Keras's value ("" when no argument sets it)
+    keras_fix: str
+    matters: bool = True  # flipping this key alone in numpy[torch] moves the run beyond tolerance
+
+    def __str__(self):
+        fixes = "; ".join(f for f in (self.keras_fix and f"keras: {self.keras_fix}",
+                                       self.torch_fix and f"torch: {self.torch_fix}") if f)
+        return (f"{self.scope}: {self.key} torch={self.torch_value!r} keras={self.keras_value!r}"
+                f" -- {self.note}" + (f" -> {fixes}" if fixes else " (no argument sets it: a residual)"))
+
+
+def relevant_concepts(binding, training):
+    """BatchNorm's concepts by mode: training normalises with batch statistics and updates the running ones."""
+    if binding.kind != "batchnorm":
+        return binding.concepts
+    return ("batchnorm", "batchnorm_running_stats") if training else ("batchnorm_inference",)
+
+
+def _same(a, b):
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-15)
+    return a == b
+
+
+def _clean(value):
+    return float(f"{value:.12g}") if isinstance(value, float) else value
+
+
+def _common(binding, obj, concepts):
+    """{key: (framework value, common value)} over ``concepts``' keys (``dtype`` handled per model)."""
+    from ..conventions import convention
+    keys = {k for c in concepts for g in (convention(c, binding.framework).defaults, convention(c, binding.framework).formula)
+            for k in g} - {"dtype"}
+    absorbed = {k for a in binding.args for k in a.absorbs}
+    values = binding.values(obj)
+    out = {}
+    for key in sorted(keys - absorbed):
+        arg = binding.arg(key)
+        value = values.get(key, "<absent>")
+        out[key] = (value, _clean(arg.to_common(value)) if arg else value)
+    return out
+
+
+def _fix(binding, obj, keys, target):
+    """Constructor code giving ``binding``'s object the common values ``target`` for ``keys``; a Keras
+    activation function whose kind has a layer with those arguments is fixed by that layer."""
+    builder = binding
+    if binding.cls.startswith("keras.activations.") and keys:
+        layer = preferred(binding.framework, binding.kind)
+        builder = layer if layer and all(layer.arg(k) for k in keys) else binding
+    settable = {k: builder.arg(k) for k in keys if builder.arg(k)}
+    if not settable:
+        return ""
+    keywords = {arg.name: _clean(arg.from_common(target[k])) for k, arg in settable.items()}
+    positional = builder.positional(obj) if builder.positional and builder is binding else ""
+    return call_code(builder, keywords, positional)
+
+
+def differing(scope, index, torch_bound, keras_bound, concepts_of):
+    """The Causes of one scope: ``*_bound`` are (object, binding); ``concepts_of(binding)`` the concepts in play."""
+    (t_obj, t_b), (k_obj, k_b) = torch_bound, keras_bound
+    t_vals, k_vals = _common(t_b, t_obj, concepts_of(t_b)), _common(k_b, k_obj, concepts_of(k_b))
+    keys = [k for k in sorted(set(t_vals) | set(k_vals))
+            if not _same(t_vals.get(k, (0, "<absent>"))[1], k_vals.get(k, (0, "<absent>"))[1])]
+    t_common = {k: v[1] for k, v in t_vals.items()}
+    k_common = {k: v[1] for k, v in k_vals.items()}
+    torch_fix = _fix(t_b, t_obj, [k for k in keys if t_b.arg(k)], k_common)
+    keras_fix = _fix(k_b, k_obj, [k for k in keys if k_b.arg(k) or _layer_arg(k_b, k)], t_common)
+    return [Cause(scope, index, k, t_vals.get(k, ("<absent>",))[0], k_vals.get(k, ("<absent>",))[0],
+                  k_b.note(k) or t_b.note(k), torch_fix if t_b.arg(k) else "",
+                  keras_fix if (k_b.arg(k) or _layer_arg(k_b, k)) else "") for k in keys]
+
+
+def _layer_arg(binding, key):
+    layer = preferred(binding.framework, binding.kind) if binding.cls.startswith("keras.activations.") else None
+    return bool(layer and layer.arg(key))
