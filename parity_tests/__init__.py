@@ -13,3 +13,13 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 DEFAULT_SEED = 20261124
 REPORT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "reports")
+
+_PORTING = {"compare_models": "parity_tests.porting.models", "translate": "parity_tests.porting.translate"}
+
+
+def __getattr__(name):
+    """``compare_models`` and ``translate`` import the frameworks, so they load on first use."""
+    if name in _PORTING:
+        import importlib
+        return getattr(importlib.import_module(_PORTING[name]), name)
+    raise AttributeError(f"module 'parity_tests' has no attribute {name!r}")

@@ -17,14 +17,17 @@ import warnings
 
 from . import DEFAULT_SEED, REPORT_DIR
 
-__all__ = ["KNOWN_WARNINGS", "claim_in", "main"]
+__all__ = ["KNOWN_WARNINGS", "SUBCOMMANDS", "claim_in", "main"]
 
 # torch warns on every F.kl_div(reduction='mean'); the behaviour is a recorded convention (kl_divergence).
 KNOWN_WARNINGS = (r"reduction: 'mean' divides the total loss",)
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="python -m parity_tests", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m parity_tests", description=__doc__,
+                                     epilog="subcommands: `python -m parity_tests compare --help` (a torch model and its "
+                                            "Keras port), `python -m parity_tests translate --help` (an optimizer, "
+                                            "schedule, loss or layer in the other framework)")
     parser.add_argument("--seed", type=int, default=None, help="default: parity_tests.suite.DEFAULT_SEED")
     parser.add_argument("--out", default=None, help="report directory (default: reports/)")
     parser.add_argument("--concept", action="append", help="run only these concepts (repeatable)")
@@ -78,7 +81,18 @@ def _print(rows, out_dir, elapsed):
     return 1 if bad else 0
 
 
+SUBCOMMANDS = {"compare": "parity_tests.porting.cli", "translate": "parity_tests.porting.translate"}
+
+
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in SUBCOMMANDS:  # `compare` and `translate` work on a user's own objects
+        import importlib
+        return importlib.import_module(SUBCOMMANDS[argv[0]]).main(argv[1:])
+    return _run(argv)
+
+
+def _run(argv):
     start = time.perf_counter()
     args = _parser().parse_args(argv)
     for message in KNOWN_WARNINGS:

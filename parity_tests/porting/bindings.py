@@ -25,13 +25,17 @@ _PREFERRED = {}  # (framework, kind) -> the Binding a translation or a fix build
 
 @dataclass(frozen=True)
 class Arg:
-    """One convention key as a constructor argument: ``read(obj)`` gives the framework's value."""
+    """One convention key as a constructor argument. ``read(obj)`` gives the value in the table's form (the
+    NumPy reference's keyword value); ``common`` maps it to the form compared across frameworks (torch's) and
+    ``uncommon`` maps a common value to this constructor argument's value. ``fixable=False``: the argument
+    exists but the other framework's value is not one it takes (an initialiser's name)."""
     key: str
     name: str
     read: Callable | None = None
     common: Callable | None = None
     uncommon: Callable | None = None
     absorbs: tuple = ()
+    fixable: bool = True
 
     def value(self, obj):
         return self.read(obj) if self.read else getattr(obj, self.name)
@@ -88,15 +92,15 @@ class Binding:
         """Every convention key's value for ``obj``: the table's, overridden by what the object holds."""
         return {**self.table(), **{a.key: a.value(obj) for a in self.args}}
 
-    def note(self, key):
+    def note(self, key, concepts=None):
         """The table's note on ``key``: this class's own (a ``related`` entry such as
         ``keras.layers.LeakyReLU.negative_slope``) before the concept's."""
-        arg = self.arg(key)
-        for concept in self.concepts:
+        arg, concepts = self.arg(key), concepts or self.concepts
+        for concept in concepts:
             own = convention(concept, self.framework).notes.get(f"{self.cls}.{arg.name}") if arg else None
             if own:
                 return own
-        for concept in self.concepts:
+        for concept in concepts:
             note = convention(concept, self.framework).notes.get(key)
             if note:
                 return note

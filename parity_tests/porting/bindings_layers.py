@@ -36,6 +36,12 @@ def _torch_bn_unsupported(obj):
     return _unsupported_if(affine=True, track_running_stats=True)(obj)
 
 
+def _initializer(initializer):
+    """A Keras initializer object by its registered name (``GlorotUniform`` -> ``glorot_uniform``)."""
+    import re
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(initializer).__name__).lower()
+
+
 def _axis(dim):
     """``nn.Softmax(dim=None)`` takes the implicit dim, which is the last one for the (N, D) inputs modelled."""
     return -1 if dim is None else dim
@@ -48,7 +54,8 @@ _BN = ("batchnorm", "batchnorm_inference", "batchnorm_running_stats")
 register(
     Binding("torch", "torch.nn.Linear", "dense", ("dense",), code_name="nn.Linear",
             params=(Param("W", "weight", transpose=True), Param("b", "bias")),
-            positional=lambda m: f"{m.in_features}, {m.out_features}"),
+            positional=lambda m: f"{m.in_features}, {m.out_features}",
+            unsupported=lambda m: "bias=False is not modelled" if m.bias is None else ""),
     Binding("torch", "torch.nn.BatchNorm1d", "batchnorm", _BN, code_name="nn.BatchNorm1d",
             args=(Arg("eps", "eps"), Arg("momentum", "momentum")),
             params=(Param("gamma", "weight"), Param("beta", "bias"), Param("running_mean", "running_mean", trainable=False),
@@ -81,7 +88,10 @@ register(
 
 register(
     Binding("keras", "keras.layers.Dense", "dense", ("dense",), code_name="keras.layers.Dense",
-            params=(Param("W", "kernel"), Param("b", "bias")), positional=lambda l: str(l.units)),
+            args=(Arg("kernel", "kernel_initializer", read=lambda l: _initializer(l.kernel_initializer), fixable=False),
+                  Arg("bias", "bias_initializer", read=lambda l: _initializer(l.bias_initializer), fixable=False)),
+            params=(Param("W", "kernel"), Param("b", "bias")), positional=lambda l: str(l.units),
+            unsupported=_unsupported_if(use_bias=True)),
     Binding("keras", "keras.layers.BatchNormalization", "batchnorm", _BN,
             code_name="keras.layers.BatchNormalization", args=(Arg("eps", "epsilon"), _KERAS_MOMENTUM),
             params=(Param("gamma", "gamma"), Param("beta", "beta"),
@@ -116,8 +126,8 @@ def _keyword(name):
     return read
 
 
-_GELU_APPROXIMATE = Arg("approximate", "approximate", read=_keyword("approximate"),
-                        common=lambda v: "tanh" if v else "none", uncommon=lambda v: v == "tanh")
+_GELU_APPROXIMATE = Arg("approximate", "approximate", read=lambda fn: "tanh" if _keyword("approximate")(fn) else "none",
+                        uncommon=lambda v: v == "tanh")
 _KERAS_FUNCTION_ARGS = {
     "leaky_relu": (Arg("negative_slope", "negative_slope", read=_keyword("negative_slope")),),
     "elu": (Arg("alpha", "alpha", read=_keyword("alpha")),),

@@ -33,11 +33,14 @@ class Cause:
                 f" -- {self.note}" + (f" -> {fixes}" if fixes else " (no argument sets it: a residual)"))
 
 
-def relevant_concepts(binding, training):
-    """BatchNorm's concepts by mode: training normalises with batch statistics and updates the running ones."""
-    if binding.kind != "batchnorm":
-        return binding.concepts
-    return ("batchnorm", "batchnorm_running_stats") if training else ("batchnorm_inference",)
+def relevant_concepts(binding, *, training, initialised):
+    """The concepts in play: BatchNorm's by mode (training normalises with batch statistics and updates the
+    running ones); a dense layer's initialisation only when each framework initialised its own weights."""
+    if binding.kind == "batchnorm":
+        return ("batchnorm", "batchnorm_running_stats") if training else ("batchnorm_inference",)
+    if binding.kind == "dense" and initialised:
+        return binding.concepts + ("dense_default",)
+    return binding.concepts
 
 
 def _same(a, b):
@@ -53,10 +56,13 @@ def _clean(value):
 def _common(binding, obj, concepts):
     """{key: (framework value, common value)} over ``concepts``' keys (``dtype`` handled per model)."""
     from ..conventions import convention
-    keys = {k for c in concepts for g in (convention(c, binding.framework).defaults, convention(c, binding.framework).formula)
-            for k in g} - {"dtype"}
+    table = {}
+    for c in concepts:
+        conv = convention(c, binding.framework)
+        table.update({**conv.defaults, **conv.formula})
+    keys = set(table) - {"dtype"}
     absorbed = {k for a in binding.args for k in a.absorbs}
-    values = binding.values(obj)
+    values = {**table, **{a.key: a.value(obj) for a in binding.args if a.key in keys}}
     out = {}
     for key in sorted(keys - absorbed):
         arg = binding.arg(key)
@@ -83,18 +89,22 @@ def _fix(binding, obj, keys, target):
 def differing(scope, index, torch_bound, keras_bound, concepts_of):
     """The Causes of one scope: ``*_bound`` are (object, binding); ``concepts_of(binding)`` the concepts in play."""
     (t_obj, t_b), (k_obj, k_b) = torch_bound, keras_bound
-    t_vals, k_vals = _common(t_b, t_obj, concepts_of(t_b)), _common(k_b, k_obj, concepts_of(k_b))
+    t_concepts, k_concepts = concepts_of(t_b), concepts_of(k_b)
+    t_vals, k_vals = _common(t_b, t_obj, t_concepts), _common(k_b, k_obj, k_concepts)
     keys = [k for k in sorted(set(t_vals) | set(k_vals))
             if not _same(t_vals.get(k, (0, "<absent>"))[1], k_vals.get(k, (0, "<absent>"))[1])]
     t_common = {k: v[1] for k, v in t_vals.items()}
     k_common = {k: v[1] for k, v in k_vals.items()}
-    torch_fix = _fix(t_b, t_obj, [k for k in keys if t_b.arg(k)], k_common)
-    keras_fix = _fix(k_b, k_obj, [k for k in keys if k_b.arg(k) or _layer_arg(k_b, k)], t_common)
+    t_fixable = [k for k in keys if _settable(t_b, k)]
+    k_fixable = [k for k in keys if _settable(k_b, k)]
+    torch_fix, keras_fix = _fix(t_b, t_obj, t_fixable, k_common), _fix(k_b, k_obj, k_fixable, t_common)
     return [Cause(scope, index, k, t_vals.get(k, ("<absent>",))[0], k_vals.get(k, ("<absent>",))[0],
-                  k_b.note(k) or t_b.note(k), torch_fix if t_b.arg(k) else "",
-                  keras_fix if (k_b.arg(k) or _layer_arg(k_b, k)) else "") for k in keys]
+                  k_b.note(k, k_concepts) or t_b.note(k, t_concepts), torch_fix if k in t_fixable else "",
+                  keras_fix if k in k_fixable else "") for k in keys]
 
 
-def _layer_arg(binding, key):
+def _settable(binding, key):
+    """An argument sets ``key`` (the binding's own, or the layer a Keras activation function would become)."""
     layer = preferred(binding.framework, binding.kind) if binding.cls.startswith("keras.activations.") else None
-    return bool(layer and layer.arg(key))
+    arg = binding.arg(key) or (layer.arg(key) if layer else None)
+    return bool(arg and arg.fixable)

@@ -65,8 +65,8 @@ def _bound(obj, argument):
     return Bound(obj, b)
 
 
-def _causes(pairs, loss, opt, training):
-    concepts = lambda b: relevant_concepts(b, training)  # noqa: E731
+def _causes(pairs, loss, opt, training, weights):
+    concepts = lambda b: relevant_concepts(b, training=training, initialised=weights == "as_is")  # noqa: E731
     out = [c for p in pairs for c in differing(p.label, p.index, (p.torch.source, p.torch.binding),
                                                    (p.keras.source, p.keras.binding), concepts)]
     for scope, (t, k) in (("loss", loss), ("optimizer", opt)):
@@ -161,7 +161,7 @@ def compare_models(torch_model, keras_model, x, y=None, *, loss=None, optimizer=
              "torch": setup.torch, "keras": setup.keras}
     results = _run(sides, steps, x, y, douts)
     dtypes = _dtypes(setup)
-    causes = _causes(setup.pairs, setup.loss, setup.opt, training)
+    causes = _causes(setup.pairs, setup.loss, setup.opt, training, weights)
     tol_of = lambda q: tolerance_for("float32" if "float32" in dtypes.values() else "float64", "typical", q.quantity)  # noqa: E731
     causes = [replace(c, matters=_flip_matters(setup, c, results["numpy[torch]"], steps, x, y, douts, qs, tol_of))
               for c in causes]
