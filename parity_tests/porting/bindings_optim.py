@@ -20,7 +20,7 @@ __all__ = ["OPTIMIZERS", "SCHEDULES", "keras_float"]
 def keras_float(value):
     """A Keras hyperparameter held in a float32 Variable, as the shortest decimal that round-trips in float32
     (``learning_rate=1e-3`` reads back 0.0010000000474974513; this gives 0.001)."""
-    return float(repr(np.float32(float(value))))
+    return float(str(np.float32(float(value))))
 
 
 def _group(name, index=None):

@@ -53,7 +53,7 @@ def _clean(value):
     return float(f"{value:.12g}") if isinstance(value, float) else value
 
 
-def _common(binding, obj, concepts):
+def _common(binding, obj, concepts, absorbed):
     """{key: (framework value, common value)} over ``concepts``' keys (``dtype`` handled per model)."""
     from ..conventions import convention
     table = {}
@@ -61,7 +61,6 @@ def _common(binding, obj, concepts):
         conv = convention(c, binding.framework)
         table.update({**conv.defaults, **conv.formula})
     keys = set(table) - {"dtype"}
-    absorbed = {k for a in binding.args for k in a.absorbs}
     values = {**table, **{a.key: a.value(obj) for a in binding.args if a.key in keys}}
     out = {}
     for key in sorted(keys - absorbed):
@@ -90,7 +89,8 @@ def differing(scope, index, torch_bound, keras_bound, concepts_of):
     """The Causes of one scope: ``*_bound`` are (object, binding); ``concepts_of(binding)`` the concepts in play."""
     (t_obj, t_b), (k_obj, k_b) = torch_bound, keras_bound
     t_concepts, k_concepts = concepts_of(t_b), concepts_of(k_b)
-    t_vals, k_vals = _common(t_b, t_obj, t_concepts), _common(k_b, k_obj, k_concepts)
+    absorbed = {k for b in (t_b, k_b) for a in b.args for k in a.absorbs}  # formula keys a common form accounts for
+    t_vals, k_vals = _common(t_b, t_obj, t_concepts, absorbed), _common(k_b, k_obj, k_concepts, absorbed)
     keys = [k for k in sorted(set(t_vals) | set(k_vals))
             if not _same(t_vals.get(k, (0, "<absent>"))[1], k_vals.get(k, (0, "<absent>"))[1])]
     t_common = {k: v[1] for k, v in t_vals.items()}

@@ -15,20 +15,27 @@ import torch
 from .. import DEFAULT_SEED
 from ..runner import measure
 from ..tolerance import tolerance_for
-from .bindings import Bound, binding_for
+from . import bindings_losses, bindings_optim  # noqa: F401  (register the loss and optimizer bindings)
+from .bindings import Bound
+from .bindings_losses import binding_of
 from .causes import differing, relevant_concepts
 from .chain import keras_elements, pair_up, torch_elements
 from .checks import check_arguments
 from .reference import NumpySide
 from .result import ModelComparison, quantities, rows_of_step
 from .sides import KerasSide, TorchSide, torch_dtype
-from .weights import transfer
+from .weights import read_all, transfer
 
 __all__ = ["compare_models"]
 
 
 def _clone_keras(model, x):
-    clone = keras.models.clone_model(model)
+    """A copy to work on; a model Keras cannot clone (an activation given as a ``functools.partial`` does not
+    serialise) is used itself, and ``_restore`` puts its weights and activations back afterwards."""
+    try:
+        clone = keras.models.clone_model(model)
+    except TypeError:
+        return model
     if not clone.built:
         clone(x[:1])
     if model.built:
@@ -41,25 +48,32 @@ def _check_chain(pairs, torch_model, keras_model, x):
     with torch.no_grad():
         h = whole = torch.tensor(x, dtype=torch_dtype(pairs))
         torch_model.eval()
-        for p in pairs:
-            h = p.torch.call(h)
-        whole = torch_model(whole)
+        try:
+            for p in pairs:
+                h = p.torch.call(h)
+            whole = torch_model(whole)
+        except RuntimeError as exc:
+            raise ValueError(f"x of shape {x.shape} does not fit torch_model: {exc}") from None
     if not torch.equal(h, whole):
         raise ValueError("torch_model: its children, run in order, do not compute what its forward computes; "
                          "compare_models needs a model whose layers run in sequence")
-    k = keras_model(x, training=False)
+    try:
+        k = keras_model(x, training=False)
+    except Exception as exc:  # Keras raises ValueError or a backend error for a wrong shape
+        raise ValueError(f"x of shape {x.shape} does not fit keras_model: {str(exc).splitlines()[0]}") from None
     chained = x
     for layer in [l for l in keras_model.layers if not isinstance(l, keras.layers.InputLayer)]:
         chained = layer(chained, training=False)
     if not np.array_equal(keras.ops.convert_to_numpy(k), keras.ops.convert_to_numpy(chained)):
         raise ValueError("keras_model: its layers, run in order, do not compute what the model computes; "
                          "compare_models needs a single chain")
+    return tuple(whole.shape)
 
 
 def _bound(obj, argument):
     if obj is None:
         return None
-    b = binding_for(obj)
+    b = binding_of(obj)  # narrowed to the concept the object's values select (SGD with momentum: "momentum")
     if b is None:
         raise NotImplementedError(f"{argument}: {type(obj).__name__} is not supported (no binding to the conventions table)")
     return Bound(obj, b)
@@ -91,7 +105,9 @@ class _Setup:
                 raise ValueError(f"training=True with Dropout ({p.label}): random masks cannot be compared; "
                                  "remove the Dropout layers or pass training=False")
         transfer(self.pairs, weights)
-        _check_chain(self.pairs, self.torch_model, self.keras_model, first)
+        self.shapes = [_check_chain(self.pairs, self.torch_model, self.keras_model, b)
+                       for b in (x if isinstance(x, list) else [x])]  # the output shape of each batch
+        self.start = {side: read_all(self.pairs, side) for side in ("torch", "keras")}  # before any training
         self.loss = (None, None) if loss is None else (_bound(loss[0], "loss[0]"), _bound(loss[1], "loss[1]"))
         self.torch = TorchSide(self.pairs, loss and loss[0], optimizer and optimizer[0], training)
         self.keras = KerasSide(self.pairs, loss and loss[1], optimizer and _fresh(optimizer[1]), training)
@@ -102,8 +118,8 @@ class _Setup:
     def numpy_side(self, side, flip=None):
         index = 0 if side == "torch" else 1
         dtype = _numpy_dtype(self.torch.dtype) if side == "torch" else None  # Keras layers cast their own inputs
-        return NumpySide(self.pairs, side, loss=self.loss[index], optimizer=self.opt[index], training=self.training,
-                         input_dtype=dtype, flip=flip)
+        return NumpySide(self.pairs, side, dict(self.start[side]), loss=self.loss[index], optimizer=self.opt[index],
+                         training=self.training, input_dtype=dtype, flip=flip)
 
 
 def _fresh(optimizer):
@@ -135,7 +151,7 @@ def _flip_matters(setup, cause, baseline, steps, x, y, douts, qs, tol_of):
         value = arg.from_common(keras_arg.to_common(value) if keras_arg else value)
     try:
         flipped = _run({"f": setup.numpy_side("torch", flip=(cause.index, cause.key, value))}, steps, x, y, douts)["f"]
-    except Exception:
+    except Exception as exc:
         return True
     if isinstance(flipped, Exception) or isinstance(baseline, Exception):
         return True
@@ -154,9 +170,25 @@ def compare_models(torch_model, keras_model, x, y=None, *, loss=None, optimizer=
     torch's weights into Keras, ``"keras"`` the reverse, ``"as_is"`` neither. ``x``, ``y``: NumPy arrays, or
     lists of batches (step ``s`` uses batch ``s mod len``). Returns a ``ModelComparison``."""
     check_arguments(torch_model, keras_model, x, y, loss, optimizer, steps, weights, training)
+    snapshot = (keras_model.get_weights(), {id(l): l.activation for l in keras_model.layers if hasattr(l, "activation")})
+    try:
+        return _compare(torch_model, keras_model, x, y, loss, optimizer, steps, weights, training, seed)
+    finally:
+        _restore(keras_model, *snapshot)
+
+
+def _restore(model, weights, activations):
+    """Undo any change to a Keras model that could not be cloned (a no-op for a clone)."""
+    for layer in model.layers:
+        if id(layer) in activations:
+            layer.activation = activations[id(layer)]
+    model.set_weights(weights)
+
+
+def _compare(torch_model, keras_model, x, y, loss, optimizer, steps, weights, training, seed):
     setup = _Setup(torch_model, keras_model, x, y, loss, optimizer, weights, training)
     qs = quantities(setup.pairs, loss is not None)
-    douts = _douts(setup, x, seed)
+    douts = _douts(setup, seed)
     sides = {"numpy[torch]": setup.numpy_side("torch"), "numpy[keras]": setup.numpy_side("keras"),
              "torch": setup.torch, "keras": setup.keras}
     results = _run(sides, steps, x, y, douts)
@@ -184,9 +216,6 @@ def _dtypes(setup):
     return {"torch": torch_dtype_name, "numpy[torch]": torch_dtype_name, "keras": keras_dtype, "numpy[keras]": keras_dtype}
 
 
-def _douts(setup, x, seed):
+def _douts(setup, seed):
     """One seeded upstream gradient per batch, shaped like the model's output (drawn in NumPy, float64)."""
-    batches = x if isinstance(x, list) else [x]
-    with torch.no_grad():
-        shapes = [tuple(setup.torch_model(torch.tensor(b, dtype=setup.torch.dtype)).shape) for b in batches]
-    return [np.random.default_rng([seed, k]).standard_normal(shape) for k, shape in enumerate(shapes)]
+    return [np.random.default_rng([seed, k]).standard_normal(shape) for k, shape in enumerate(setup.shapes)]

@@ -17,7 +17,6 @@ import reference_numpy.layers as layers
 
 from ..cases import ALL_CASES, ALL_RULES
 from .sides import StepResult
-from .weights import read_all
 
 __all__ = ["NumpySide", "CASES", "RULES", "has_reference"]
 
@@ -103,22 +102,22 @@ def _compute_dtype(element):
 def _bound_spec(binding, obj, table, flip):
     """(reference function or factory, keywords) of a loss or an update rule: its binding's values, with
     ``flip`` ({key: value}) overriding some."""
-    concept = binding.concept_of(obj) if hasattr(binding, "concept_of") else binding.concepts[0]
+    concept = binding.concepts[0]  # a bound loss or optimizer is narrowed to the concept its values select
     fn = table[concept].numpy
     return fn, keywords_for(fn, {**binding.values(obj), **flip})
 
 
 class NumpySide:
-    """``numpy[side]``: the reference chain with ``side``'s values, from ``side``'s starting weights. ``parts``
+    """``numpy[side]``: the reference chain with ``side``'s values, from ``side``'s starting ``weights``. ``parts``
     holds the side's bound loss and optimizer (``Bound`` or None); ``flip`` = (scope, key, value) replaces one
     value (scope: a pair index, ``"loss"`` or ``"optimizer"``), to ask whether that key alone moves the run."""
 
-    def __init__(self, pairs, side, *, loss, optimizer, training, input_dtype, flip=None):
+    def __init__(self, pairs, side, weights, *, loss, optimizer, training, input_dtype, flip=None):
         self.pairs, self.side, self.training, self.input_dtype = pairs, side, training, input_dtype
         override = lambda scope: {flip[1]: flip[2]} if flip and flip[0] == scope else {}  # noqa: E731
         self.elements = [getattr(p, side) for p in pairs]
         self.values = [{**e.values(), **override(p.index), "dtype": None} for p, e in zip(pairs, self.elements)]
-        self.weights = read_all(pairs, side)
+        self.weights = weights  # {(pair index, name): array}: the side's starting weights
         self.loss = _bound_spec(loss.binding, loss.obj, CASES, override("loss")) if loss else None
         self.trainable = [(p.index, prm.name) for p, e in zip(pairs, self.elements) for prm in e.binding.params
                           if prm.trainable]

@@ -123,19 +123,30 @@ def _loss_outputs(framework, make, concept, call):
 
 
 # layers -----------------------------------------------------------------------------------------------------
-def layer_x(concept):
-    case = row_for(concept) or row_for("relu")
-    return {regime: case.inputs(rng_for(DEFAULT_SEED, f"{case.family}/{case.concept}/float32/{regime}"),
-                                regime, "float32", case.kinks)["x"]
-            for regime in ("typical", "large")}
+def layer_x(concept, features):
+    """``x`` (8, features) in the typical and large regimes (the suite's ``inputs.draw``), both dtypes."""
+    from ..inputs import draw
+    return {(dtype, regime): draw(rng_for(DEFAULT_SEED, f"porting/{concept}/{dtype}/{regime}"), regime,
+                                  (8, features)).astype(dtype) for dtype in DTYPES for regime in ("typical", "large")}
 
 
-def _layer_outputs(framework, make, concept, weights):
+def layer_weights(fan_in, fan_out):
+    """Dense weights W (in, out) and b, drawn as the suite's layer rows draw them."""
+    from ..cases.layers import bias, weight
+    rng = rng_for(DEFAULT_SEED, f"porting/dense/weights/{fan_in}x{fan_out}")
+    return {"W": weight(rng, fan_in, fan_out).astype("float32"), "b": bias(rng, fan_out).astype("float32")}
+
+
+def _layer_outputs(framework, make, concept, weights, features):
     out = {}
-    for regime, x in layer_x(concept).items():
+    for (dtype, regime), x in layer_x(concept, features).items():
         layer = make()
-        for label, value in _run_layer(framework, layer, x, concept, weights).items():
-            out[f"{regime}/{label}"] = Output(value, "float32", regime, "forward")
+        if framework == "torch":
+            import torch
+            layer = layer.to(getattr(torch, dtype))
+        w = {k: v.astype(dtype) for k, v in weights.items()} if weights else None
+        for label, value in _run_layer(framework, layer, x, concept, w).items():
+            out[f"{dtype}/{regime}/{label}"] = Output(value, dtype, regime, "forward")
     return out
 
 
@@ -151,7 +162,8 @@ def _run_layer(framework, layer, x, concept, weights):
                 stats = {"running_mean": layer.running_mean.numpy().copy(), "running_var": layer.running_var.numpy().copy()}
                 return {"train": train, **stats, "inference": layer.eval()(torch.from_numpy(x)).numpy()}
             return {"forward": layer.eval()(torch.from_numpy(x)).numpy()}
-    layer.build(x.shape)
+    if not layer.built:
+        layer.build(x.shape)
     if weights:
         layer.set_weights([weights["W"], weights["b"]])
     if concept.startswith("batchnorm"):
@@ -161,7 +173,7 @@ def _run_layer(framework, layer, x, concept, weights):
     return {"forward": np.asarray(layer(x, training=False))}
 
 
-def outputs(family, framework, make, concept, *, call=None, weights=None):
+def outputs(family, framework, make, concept, *, call=None, weights=None, features=6):
     """Every measured output of one side: ``make()`` builds a fresh object (a torch optimizer or scheduler
     factory for torch)."""
     if family == "optimizer":
@@ -170,7 +182,7 @@ def outputs(family, framework, make, concept, *, call=None, weights=None):
         return _schedule_outputs(framework, make, concept)
     if family == "loss":
         return _loss_outputs(framework, make, concept, call)
-    return _layer_outputs(framework, make, concept, weights)
+    return _layer_outputs(framework, make, concept, weights, features)
 
 
 # attribution ------------------------------------------------------------------------------------------------
