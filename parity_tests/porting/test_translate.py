@@ -128,7 +128,7 @@ def _numpy_params(concept, framework, values, dtype):
 
 
 @pytest.mark.parametrize("name", [n for n in sorted(OBJECTS) if n.startswith("torch.")
-                                  and not any(s in n for s in ("LR", "Loss", "Restarts", "Linear", "Batch", "LU"))])
+                                  and binding_of(OBJECTS[n]()).extra.get("family") == "optimizer"])
 def test_optimizer_residual_sizes_reproduce_with_the_reference(name):
     """Each residual's size is the NumPy reference's final-step gap (at least) with that key flipped."""
     obj, t = _translated(name)

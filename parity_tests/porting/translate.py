@@ -348,6 +348,9 @@ def translate(obj, *, to):
     tgt_common = _common(tb, tb.values(readable))
     size, exact = _measure(source, target, obj, built, tb)
     residual = _residuals(source, tb, obj, src_common, tgt_common, refused, size)
+    if not exact and not residual:
+        residual = (Residual("(unexplained)", None, None, "a measured gap no convention key of these bindings "
+                             "explains (a Keras layer computes in floatx, float32, whatever the input dtype)", size),)
     return Translation(obj, built, _code(target, keywords, positional_code, lr), exact, residual, size,
                        _notes(source, target, refused))
 

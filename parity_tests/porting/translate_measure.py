@@ -60,7 +60,7 @@ def _widest(*dtypes):
 def _rule(concept, make_torch, make_keras):
     from ..trajectory import Rule
     base = row_for(concept)
-    return Rule("porting", concept, base.numpy, lambda **_: make_torch, lambda **_: make_keras())
+    return Rule(base.family, concept, base.numpy, lambda **_: make_torch, lambda **_: make_keras())
 
 
 def _optimizer_outputs(framework, make, concept):
