@@ -18,7 +18,7 @@ import reference_numpy.layers as layers
 from ..cases import ALL_CASES, ALL_RULES
 from .sides import StepResult
 
-__all__ = ["NumpySide", "CASES", "RULES", "has_reference"]
+__all__ = ["NumpySide", "CASES", "RULES"]
 
 CASES = {c.concept: c for c in ALL_CASES}
 RULES = {r.concept: r for r in ALL_RULES}
@@ -35,10 +35,6 @@ def _keywords(fn):
 def keywords_for(fn, values):
     """``values`` restricted to what ``fn`` (or its backward) takes; ``"floatx"`` is Keras's floatx."""
     return {k: keras.config.floatx() if v == "floatx" else v for k, v in values.items() if k in _keywords(fn)}
-
-
-def has_reference(kind):
-    return kind in _FORWARD or kind in CASES
 
 
 def _dense(values, w, h, training):

@@ -105,13 +105,10 @@ class KerasSide:
         grads = tape.gradient(objective, [xt] + [v.value for v in self.variables])
         self._last = grads[1:]
         named = iter(grads[1:])
-        by_name = _grads(self.pairs, "keras", lambda element, param: _keras_numpy(next(named), param))
+        by_name = _grads(self.pairs, "keras", lambda element, param: keras.ops.convert_to_numpy(next(named)))
         return StepResult([keras.ops.convert_to_numpy(o) for o in outputs], keras.ops.convert_to_numpy(objective),
                           {**by_name, (-1, "x"): keras.ops.convert_to_numpy(grads[0])}, read_all(self.pairs, "keras"))
 
     def update(self):
         self.optimizer.apply_gradients(zip(self._last, self.variables))
 
-
-def _keras_numpy(grad, param):
-    return keras.ops.convert_to_numpy(grad)
