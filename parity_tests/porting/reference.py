@@ -25,11 +25,15 @@ RULES = {r.concept: r for r in ALL_RULES}
 
 
 @functools.lru_cache(maxsize=None)
+def _own_keywords(fn):
+    return frozenset(p.name for p in inspect.signature(fn).parameters.values() if p.kind is p.KEYWORD_ONLY)
+
+
+@functools.lru_cache(maxsize=None)
 def _keywords(fn):
     """Keyword-only names of ``fn`` and of its hand-written backward, if any."""
-    names = {p.name for p in inspect.signature(fn).parameters.values() if p.kind is p.KEYWORD_ONLY}
     backward = getattr(sys.modules[fn.__module__], f"{fn.__name__.removesuffix('_forward')}_backward", None)
-    return frozenset(names | (_keywords(backward) if backward else set()))
+    return _own_keywords(fn) | (_own_keywords(backward) if backward else frozenset())
 
 
 def keywords_for(fn, values):
@@ -70,11 +74,6 @@ def _activation(concept, values, w, h):
     kwargs = keywords_for(fn, values)
     out = autograd.output(fn, *primals, **{k: v for k, v in kwargs.items() if k in _own_keywords(fn)})
     return out, ("activation", (fn, primals, kwargs)), {}
-
-
-@functools.lru_cache(maxsize=None)
-def _own_keywords(fn):
-    return frozenset(p.name for p in inspect.signature(fn).parameters.values() if p.kind is p.KEYWORD_ONLY)
 
 
 def _activation_backward(cache, g):
