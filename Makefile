@@ -5,28 +5,43 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: parity parity-all test env clean
+.PHONY: parity parity-all reference html docs test env browser clean
 
 env: $(STAMP)
 
 $(STAMP): constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
-	$(PY) -c "import torch, tensorflow, keras, scipy, pandas, pytest"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+	$(PY) -c "import torch, tensorflow, keras, scipy, pandas, rich, matplotlib, pytest, selenium"
 	touch $@
 
 # The gate (target: <= 3x a bare framework import): every concept, aligned float64 and defaults float32 (of
 # update rules and schedules: aligned float64, first set, first regime; parity_tests.suite.in_gate).
-# Writes reports/divergence.csv, exits non-zero on FAIL/ERROR.
+# Writes reports/divergence.csv (untracked), exits non-zero on FAIL/ERROR.
 parity: $(STAMP)
-	$(PY) -m parity_tests --fast
+	$(VENV)/bin/parity run --fast
 
 # The complete matrix (`make test` checks all of it too).
 parity-all: $(STAMP)
-	$(PY) -m parity_tests
+	$(VENV)/bin/parity run
 
-# Everything: parity cases plus unit tests of the harness (also rewrites the report).
-test: $(STAMP)
+# The committed reference report (reports/reference/): the complete matrix, refreshed on purpose only.
+reference: $(STAMP)
+	$(VENV)/bin/parity run --out reports/reference
+
+# The static site (reports/site/index.html) from the latest report, and the README's generated tables.
+html: $(STAMP)
+	$(VENV)/bin/parity html
+docs: $(STAMP)
+	$(VENV)/bin/parity docs
+
+# Debian's chromium and its driver, for the headless check of `parity html` (installed as root when missing).
+browser:
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
+# Everything: parity cases plus unit tests of the harness and the views (writes reports/, untracked).
+test: $(STAMP) browser
 	$(PY) -m pytest
 
 clean:

@@ -316,8 +316,7 @@ def _spec_row(run, seed, results, part, name, pair, matters, tol):
     view = {impl: {name: r[part][1]} for impl, r in results.items() if not isinstance(r, Exception)}
     gap_of = gaps(view, name, lambda p: tolerance(run, p, name))
     gap = gap_of(pair)
-    status, cause = classify(run, pair, gap_of, matters)
-    return row_for(run, seed, *pair, name, atol=tol[0], rtol=tol[1], status=status, cause=cause,
+    return row_for(run, seed, *pair, name, atol=tol[0], rtol=tol[1], **classify(run, pair, gap_of, matters)._asdict(),
                    **(vars(gap.metrics) if gap.metrics else {}))
 
 
@@ -346,11 +345,11 @@ def _row(run, seed, results, part, quantity, pair, memo):
         if quantity == "spec":
             return _spec_row(run, seed, results, part, name, pair, matters, tol)
         verdict = verdict_of(pair)
-        status, cause = classify(run, pair, verdict_of, matters)
+        classified = classify(run, pair, verdict_of, matters)
     except Exception as exc:
         return row_for(run, seed, *pair, name, status="ERROR", cause=f"comparing: {exc!r}")
     return row_for(run, seed, *pair, name, n=len(results[pair[0]][part][0].values), max_abs=verdict.statistic,
-                   max_rel=verdict.p, status=status, cause=cause)
+                   max_rel=verdict.p, **classified._asdict())
 
 
 def execute(run, seed, memo=None):

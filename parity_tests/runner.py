@@ -10,6 +10,7 @@ import inspect
 import json
 import traceback
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,10 +21,10 @@ from .frameworks import IMPLS, PAIRS, call, floatx_of, framework_of, inputs_for
 from .inputs import rng_for
 from .tolerance import tolerance_for
 
-__all__ = ["COLUMNS", "STATUSES", "Gap", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
+__all__ = ["COLUMNS", "STATUSES", "Gap", "Classification", "cause_keys", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
 
 COLUMNS = ("family", "concept", "variant", "kwargs", "dtype", "inputs", "impl_a", "impl_b", "quantity", "n",
-           "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol", "status", "cause", "seed",
+           "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol", "status", "cause", "cause_keys", "seed",
            "first_step", "abs_step_1", "abs_step_10", "abs_step_last", "abs_curve")
 _METRICS = ("n", "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol",
             "first_step", "abs_step_1", "abs_step_10", "abs_step_last", "abs_curve")
@@ -36,7 +37,7 @@ def row_for(run, seed, a, b, quantity, **values):
                kwargs=json.dumps(run.kwargs, sort_keys=True) if run.variant == "aligned" or run.kwargs else "",
                dtype=run.dtype, inputs=run.regime, impl_a=a, impl_b=b, quantity=quantity, seed=seed,
                run=run.id)  # not a report column: lets tests group rows by run
-    row.update(dict.fromkeys(_METRICS, ""))
+    row.update(dict.fromkeys(_METRICS, ""), cause_keys="")
     row.update(values)
     return row
 
@@ -149,26 +150,40 @@ def tolerance(run, pair, quantity):
     return tolerance_for(dtype, run.regime, quantity, run.case.overrides)
 
 
+class Classification(NamedTuple):
+    """A pair's status; ``cause`` in prose, ``cause_keys`` the differing convention keys that explain an
+    ``expected`` gap as ``group.key`` names, sorted and ';'-joined (empty otherwise)."""
+    status: str
+    cause: str = ""
+    cause_keys: str = ""
+
+
+def cause_keys(differences):
+    """``group.key;group.key``: the machine-readable form of ``describe(differences)``, sorted."""
+    return ";".join(sorted(f"{group}.{key}" for group, key, *_ in differences))
+
+
 def classify(run, pair, gap_of, matters):
-    """(status, cause) for a pair. ``gap_of(pair)`` measures any pair of implementations -- the compared one,
+    """A ``Classification`` of a pair. ``gap_of(pair)`` measures any pair of implementations -- the compared one,
     each NumPy convention against its framework, numpy[torch]~numpy[keras] -- as a gap with ``ok``,
     ``describe()``, ``reproduced_by(predicted)`` and ``size()`` (element-wise: ``Gap``; a two-sample test:
     ``distribution.Verdict``); ``matters(difference)`` says whether one convention key alone moves
     numpy[torch] (see ``attribute``)."""
     gap = gap_of(pair)
     if gap.ok:
-        return "match", ""
+        return Classification("match")
     if pair != ("torch", "keras"):
-        return "FAIL", f"{gap.describe()}: {pair[0]} does not reproduce {pair[1]} (bug, or a convention missing from the table)"
+        return Classification("FAIL", f"{gap.describe()}: {pair[0]} does not reproduce {pair[1]} (bug, or a convention missing from the table)")
     if not all(gap_of(p).ok for p in PAIRS[:2]):
-        return "FAIL", f"{gap.describe()}; the NumPy conventions do not reproduce both frameworks"
+        return Classification("FAIL", f"{gap.describe()}; the NumPy conventions do not reproduce both frameworks")
     predicted = gap_of(("numpy[torch]", "numpy[keras]"))
     groups = ("defaults", "formula", "param_init") if run.variant == "defaults" else ("formula",)
     differences = differing(run.case.concept, aligned=run.kwargs, groups=groups)
     if not differences or not gap.reproduced_by(predicted):
-        return "FAIL", f"{gap.describe()}; not reproduced by numpy[torch]~numpy[keras]"
+        return Classification("FAIL", f"{gap.describe()}; not reproduced by numpy[torch]~numpy[keras]")
     causes, joint = attribute(differences, matters)
-    return "expected", f"conventions differ: {describe(causes)}{joint}; reproduced by numpy[torch]~numpy[keras] ({predicted.size()})"
+    return Classification("expected", f"conventions differ: {describe(causes)}{joint}; reproduced by "
+                                      f"numpy[torch]~numpy[keras] ({predicted.size()})", cause_keys(causes))
 
 
 def gaps(results, quantity, tolerance_of):
@@ -207,11 +222,11 @@ def _pair_row(run, seed, inputs, results, pair, quantity):
         gap_of = gaps(results, quantity, lambda p: tolerance(run, p, quantity))
         gap = gap_of(pair)
         matters = lambda d: flip_matters(d, reflip, np.asarray(results["numpy[torch]"][quantity]), tol)  # noqa: E731
-        status, cause = classify(run, pair, gap_of, matters)
+        verdict = classify(run, pair, gap_of, matters)
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {_error(exc)}")
     numbers = vars(gap.metrics) if gap.metrics else {}
-    return row_for(run, seed, *pair, quantity, atol=tol[0], rtol=tol[1], status=status, cause=cause, **numbers)
+    return row_for(run, seed, *pair, quantity, atol=tol[0], rtol=tol[1], **verdict._asdict(), **numbers)
 
 
 def run_matrix(cases, seed):

@@ -3,7 +3,7 @@ them one process claims, and the report files. Importing this module imports the
 import functools
 import os
 
-from . import DEFAULT_SEED, REPORT_DIR
+from . import DEFAULT_SEED, report_dir
 from . import distribution, training, trajectory
 from .case import expand
 from .cases import ALL_CASES, ALL_INITS, ALL_RULES, ALL_TRAININGS
@@ -14,8 +14,8 @@ from .report import status_counts, write_csv, write_json
 from .runner import execute
 from .tolerance import policy_rows
 
-__all__ = ["DEFAULT_SEED", "REPORT_DIR", "SLOW_FAMILIES", "GATE_CORNERS", "KINDS", "CHUNK", "select", "in_gate",
-           "units", "run_shard", "merge", "run_all", "write_report"]
+__all__ = ["DEFAULT_SEED", "SLOW_FAMILIES", "GATE_CORNERS", "KINDS", "CHUNK", "select", "in_gate",
+           "units", "run_shard", "count_units", "merge", "run_all", "write_report"]
 
 SLOW_FAMILIES = ("optimizers", "schedules", "training")  # their Keras side runs traced loops: ~0.1 s of tracing a run
 KINDS = ("cases", "rules", "inits", "trainings")  # single calls, update-rule trajectories, initialiser distributions,
@@ -26,9 +26,9 @@ def _tables():
     return {"cases": ALL_CASES, "rules": ALL_RULES, "inits": ALL_INITS, "trainings": ALL_TRAININGS}
 
 
-def select(concepts=None):
-    """{kind: rows} for every kind of row, optionally only those of the named concepts (table order kept)."""
-    keep = lambda row: not concepts or row.concept in concepts  # noqa: E731
+def select(selection=None):
+    """{kind: rows} for every kind of row, optionally only those a ``selection.Selection`` keeps (table order)."""
+    keep = selection.keeps_row if selection is not None else (lambda row: True)
     return {kind: tuple(filter(keep, rows)) for kind, rows in _tables().items()}
 
 
@@ -83,14 +83,15 @@ def _gradcheck_unit(seed, j, case):
     return [((1, j), gradcheck_rows([case], seed))]
 
 
-def units(seed, selection, fast=False):
+def units(seed, selection, fast=False, keep_run=None):
     """(units, skipped): the work of ``selection`` ({kind: rows}, as ``select`` gives it; ``fast``: only the
     gate's runs, see ``in_gate``, and no finite-difference rows: there every NumPy backward is held to both
-    frameworks at float64 tolerance) as callables returning ``[(position, rows)]``, the costliest first
-    (traced training and update-rule chunks, then single calls, finite differences, initialisers). Skipped
-    runs are listed whatever ``fast``."""
+    frameworks at float64 tolerance; ``keep_run(run)``: a further filter, e.g. by dtype or variant) as callables
+    returning ``[(position, rows)]``, the costliest first (traced training and update-rule chunks, then single
+    calls, finite differences, initialisers). Skipped runs are listed whatever ``fast``."""
     expanded = {kind: expand(selection.get(kind, ())) for kind in KINDS}
-    runs = {kind: [r for r in rs if not fast or in_gate(r)] for kind, (rs, _) in expanded.items()}
+    keep = lambda run: (not fast or in_gate(run)) and (keep_run is None or keep_run(run))  # noqa: E731
+    runs = {kind: [r for r in rs if keep(r)] for kind, (rs, _) in expanded.items()}
     work = (_traced_units(seed, runs["trainings"], training, 4) + _traced_units(seed, runs["rules"], trajectory, 2)
             + _memo_units(runs["cases"], lambda run, memo: execute(run, seed, memo), 0)
             + [functools.partial(_gradcheck_unit, seed, j, c) for j, c in enumerate(selection.get("cases", ()))
@@ -99,12 +100,23 @@ def units(seed, selection, fast=False):
     return work, [s for _, skipped in expanded.values() for s in skipped]
 
 
-def run_shard(seed, selection, claim=None, fast=False):
+def run_shard(seed, selection, claim=None, fast=False, *, keep_run=None, on_done=None):
     """(pieces, skipped): the units this process claims (``claim(unit_index) -> bool``; default: all), run
-    in order. Processes claiming from one pool balance themselves: whoever is free takes the next unit."""
-    work, skipped = units(seed, selection, fast)
-    pieces = [piece for i, unit in enumerate(work) if claim is None or claim(i) for piece in unit()]
+    in order; ``on_done(unit_index)`` after each (progress). Processes claiming from one pool balance
+    themselves: whoever is free takes the next unit."""
+    work, skipped = units(seed, selection, fast, keep_run)
+    pieces = []
+    for i, unit in enumerate(work):
+        if claim is None or claim(i):
+            pieces += unit()
+            if on_done is not None:
+                on_done(i)
     return pieces, skipped
+
+
+def count_units(selection, fast=False, keep_run=None):
+    """How many units ``run_shard`` would run (for a progress display); nothing runs."""
+    return len(units(DEFAULT_SEED, selection, fast, keep_run)[0])
 
 
 def merge(*shard_pieces):
@@ -136,8 +148,10 @@ def _metadata(seed, rows, skipped, cases):
     }
 
 
-def write_report(rows, skipped, seed, out_dir=REPORT_DIR, cases=None):
-    """reports/divergence.csv and run_metadata.json; ``cases``: the rows run (default: all)."""
+def write_report(rows, skipped, seed, out_dir=None, cases=None, *, selection="everything"):
+    """divergence.csv and run_metadata.json in ``out_dir`` (default ./reports of the working directory);
+    ``cases``: the rows run (default: all); ``selection``: what was selected, in words."""
+    out_dir = out_dir or report_dir()
     cases = sum(select().values(), ()) if cases is None else cases
     write_csv(rows, os.path.join(out_dir, "divergence.csv"))
-    write_json(_metadata(seed, rows, skipped, cases), os.path.join(out_dir, "run_metadata.json"))
+    write_json(_metadata(seed, rows, skipped, cases) | {"selection": selection}, os.path.join(out_dir, "run_metadata.json"))

@@ -176,13 +176,12 @@ def _pair_row(run, seed, results, quantity, pair, flipped):
         gap_of = gaps(view, quantity, lambda p: tolerance(run, p, quantity))
         gap = gap_of(pair)
         matters = functools.partial(_flip_matters, flipped, quantity, view["numpy[torch]"][quantity], tol)
-        status, cause = classify(run, pair, gap_of, matters)
+        verdict = classify(run, pair, gap_of, matters)
         steps = step_columns(view[pair[0]][quantity], view[pair[1]][quantity], tol) if gap.metrics else {}
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {exc!r}")
     numbers = vars(gap.metrics) if gap.metrics else {}
-    return row_for(run, seed, *pair, quantity, atol=tol[0], rtol=tol[1], status=status, cause=cause,
-                   **numbers, **steps)
+    return row_for(run, seed, *pair, quantity, atol=tol[0], rtol=tol[1], **verdict._asdict(), **numbers, **steps)
 
 
 def execute(run, seed, keras_result=None):

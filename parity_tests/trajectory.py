@@ -273,12 +273,12 @@ def _pair_row(run, seed, problem, results, scenario, quantity, pair, flipped):
         gap = gap_of(pair)
         matters = lambda d: _prefix_matters(  # noqa: E731
             flipped((d[0], d[1], d[3])), (scenario, quantity), view["numpy[torch]"][quantity], tol)
-        status, cause = classify(run, pair, gap_of, matters)
+        verdict = classify(run, pair, gap_of, matters)
         steps = step_columns(view[pair[0]][quantity], view[pair[1]][quantity], tol) if gap.metrics else {}
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, inputs=scenario, status="ERROR", cause=f"comparing: {exc!r}")
     numbers = vars(gap.metrics) if gap.metrics else {}
-    return row_for(run, seed, *pair, quantity, inputs=scenario, atol=tol[0], rtol=tol[1], status=status, cause=cause,
+    return row_for(run, seed, *pair, quantity, inputs=scenario, atol=tol[0], rtol=tol[1], **verdict._asdict(),
                    **numbers, **steps)
 
 

@@ -12,7 +12,7 @@ gap is ``expected`` only when those two NumPy runs reproduce it, and ``cause`` n
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-__all__ = ["Convention", "FRAMEWORKS", "register", "convention", "all_conventions", "differing", "describe"]
+__all__ = ["Convention", "FRAMEWORKS", "register", "convention", "all_conventions", "differing", "describe", "family_of", "concepts"]
 
 FRAMEWORKS = ("torch", "keras")
 _TABLE = {}
@@ -80,7 +80,33 @@ def describe(differences):
     return "; ".join(f"{g}.{key} (torch={a!r}, keras={b!r})" for g, key, a, b in differences)
 
 
-from . import (activations, clipping, gradient_flow, initializers, layers, losses_classification,  # noqa: E402,F401
-               losses_ctc, losses_probabilistic, losses_regression, losses_similarity, models, optimizers_adam,
-               optimizers_adaptive, optimizers_large_batch, optimizers_sgd, perceptron, schedules,
-               training)  # each module registers its table; training merges the others: it comes last
+# Each module registers its table, for one family of cases, in dependency order (gradient_flow and models build on
+# layers; training merges the others: it comes last).
+_MODULES = {"activations": "activations", "clipping": "clipping", "layers": "layers", "gradient_flow": "gradient_flow",
+            "initializers": "initializers", "losses_classification": "losses",
+            "losses_ctc": "losses", "losses_probabilistic": "losses", "losses_regression": "losses",
+            "losses_similarity": "losses", "models": "models", "optimizers_adam": "optimizers",
+            "optimizers_adaptive": "optimizers", "optimizers_large_batch": "optimizers", "optimizers_sgd": "optimizers",
+            "perceptron": "perceptron", "schedules": "schedules", "training": "training"}
+_FAMILY = {}  # concept -> the family of its cases (checked against the cases by tests/test_catalog.py)
+
+
+def family_of(concept):
+    return _FAMILY[concept]
+
+
+def concepts():
+    """Every concept, family by family in the modules' order, each family's concepts as registered."""
+    order = list(dict.fromkeys(_MODULES.values()))
+    return tuple(sorted(_FAMILY, key=lambda concept: order.index(_FAMILY[concept])))
+
+
+def _load():
+    import importlib
+    for module, family in _MODULES.items():
+        before = set(_TABLE)
+        importlib.import_module(f"{__name__}.{module}")
+        _FAMILY.update((concept, family) for concept, _ in _TABLE if (concept, "torch") not in before)
+
+
+_load()

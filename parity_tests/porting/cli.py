@@ -1,4 +1,4 @@
-"""``python -m parity_tests compare``: a user's two models, named by factories, compared on ``.npy`` inputs.
+"""``parity compare``: a user's two models, named by factories, compared on ``.npy`` inputs.
 
 Factories are named ``package.module:function`` and imported (never evaluated); each returns a model (or, for
 ``--loss``, a (torch_loss, keras_loss) pair; for ``--optimizer``, a (make_torch_optimizer, keras_optimizer)
@@ -28,7 +28,7 @@ def load(spec, option):
 
 
 def _parser():
-    p = argparse.ArgumentParser(prog="python -m parity_tests compare", description=__doc__,
+    p = argparse.ArgumentParser(prog="parity compare", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--torch", required=True, metavar="MODULE:FACTORY", help="returns the torch.nn.Module")
     p.add_argument("--keras", required=True, metavar="MODULE:FACTORY", help="returns the keras.Model")

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..frameworks import PAIRS
 from ..report import write_csv
-from ..runner import COLUMNS, measure, row_for
+from ..runner import COLUMNS, Classification, measure, row_for
 from ..tolerance import tolerance_for
 
 __all__ = ["Quantity", "quantities", "rows_of_step", "Divergence", "ModelComparison"]
@@ -60,24 +60,28 @@ def _in_scope(causes, q, step):
     return [c for c in causes if isinstance(c.index, int) and c.index <= q.scope]
 
 
+def _named(causes):
+    return [c for c in causes if c.matters] or causes
+
+
 def _describe(causes):
-    named = [c for c in causes if c.matters] or causes
     joint = "" if any(c.matters for c in causes) else " acting jointly"
-    return "; ".join(f"{c.scope}: {c.key} (torch={c.torch_value!r}, keras={c.keras_value!r})" for c in named) + joint
+    return "; ".join(f"{c.scope}: {c.key} (torch={c.torch_value!r}, keras={c.keras_value!r})" for c in _named(causes)) + joint
 
 
 def _status(values, pair, tol_of, causes):
     gap = measure(values[pair[0]], values[pair[1]], tol_of(pair))
     if gap.ok:
-        return gap, "match", ""
+        return gap, Classification("match")
     if pair != ("torch", "keras"):
-        return gap, "FAIL", f"{gap.describe()}: {pair[0]} does not reproduce {pair[1]} (a bug, or a convention missing from the table)"
+        return gap, Classification("FAIL", f"{gap.describe()}: {pair[0]} does not reproduce {pair[1]} (a bug, or a convention missing from the table)")
     if not all(p[0] in values and measure(values[p[0]], values[p[1]], tol_of(p)).ok for p in PAIRS[:2]):
-        return gap, "FAIL", f"{gap.describe()}; unexplained: the NumPy reference does not reproduce both models"
+        return gap, Classification("FAIL", f"{gap.describe()}; unexplained: the NumPy reference does not reproduce both models")
     predicted = measure(values["numpy[torch]"], values["numpy[keras]"], tol_of(pair))
     if not causes or not gap.reproduced_by(predicted):
-        return gap, "FAIL", f"{gap.describe()}; unexplained: no differing convention reproduces it"
-    return gap, "expected", f"conventions differ: {_describe(causes)}; reproduced by numpy[torch]~numpy[keras] ({predicted.size()})"
+        return gap, Classification("FAIL", f"{gap.describe()}; unexplained: no differing convention reproduces it")
+    return gap, Classification("expected", f"conventions differ: {_describe(causes)}; reproduced by numpy[torch]~numpy[keras] "
+                                           f"({predicted.size()})", ";".join(sorted({c.key for c in _named(causes)})))
 
 
 def rows_of_step(step, results, qs, dtypes, causes, seed, x_dtype):
@@ -95,10 +99,10 @@ def rows_of_step(step, results, qs, dtypes, causes, seed, x_dtype):
                 rows.append(row_for(run, seed, *pair, q.quantity, status="ERROR",
                                     cause=f"{failed[0]}: {type(results[failed[0]]).__name__}: {results[failed[0]]}"))
                 continue
-            gap, status, cause = _status(values, pair, tol_of, _in_scope(causes, q, step))
+            gap, verdict = _status(values, pair, tol_of, _in_scope(causes, q, step))
             numbers = vars(gap.metrics) if gap.metrics else {}
             rows.append(row_for(run, seed, *pair, q.quantity, atol=tol_of(pair)[0], rtol=tol_of(pair)[1],
-                                status=status, cause=cause, **numbers))
+                                **verdict._asdict(), **numbers))
     return rows
 
 

@@ -358,7 +358,7 @@ def translate(obj, *, to):
 # CLI ----------------------------------------------------------------------------------------------------------
 def _parser():
     parser = argparse.ArgumentParser(
-        prog="python -m parity_tests translate",
+        prog="parity translate",
         description="Translate a PyTorch or Keras optimizer, LR schedule, loss or layer into the other framework: "
                     "prints the code, whether measured parity on the suite's inputs confirms it (exact) and the "
                     "conventions that remain different with their measured gaps.",
@@ -373,7 +373,7 @@ def _parser():
 
 
 def main(argv=None):
-    """``python -m parity_tests translate EXPRESSION --to FRAMEWORK``: print the translation; 0, or 2 on a bad
+    """``parity translate EXPRESSION --to FRAMEWORK``: print the translation; 0, or 2 on a bad
     expression or an untranslatable object."""
     args = _parser().parse_args(argv)
     try:

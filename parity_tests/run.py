@@ -1,0 +1,100 @@
+"""``parity run``: run the parity matrix (or a selection of it), write the report, print a summary, and exit
+non-zero if any row is FAIL or ERROR. ``parity run --fast`` is the CI gate behind ``make parity``.
+
+Reports go to ./reports of the working directory (or --out), never into the package; the committed reference
+report (reports/reference/ of the source tree) is written only when asked for with --out.
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+import warnings
+from contextlib import contextmanager
+
+from . import DEFAULT_SEED, report_dir
+from .pool import KNOWN_WARNINGS, Workers, claim_in, done_in, mark_done_in
+from .selection import Selection, UnknownName, add_arguments
+
+__all__ = ["parser", "main"]
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="parity run", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="input seed (default: %(default)s)")
+    p.add_argument("--out", default=None, help="report directory (default: ./reports)")
+    p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes (default: %(default)s)")
+    p.add_argument("--fast", action="store_true",
+                   help="the gate (`make parity`): every concept, aligned float64 and defaults float32; of update "
+                        "rules, LR schedules and training aligned float64 only (parity_tests.suite.in_gate)")
+    add_arguments(p)
+    return p
+
+
+@contextmanager
+def _progress(total):
+    """``advance(done)`` for a progress bar on stderr -- only when stderr is a terminal (CI logs stay clean)."""
+    if not sys.stderr.isatty():
+        yield lambda done: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    with Progress(TextColumn("parity run"), BarColumn(), MofNCompleteColumn(), TextColumn("units"),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("run", total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def _run_pool(args, selection, claims):
+    """(rows, skipped, rows run): this process's share and the workers', merged in table order."""
+    options = ["--seed", str(args.seed), *(["--fast"] if args.fast else []), *selection.argv()]
+    workers = Workers(options, args.jobs, claims)
+    try:
+        from . import suite  # the frameworks, imported while the workers import theirs
+        chosen = suite.select(selection)
+        mark, total = mark_done_in(claims), suite.count_units(chosen, args.fast, selection.keeps_run)
+        with _progress(total) as advance:
+            def on_done(unit):
+                mark(unit)
+                advance(done_in(claims))
+            claim = claim_in(claims) if args.jobs > 1 else None
+            own, skipped = suite.run_shard(args.seed, chosen, claim, args.fast, keep_run=selection.keeps_run,
+                                           on_done=on_done)
+            workers.wait(lambda: advance(done_in(claims)))
+        rows = suite.merge(own, *workers.collect())
+    finally:
+        workers.stop()
+    return [r for r in rows if selection.keeps_result(r)], skipped, sum(chosen.values(), ())
+
+
+def _print(rows, out_dir, elapsed):
+    from .report import summary_table
+    print(summary_table(rows))
+    bad = [r for r in rows if r["status"] in ("FAIL", "ERROR")]
+    for r in bad[:20]:
+        print(f"{r['status']}: {r['concept']} {r['variant']} {r['dtype']} {r['inputs']} "
+              f"{r['impl_a']}~{r['impl_b']} {r['quantity']}: {r['cause']}", file=sys.stderr)
+    print(f"{len(rows)} checks in {elapsed:.1f} s (imports included); report: {out_dir}/divergence.csv")
+    return 1 if bad else 0
+
+
+def main(argv=None):
+    start = time.perf_counter()
+    args = parser().parse_args(argv)
+    try:
+        selection = Selection.from_args(args)
+    except UnknownName as exc:
+        print(f"parity run: {exc}", file=sys.stderr)
+        return 2
+    if not selection.any_concept():
+        print(f"parity run: no concept matches {selection.describe()}", file=sys.stderr)
+        return 2
+    for message in KNOWN_WARNINGS:
+        warnings.filterwarnings("ignore", message=message, category=UserWarning)
+    out_dir = args.out or report_dir()
+    with tempfile.TemporaryDirectory() as claims:
+        rows, skipped, chosen = _run_pool(args, selection, claims)
+    from . import suite
+    suite.write_report(rows, skipped, args.seed, out_dir, chosen, selection=selection.describe())
+    return _print(rows, out_dir, time.perf_counter() - start)

@@ -1,0 +1,66 @@
+"""Properties of the NumPy reference alone: dtype preserved, no overflow warnings on large inputs,
+NaN propagated, and the stable forms agree with the textbook formulas where those are safe."""
+import inspect
+import warnings
+
+import numpy as np
+import pytest
+
+import reference_numpy.autograd as autograd
+
+from parity_tests.cases import ALL_CASES
+from parity_tests.conventions import FRAMEWORKS, convention
+from parity_tests.inputs import draw, rng_for
+
+CASE_IDS = [c.concept for c in ALL_CASES]
+
+
+def _inputs(case, regime, dtype):
+    return case.inputs(rng_for(0, f"reference/{case.concept}"), regime, np.dtype(dtype), case.kinks)
+
+
+def _evaluate(case, inputs, framework):
+    kwargs = convention(case.concept, framework).numpy_kwargs({**case.required, **case.aligned[-1]})
+    values = tuple(inputs.values())
+    if not case.grad_wrt:
+        return (autograd.output(case.numpy, *values, **kwargs),)
+    forward_kw = {k: v for k, v in kwargs.items() if k in inspect.signature(case.numpy).parameters}
+    dout = np.ones_like(autograd.output(case.numpy, *values, **forward_kw))
+    k = len(case.grad_wrt)
+    out, grads = autograd.vjp(case.numpy, values[:k], dout, values[k:], **kwargs)
+    return (out,) + grads
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_float32_in_float32_out(case, framework):
+    for result in _evaluate(case, _inputs(case, "typical", "float32"), framework):
+        assert np.asarray(result).dtype == np.float32
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_large_inputs_neither_overflow_nor_produce_nan(case, framework):
+    # Underflow is allowed: exp(-1000) -> 0 is the right answer.
+    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        warnings.simplefilter("error")
+        results = _evaluate(case, _inputs(case, "large", "float64"), framework)
+    assert all(np.all(np.isfinite(r)) for r in results)
+
+
+@pytest.mark.parametrize("case", [c for c in ALL_CASES if c.family == "activations"], ids=lambda c: c.concept)
+def test_activations_propagate_nan(case):  # losses reject NaN instead: test_errors.py
+    inputs = _inputs(case, "typical", "float64")
+    inputs["x"][0, 0] = np.nan
+    with np.errstate(invalid="ignore"):
+        out = _evaluate(case, inputs, "torch")[0]
+    if case.concept == "step":
+        assert out[0, 0] == 0  # NaN >= 0 is False, as in torch.heaviside and Keras
+    else:
+        assert np.isnan(out[0, 0])
+
+
+def test_stable_sigmoid_equals_textbook_formula_where_safe():
+    import reference_numpy.activations as na
+    x = draw(np.random.default_rng(1), "typical", (100,))
+    np.testing.assert_allclose(na.sigmoid(x), 1 / (1 + np.exp(-x)), rtol=1e-15)

@@ -1,0 +1,374 @@
+"""LR schedules, ReduceLROnPlateau and the LR range test: bad input alike in the three packages, the
+framework facts the conventions table claims (defaults read from the frameworks' signatures, step counting,
+float32 evaluation, traced division, plateau counting), and the conventions each torch~keras gap of the
+group's parity rows is attributed to."""
+import inspect
+import json
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+import torch
+from keras.optimizers import schedules
+from torch.optim import lr_scheduler
+
+import keras_impl.schedules as k
+import reference_numpy.schedules as n
+import torch_impl.schedules as t
+
+from tests.badinput import assert_rejected_alike
+from parity_tests.cases.schedules import CASES, plateau_losses
+from parity_tests.conventions import convention
+from parity_tests.conventions.schedules import KERAS_SGD_LR, TORCH_SGD_LR
+from parity_tests.inputs import rng_for
+
+NAMES = [c.concept for c in CASES]
+FNS = {name: (getattr(n, name), getattr(t, name), getattr(k, name)) for name in NAMES}
+STEPS = np.arange(12)
+LOSS = np.linspace(1.0, 0.5, 8)
+X = np.linspace(-1, 1, 16).reshape(8, 2)
+Y, W0 = X @ np.array([1.0, -2.0]), np.zeros(2)
+BASE = {"step_decay": {"lr": 0.1, "step_size": 3, "gamma": 0.5},
+        "exponential_decay": {"lr": 0.1, "decay_rate": 0.5, "decay_steps": 4},
+        "cosine_annealing": {"lr": 0.1, "decay_steps": 5},
+        "cosine_warm_restarts": {"lr": 0.1, "first_decay_steps": 4},
+        "warmup_cosine": {"lr": 0.1, "decay_steps": 5, "start_factor": 0.1},
+        "polynomial_decay": {"lr": 0.1, "decay_steps": 5}}
+
+
+def _bad(label, concept, args, exc, name, **kwargs):
+    return (label, concept, args, {**BASE.get(concept, {}), **kwargs}, exc, name)
+
+
+BAD = [
+    _bad("float steps", "step_decay", (STEPS.astype(np.float64),), TypeError, "steps"),
+    _bad("2-D steps", "exponential_decay", (STEPS.reshape(3, 4),), ValueError, "steps"),
+    _bad("negative step", "cosine_annealing", (STEPS - 1,), ValueError, "steps"),
+    _bad("empty steps", "polynomial_decay", (STEPS[:0],), ValueError, "steps"),
+    _bad("negative lr", "step_decay", (STEPS,), ValueError, "lr", lr=-0.1),
+    _bad("lr not a number", "cosine_annealing", (STEPS,), TypeError, "lr", lr="0.1"),
+    _bad("step_size 0", "step_decay", (STEPS,), ValueError, "step_size", step_size=0),
+    _bad("fractional step_size", "step_decay", (STEPS,), ValueError, "step_size", step_size=2.5),
+    _bad("gamma 0", "step_decay", (STEPS,), ValueError, "gamma", gamma=0.0),
+    _bad("negative decay_rate", "exponential_decay", (STEPS,), ValueError, "decay_rate", decay_rate=-0.5),
+    _bad("decay_steps 0", "cosine_annealing", (STEPS,), ValueError, "decay_steps", decay_steps=0),
+    _bad("min_lr above lr", "cosine_annealing", (STEPS,), ValueError, "min_lr", min_lr=0.2),
+    _bad("first_decay_steps 0", "cosine_warm_restarts", (STEPS,), ValueError, "first_decay_steps", first_decay_steps=0),
+    _bad("t_mult below 1", "cosine_warm_restarts", (STEPS,), ValueError, "t_mult", t_mult=0.5),
+    _bad("m_mul 0", "cosine_warm_restarts", (STEPS,), ValueError, "m_mul", m_mul=0.0),
+    _bad("start_factor 0", "warmup_cosine", (STEPS,), ValueError, "start_factor", start_factor=0.0),
+    _bad("negative warmup_steps", "warmup_cosine", (STEPS,), ValueError, "warmup_steps", warmup_steps=-1),
+    _bad("end_lr above lr", "polynomial_decay", (STEPS,), ValueError, "end_lr", end_lr=1.0),
+    _bad("power 0", "polynomial_decay", (STEPS,), ValueError, "power", power=0.0),
+    _bad("unknown dtype", "exponential_decay", (STEPS,), ValueError, "dtype", dtype="float16"),
+    _bad("integer val_loss", "reduce_on_plateau", (np.arange(8),), TypeError, "val_loss"),
+    _bad("2-D val_loss", "reduce_on_plateau", (LOSS.reshape(2, 4),), ValueError, "val_loss"),
+    _bad("NaN val_loss", "reduce_on_plateau", (np.where(LOSS < 0.6, np.nan, LOSS),), ValueError, "val_loss"),
+    _bad("factor 1", "reduce_on_plateau", (LOSS,), ValueError, "factor", factor=1.0),
+    _bad("negative patience", "reduce_on_plateau", (LOSS,), ValueError, "patience", patience=-1),
+    _bad("fractional cooldown", "reduce_on_plateau", (LOSS,), ValueError, "cooldown", cooldown=1.5),
+    _bad("unknown threshold_mode", "reduce_on_plateau", (LOSS,), ValueError, "threshold_mode",
+         threshold_mode="relative"),
+    _bad("negative min_lr", "reduce_on_plateau", (LOSS,), ValueError, "min_lr", min_lr=-1e-3),
+    _bad("lr 0", "reduce_on_plateau", (LOSS,), ValueError, "lr", lr=0.0),
+    _bad("integer x", "lr_range_test", (np.ones((8, 2), np.int64), Y, W0), TypeError, "x"),
+    _bad("NaN x", "lr_range_test", (np.where(X > 0.9, np.nan, X), Y, W0), ValueError, "x"),
+    _bad("y per row", "lr_range_test", (X, Y[:-1], W0), ValueError, "y"),
+    _bad("y dtype", "lr_range_test", (X, Y.astype(np.float32), W0), TypeError, "y"),
+    _bad("w0 per column", "lr_range_test", (X, Y, np.zeros(3)), ValueError, "w0"),
+    _bad("lr_max below lr_min", "lr_range_test", (X, Y, W0), ValueError, "lr_max", lr_min=1.0, lr_max=0.1),
+    _bad("one step", "lr_range_test", (X, Y, W0), ValueError, "num_steps", num_steps=1),
+    _bad("batch_size not dividing the rows", "lr_range_test", (X, Y, W0), ValueError, "batch_size", batch_size=3),
+]
+
+
+@pytest.mark.parametrize("label, concept, args, kwargs, exc, name", BAD, ids=[b[0] for b in BAD])
+def test_same_exception_names_the_argument(label, concept, args, kwargs, exc, name):
+    assert_rejected_alike(FNS[concept], args, kwargs, exc, name)
+
+
+def test_plain_lists_are_rejected_alike():
+    for fn in FNS["step_decay"]:
+        with pytest.raises(TypeError, match=r"\bsteps\b"):
+            fn([0, 1, 2], **BASE["step_decay"])
+    for fn in FNS["reduce_on_plateau"]:
+        with pytest.raises(TypeError, match=r"\bval_loss\b"):
+            fn([1.0, 0.5])
+
+
+# ---- defaults, read from the frameworks ----------------------------------------------------------
+
+def _default(fn, name):
+    return inspect.signature(fn).parameters[name].default
+
+
+def test_schedule_defaults_are_the_frameworks_own():
+    assert _default(torch.optim.SGD, "lr") == TORCH_SGD_LR == convention("step_decay", "torch").defaults["lr"]
+    assert _default(keras.optimizers.SGD, "learning_rate") == KERAS_SGD_LR
+    assert "lr" not in convention("step_decay", "keras").defaults  # a Keras schedule requires it
+    assert _default(lr_scheduler.StepLR, "gamma") == convention("step_decay", "torch").defaults["gamma"]
+    cosine = {fw: convention("cosine_annealing", fw).defaults for fw in ("torch", "keras")}
+    assert _default(lr_scheduler.CosineAnnealingLR, "eta_min") == cosine["torch"]["min_lr"]
+    assert _default(schedules.CosineDecay, "alpha") == cosine["keras"]["min_lr"]
+    restarts = {fw: convention("cosine_warm_restarts", fw).defaults for fw in ("torch", "keras")}
+    assert _default(lr_scheduler.CosineAnnealingWarmRestarts, "T_mult") == restarts["torch"]["t_mult"]
+    assert _default(schedules.CosineDecayRestarts, "t_mul") == restarts["keras"]["t_mult"]
+    assert _default(schedules.CosineDecayRestarts, "m_mul") == restarts["keras"]["m_mul"]
+    warmup = {fw: convention("warmup_cosine", fw).defaults for fw in ("torch", "keras")}
+    assert _default(lr_scheduler.LinearLR, "start_factor") == warmup["torch"]["start_factor"]
+    assert _default(lr_scheduler.LinearLR, "total_iters") == warmup["torch"]["warmup_steps"]
+    assert _default(schedules.CosineDecay, "warmup_steps") == warmup["keras"]["warmup_steps"]
+    poly = {fw: convention("polynomial_decay", fw).defaults for fw in ("torch", "keras")}
+    assert _default(lr_scheduler.PolynomialLR, "total_iters") == poly["torch"]["decay_steps"]
+    assert _default(lr_scheduler.PolynomialLR, "power") == poly["torch"]["power"] == poly["keras"]["power"]
+    assert _default(schedules.PolynomialDecay, "end_learning_rate") == poly["keras"]["end_lr"]
+    assert _default(schedules.PolynomialDecay, "cycle") is poly["keras"]["cycle"]
+    exponential = convention("exponential_decay", "keras").defaults
+    assert _default(schedules.ExponentialDecay, "staircase") is exponential["staircase"]
+
+
+def test_plateau_defaults_are_the_frameworks_own():
+    tconv, kconv = (convention("reduce_on_plateau", fw) for fw in ("torch", "keras"))
+    sig = inspect.signature(lr_scheduler.ReduceLROnPlateau).parameters
+    for key in ("factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lr"):
+        assert sig[key].default == tconv.defaults[key], key
+    assert sig["eps"].default == tconv.formula["min_change"]
+    ksig = inspect.signature(keras.callbacks.ReduceLROnPlateau).parameters
+    for key, name in (("factor", "factor"), ("patience", "patience"), ("threshold", "min_delta"),
+                      ("cooldown", "cooldown"), ("min_lr", "min_lr")):
+        assert ksig[name].default == kconv.defaults[key], key
+    assert "threshold_mode" not in ksig and "eps" not in ksig  # absolute min_delta only; no eps
+    assert tconv.defaults["lr"] == _default(torch.optim.SGD, "lr") and kconv.defaults["lr"] == KERAS_SGD_LR
+
+
+# ---- step counting (step_offset) ---------------------------------------------------------------
+
+def test_torch_applies_f_k_at_the_kth_optimizer_step_in_the_documented_order():
+    p = torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
+    optimizer = torch.optim.SGD([p], lr=0.1)
+    scheduler = lr_scheduler.StepLR(optimizer, step_size=3, gamma=0.5)
+    applied = []
+    for _ in range(10):
+        before = p.item()
+        p.grad = torch.ones(1, dtype=torch.float64)
+        optimizer.step()
+        scheduler.step()
+        applied.append(before - p.item())
+    np.testing.assert_allclose(applied, n.step_decay(np.arange(10), lr=0.1, step_size=3, gamma=0.5), rtol=1e-12)
+
+
+def test_torch_stepping_the_scheduler_first_is_an_offset_of_one():
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    scheduler = lr_scheduler.StepLR(optimizer, step_size=3, gamma=0.5)
+    lrs = []
+    with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
+        for _ in range(10):
+            scheduler.step()  # the pre-1.1 order
+            lrs.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+    np.testing.assert_allclose(lrs, n.step_decay(np.arange(10), lr=0.1, step_size=3, gamma=0.5, step_offset=1))
+    assert convention("step_decay", "torch").formula["step_offset"] == 0
+
+
+def test_keras_evaluates_the_schedule_at_iterations_before_the_increment():
+    schedule = schedules.ExponentialDecay(0.1, 4, 0.5, staircase=True)
+    optimizer = keras.optimizers.SGD(learning_rate=schedule)
+    v = keras.Variable(np.zeros(1, np.float32))
+    applied = []
+    for _ in range(10):
+        before = float(v.numpy()[0])
+        optimizer.apply([tf.ones(1)], [v])
+        applied.append(before - float(v.numpy()[0]))
+    np.testing.assert_allclose(applied, n.exponential_decay(np.arange(10), lr=0.1, decay_rate=0.5, decay_steps=4,
+                                                            staircase=True), rtol=1e-6)
+    assert int(optimizer.iterations) == 10 and convention("exponential_decay", "keras").formula["step_offset"] == 0
+
+
+# ---- Keras schedule precision and tracing ----------------------------------------------------------
+
+def test_a_keras_schedule_of_a_python_float_is_float32_whatever_floatx():
+    previous = keras.config.floatx()
+    keras.config.set_floatx("float64")
+    try:
+        assert schedules.ExponentialDecay(0.1, 10, 0.5)(3).dtype == tf.float32
+        assert keras.optimizers.SGD(schedules.CosineDecay(0.1, 10)).learning_rate.dtype == tf.float32
+    finally:
+        keras.config.set_floatx(previous)
+    assert _default(k.cosine_annealing, "dtype") == "float32"
+    assert convention("cosine_annealing", "keras").defaults["dtype"] == "float32"
+
+
+def test_keras_rounds_python_float_hyperparameters_through_float32():
+    schedule = schedules.ExponentialDecay(np.float64(1.0), 1, 0.99)  # float64 evaluation, decay_rate cast
+    got = np.array([schedule(s).numpy() for s in range(0, 300, 50)])
+    steps = np.arange(0, 300, 50)
+    np.testing.assert_allclose(got, n.exponential_decay(steps, lr=1.0, decay_rate=0.99, constant_dtype="float32"),
+                               rtol=1e-14)
+    assert not np.allclose(got, n.exponential_decay(steps, lr=1.0, decay_rate=0.99), rtol=1e-9, atol=0)
+    assert keras.ops.cast(0.99, "float64").numpy() == np.float64(np.float32(0.99))
+
+
+def test_a_traced_staircase_floors_step_times_the_reciprocal():
+    schedule = schedules.ExponentialDecay(np.float64(1.0), 49, 0.5, staircase=True)
+    steps = tf.constant([48, 49, 50, 98, 99], tf.int64)
+    eager = np.array([schedule(s).numpy() for s in steps])
+    traced = tf.function(lambda s: tf.map_fn(schedule, s, fn_output_signature=tf.float64), autograph=False)
+    traced = traced(steps).numpy()
+    np.testing.assert_array_equal(eager, [1.0, 0.5, 0.5, 0.25, 0.25])  # exact division: decays at 49
+    np.testing.assert_array_equal(traced, [1.0, 1.0, 0.5, 0.5, 0.25])  # 49 * fl(1/49) < 1: one step late
+    kwargs = dict(lr=1.0, decay_rate=0.5, decay_steps=49, staircase=True, dtype="float64")
+    np.testing.assert_array_equal(n.exponential_decay(steps.numpy(), divide_by_constant="reciprocal", **kwargs), traced)
+    np.testing.assert_array_equal(n.exponential_decay(steps.numpy(), **kwargs), eager)
+    assert 49 * (1 / 49) < 1
+
+
+def test_keras_restarts_the_fourth_cycle_one_step_late_in_a_traced_float64_schedule():
+    steps = tf.constant(np.arange(138, 143))
+    got = k.cosine_warm_restarts(steps, lr=0.1, first_decay_steps=20, t_mult=2, dtype="float64").numpy()
+    assert got[2] == 0.0 and got[3] > 0.099  # step 140 starts the 4th cycle (20 + 40 + 80) in exact arithmetic
+    assert n.cosine_warm_restarts(np.arange(138, 143), lr=0.1, first_decay_steps=20, t_mult=2)[2] == 0.1
+    np.testing.assert_allclose(n.cosine_warm_restarts(np.arange(138, 143), lr=0.1, first_decay_steps=20, t_mult=2,
+                                                      constant_dtype="float32", divide_by_constant="reciprocal"),
+                               got, rtol=1e-12, atol=1e-15)
+    assert np.log(8.0) * (1 / np.log(2.0)) < 3
+
+
+def test_keras_piecewise_constant_keeps_the_old_value_at_a_boundary_and_cosine_decay_holds():
+    piecewise = schedules.PiecewiseConstantDecay([3], [1.0, 0.5])
+    assert [float(piecewise(s)) for s in (2, 3, 4)] == [1.0, 1.0, 0.5]
+    assert float(schedules.CosineDecay(1.0, 10, alpha=0.1)(25)) == pytest.approx(0.1)
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    scheduler = lr_scheduler.CosineAnnealingLR(optimizer, T_max=10, eta_min=0.1)
+    for _ in range(20):
+        optimizer.step()
+        scheduler.step()
+    assert scheduler.get_last_lr()[0] == pytest.approx(1.0)  # back to the top after 2 T_max
+    assert n.cosine_annealing(np.array([20]), lr=1.0, decay_steps=10, min_lr=0.1)[0] == pytest.approx(1.0)
+    held = n.cosine_annealing(np.array([20]), lr=1.0, decay_steps=10, min_lr=0.1, after_end="hold")
+    assert held[0] == pytest.approx(0.1)
+
+
+# ---- ReduceLROnPlateau ------------------------------------------------------------------------------
+
+NEVER_BETTER = np.array([1.0] + [2.0] * 9)  # one improvement, then only bad epochs
+
+
+def test_torch_reduces_after_patience_plus_one_bad_epochs_keras_after_patience():
+    torch_lrs = t.reduce_on_plateau(torch.tensor(NEVER_BETTER), lr=1.0, factor=0.5, patience=2).numpy()
+    keras_lrs = k.reduce_on_plateau(tf.constant(NEVER_BETTER), lr=1.0, factor=0.5, patience=2).numpy()
+    assert list(torch_lrs[:6]) == [1.0, 1.0, 1.0, 1.0, 0.5, 0.5]  # bad epochs 1, 2, 3: reduced after the 3rd
+    assert list(keras_lrs[:6]) == [1.0, 1.0, 1.0, 0.5, 0.5, 0.25]  # bad epochs 1, 2: reduced after the 2nd
+    np.testing.assert_array_equal(n.reduce_on_plateau(NEVER_BETTER, lr=1.0, factor=0.5, patience=2,
+                                                      compute_dtype="float64"), torch_lrs)
+    keras_rules = dict(patience_rule="reaches", cooldown_rule="last_epoch_counts", min_change=None)
+    np.testing.assert_array_equal(n.reduce_on_plateau(NEVER_BETTER, lr=1.0, factor=0.5, patience=2, dtype="float32",
+                                                      **keras_rules), keras_lrs)
+
+
+def test_cooldown_counts_one_epoch_less_in_keras():
+    kwargs = dict(lr=1.0, factor=0.5, patience=1, cooldown=2)
+    torch_lrs = t.reduce_on_plateau(torch.tensor(NEVER_BETTER), **kwargs).numpy()
+    keras_lrs = k.reduce_on_plateau(tf.constant(NEVER_BETTER), threshold_mode="rel", **kwargs).numpy()
+    # torch: 4 epochs apart = cooldown (2) + patience + 1 (2) bad epochs
+    assert list(np.flatnonzero(np.diff(torch_lrs))) == [2, 6]
+    # Keras: 2 apart = cooldown - 1 (the epoch where the counter reaches 0 counts) + patience (1)
+    assert list(np.flatnonzero(np.diff(keras_lrs))) == [1, 3, 5, 7]
+    for rule, dtype, lrs in (("full", "float64", torch_lrs), ("last_epoch_counts", "float32", keras_lrs)):
+        patience_rule = "exceeds" if rule == "full" else "reaches"
+        np.testing.assert_array_equal(n.reduce_on_plateau(NEVER_BETTER, cooldown_rule=rule, patience_rule=patience_rule,
+                                                          dtype=dtype, **kwargs), lrs)
+
+
+def test_keras_compares_in_float32_and_keeps_the_lr_in_floatx():
+    assert not bool(keras.ops.less(1000.0, 1000.00003))  # Python floats become float32 tensors
+    slow = plateau_losses()(rng_for(0, "test"), "slow", np.dtype("float64"), ())["val_loss"]
+    previous = keras.config.floatx()
+    keras.config.set_floatx("float64")
+    try:
+        lrs = k.reduce_on_plateau(tf.constant(slow), lr=0.1, factor=0.5, patience=3, threshold=0.0).numpy()
+    finally:
+        keras.config.set_floatx(previous)
+    assert lrs.dtype == np.float64 and lrs[-1] < 0.1  # float64 LR, yet float32 saw plateaus
+    assert np.all(t.reduce_on_plateau(torch.tensor(slow), lr=0.1, factor=0.5, patience=3, threshold=0.0,
+                                      threshold_mode="abs").numpy() == 0.1)
+    assert convention("reduce_on_plateau", "keras").formula["compare_dtype"] == "float32"
+
+
+# ---- LR range test ------------------------------------------------------------------------------------
+
+def test_keras_range_test_lrs_are_float32_even_for_float64_variables():
+    out = k.lr_range_test(*map(tf.constant, (X, Y, W0)), num_steps=10, lr_min=1e-3, lr_max=1.0, dtype="float64").numpy()
+    assert out.dtype == np.float64 and np.all(out[0] == out[0].astype(np.float32))
+    ref = n.lr_range_test(X, Y, W0, num_steps=10, lr_min=1e-3, lr_max=1.0, lr_dtype="float32")
+    np.testing.assert_allclose(out, ref, rtol=1e-12)
+    torch_out = t.lr_range_test(*map(torch.from_numpy, (X, Y, W0)), num_steps=10, lr_min=1e-3, lr_max=1.0).numpy()
+    assert not np.all(torch_out[0] == torch_out[0].astype(np.float32))
+
+
+# ---- the parity matrix of these rows -----------------------------------------------------------------
+
+@pytest.fixture
+def rows(parity_rows):
+    """This group's rows from the session's parity run (no FAIL/ERROR is test_parity's job)."""
+    return [r for r in parity_rows["all"] if r["concept"] in NAMES]
+
+
+def _row(rows, concept, variant, dtype, regime="typical", kwargs=None):
+    """The one torch~keras forward row of a run whose hyperparameters include ``kwargs``."""
+    run = (concept, variant, dtype, regime)
+    found = [r for r in rows if (r["concept"], r["variant"], r["dtype"], r["inputs"]) == run
+             and (r["impl_a"], r["impl_b"]) == ("torch", "keras")
+             and (kwargs or {}).items() <= json.loads(r["kwargs"] or "{}").items()]
+    assert len(found) == 1, [r["kwargs"] for r in found]
+    return found[0]
+
+
+def test_no_row_fails(rows):
+    assert rows and not [r for r in rows if r["status"] in ("FAIL", "ERROR")]
+
+
+F64, F32 = "float64", "float32"
+
+
+@pytest.mark.parametrize("concept, variant, dtype, regime, kwargs, status, causes", [
+    ("step_decay", "aligned", "float64", "typical", {"dtype": F64, "step_size": 30}, "expected", ("at_boundary",)),
+    ("step_decay", "defaults", "float32", "typical", {}, "expected", ("defaults.dtype", "at_boundary")),
+    ("exponential_decay", "aligned", "float64", "typical", {"staircase": True, "decay_steps": 40}, "match", ()),
+    ("exponential_decay", "aligned", "float64", "typical", {"staircase": True, "decay_steps": 49}, "expected",
+     ("divide_by_constant",)),
+    ("exponential_decay", "aligned", "float64", "typical", {"decay_rate": 0.99}, "expected", ("constant_dtype",)),
+    ("cosine_annealing", "aligned", "float64", "typical", {"decay_steps": 300}, "match", ()),
+    ("cosine_annealing", "aligned", "float64", "typical", {"dtype": F64, "decay_steps": 100}, "expected",
+     ("after_end",)),
+    ("cosine_warm_restarts", "aligned", "float64", "typical", {"t_mult": 1, "m_mul": 1.0}, "match", ()),
+    ("cosine_warm_restarts", "aligned", "float64", "typical", {"t_mult": 3, "dtype": F64}, "match", ()),
+    ("cosine_warm_restarts", "aligned", "float64", "typical", {"t_mult": 2, "m_mul": 0.5}, "expected",
+     ("divide_by_constant",)),
+    ("cosine_warm_restarts", "aligned", "float64", "typical", {"t_mult": 2, "m_mul": 1.0, "dtype": F32}, "match", ()),
+    ("cosine_warm_restarts", "defaults", "float32", "typical", {}, "expected", ("defaults.t_mult",)),
+    ("warmup_cosine", "aligned", "float64", "typical", {"decay_steps": 280}, "match", ()),
+    ("warmup_cosine", "aligned", "float64", "typical", {"decay_steps": 200, "dtype": F64}, "expected", ("after_end",)),
+    ("warmup_cosine", "defaults", "float32", "typical", {}, "expected", ("defaults.warmup_steps",)),
+    ("polynomial_decay", "aligned", "float64", "typical", {"cycle": True, "power": 0.5}, "match", ()),
+    ("polynomial_decay", "aligned", "float64", "typical", {"cycle": True, "decay_steps": 60}, "expected",
+     ("divide_by_constant",)),
+    ("polynomial_decay", "defaults", "float32", "typical", {}, "expected", ("defaults.end_lr",)),
+    ("reduce_on_plateau", "aligned", "float64", "typical", {"threshold_mode": "rel", "cooldown": 0}, "expected",
+     ("patience_rule",)),
+    ("reduce_on_plateau", "aligned", "float64", "typical", {"cooldown": 2}, "expected", ("cooldown_rule",)),
+    ("reduce_on_plateau", "aligned", "float64", "slow", {"threshold": 0.0}, "expected", ("compare_dtype",)),
+    ("reduce_on_plateau", "defaults", "float64", "typical", {}, "expected", ("defaults.lr",)),
+    ("lr_range_test", "aligned", "float64", "typical", {}, "expected", ("lr_dtype",)),
+    ("lr_range_test", "aligned", "float32", "typical", {}, "match", ()),
+])
+def test_parity_rows_name_the_right_convention(rows, concept, variant, dtype, regime, kwargs, status, causes):
+    row = _row(rows, concept, variant, dtype, regime, kwargs)
+    assert row["status"] == status, row["cause"]
+    for cause in causes:
+        assert cause in row["cause"]
+
+
+def test_the_compare_dtype_gap_is_attributed_to_it_alone(rows):
+    row = _row(rows, "reduce_on_plateau", "aligned", "float64", "slow", {"threshold": 0.0})
+    assert "compare_dtype" in row["cause"] and "patience_rule" not in row["cause"]
