@@ -115,3 +115,9 @@ def test_the_package_ships_neither_tests_nor_pytest():
     assert not list((ROOT / "parity_tests").rglob("test_*.py")) and not list((ROOT / "parity_tests").rglob("conftest.py"))
     runtime = [p for p in (ROOT / "parity_tests").rglob("*.py") if "import pytest" in p.read_text()]
     assert runtime == []
+
+
+def test_reports_readme_documents_every_column():
+    from parity_tests.runner import COLUMNS
+    text = (ROOT / "reports" / "README.md").read_text()
+    assert [c for c in COLUMNS if f"`{c}`" not in text] == []
