@@ -131,15 +131,17 @@ def _call_keras(run, inputs, dout):
     return _pack(run.case, out.numpy(), [g.numpy() for g in grads])
 
 
-def call(impl, run, inputs, seed, flip=None):
+def call(impl, run, inputs, seed, flip=None, *, dout=None):
     """{quantity: ndarray} for one implementation on one run (``inputs`` as ``inputs_for`` gives them).
 
-    ``flip=(group, key, value)`` re-runs a NumPy convention with one key changed (cause attribution).
+    ``flip=(group, key, value)`` re-runs a NumPy convention with one key changed (cause attribution);
+    ``dout``: the upstream gradient (default: a seeded one, the same for every implementation).
     """
     framework = framework_of(impl)
     if flip is not None and flip[0] == "param_init":
         inputs = {**inputs, flip[1]: np.full_like(inputs[flip[1]], flip[2])}
-    dout = _upstream(run, seed, inputs, framework, flip) if run.case.grad_wrt else None
+    if dout is None and run.case.grad_wrt:
+        dout = _upstream(run, seed, inputs, framework, flip)
     if impl == "torch":
         return _call_torch(run, inputs, dout)
     if impl == "keras":

@@ -58,10 +58,11 @@ def _source(package, fn):
 
 
 def _numpy_backward(fn):
-    """The hand-written derivative beside a NumPy forward (``gelu`` -> ``gelu_backward``), when there is one."""
+    """The hand-written derivative beside a NumPy forward (``gelu`` -> ``gelu_backward``, ``dense_forward`` ->
+    ``dense_backward``), when there is one."""
     fn = _unwrap(fn)
     module = inspect.getmodule(fn)
-    backward = getattr(module, f"{fn.__name__}_backward", None)
+    backward = getattr(module, f"{fn.__name__.removesuffix('_forward')}_backward", None)
     return [backward] if callable(backward) else []
 
 

@@ -21,15 +21,9 @@ _COUPLED = ("softmax", "log_softmax")  # not element-wise: a row of logits in, a
 
 
 def _call(impl, run, inputs, dout):
-    r"""The harness's call of one implementation with the upstream gradient ``dout`` (``frameworks.call`` draws a
-    seeded one instead)."""
+    r"""The harness's call of one implementation with the upstream gradient ``dout``."""
     from .. import frameworks as fw
-    inputs = fw.inputs_for(impl, run, inputs)
-    if impl == "torch":
-        return fw._call_torch(run, inputs, dout)
-    if impl == "keras":
-        return fw._call_keras(run, inputs, dout)
-    return fw._call_numpy(run, inputs, dout, fw.framework_of(impl), None)
+    return fw.call(impl, run, fw.inputs_for(impl, run, inputs), None, dout=dout)
 
 
 def _grid_inputs(run, seed, x):
