@@ -39,9 +39,10 @@ from scipy import special
 
 from .case import expand
 from .conventions import convention
-from .frameworks import IMPLS, PAIRS, framework_of
+from .frameworks import framework_of
 from .inputs import rng_for
 from .runner import classify, flip_matters, gaps, row_for, tolerance
+from .schema import IMPLS, PAIRS
 
 __all__ = ["SHAPES", "ALPHA", "TAIL_K", "QUANTITIES", "POLICY", "Init", "Sample", "Verdict", "spec_vector",
            "ks_test", "mean_test", "std_test", "tail_test", "TESTS", "execute", "run_inits"]

@@ -18,12 +18,11 @@ import torch_impl.autograd as torch_autograd
 
 from .conventions import convention
 from .inputs import rng_for
+from .schema import IMPLS, PAIRS
 
 __all__ = ["IMPLS", "PAIRS", "KERAS_DEFAULT_FLOATX", "framework_of", "inputs_for", "floatx_of", "keras_floatx", "attempt",
            "call", "versions"]
 
-IMPLS = ("numpy[torch]", "numpy[keras]", "torch", "keras")
-PAIRS = (("numpy[torch]", "torch"), ("numpy[keras]", "keras"), ("torch", "keras"))
 KERAS_DEFAULT_FLOATX = keras.config.floatx()  # what a user gets: the defaults variant keeps it
 
 # Small tensors: one thread is fastest and makes reductions run in one fixed order.

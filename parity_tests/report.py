@@ -6,7 +6,7 @@ import os
 import tempfile
 from collections import Counter, defaultdict
 
-from .runner import COLUMNS, STATUSES
+from .schema import COLUMNS, STATUSES
 
 __all__ = ["write_csv", "write_json", "summary_table", "status_counts"]
 

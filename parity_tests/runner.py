@@ -17,18 +17,13 @@ import numpy as np
 from .case import expand
 from .compare import Metrics, compare
 from .conventions import convention, describe, differing
-from .frameworks import IMPLS, PAIRS, call, floatx_of, framework_of, inputs_for
+from .frameworks import call, floatx_of, framework_of, inputs_for
 from .inputs import rng_for
+from .schema import IMPLS, METRICS, PAIRS
 from .tolerance import tolerance_for
 
-__all__ = ["COLUMNS", "STATUSES", "Gap", "Classification", "cause_keys", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
+__all__ = ["Gap", "Classification", "cause_keys", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
 
-COLUMNS = ("family", "concept", "variant", "kwargs", "dtype", "inputs", "impl_a", "impl_b", "quantity", "n",
-           "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol", "status", "cause", "cause_keys", "seed",
-           "first_step", "abs_step_1", "abs_step_10", "abs_step_last", "abs_curve")
-_METRICS = ("n", "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol",
-            "first_step", "abs_step_1", "abs_step_10", "abs_step_last", "abs_curve")
-STATUSES = ("match", "expected", "FAIL", "ERROR")
 
 
 def row_for(run, seed, a, b, quantity, **values):
@@ -37,7 +32,7 @@ def row_for(run, seed, a, b, quantity, **values):
                kwargs=json.dumps(run.kwargs, sort_keys=True) if run.variant == "aligned" or run.kwargs else "",
                dtype=run.dtype, inputs=run.regime, impl_a=a, impl_b=b, quantity=quantity, seed=seed,
                run=run.id)  # not a report column: lets tests group rows by run
-    row.update(dict.fromkeys(_METRICS, ""), cause_keys="")
+    row.update(dict.fromkeys(METRICS, ""), cause_keys="")
     row.update(values)
     return row
 

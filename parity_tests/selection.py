@@ -9,12 +9,12 @@ from dataclasses import dataclass, fields
 
 from .case import DTYPES
 from .conventions import concepts, family_of
+from .schema import PAIR_NAMES
 
 __all__ = ["PAIRS", "VARIANTS", "UnknownName", "Selection", "concepts_by_family", "check_name", "add_arguments"]
 
 VARIANTS = ("aligned", "defaults")
-PAIRS = ("numpy[torch]~torch", "numpy[keras]~keras", "torch~keras", "numpy[torch]~finite_diff",
-         "numpy[keras]~finite_diff")  # report rows' impl_a~impl_b
+PAIRS = PAIR_NAMES  # report rows' impl_a~impl_b
 
 
 class UnknownName(ValueError):

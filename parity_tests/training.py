@@ -19,9 +19,10 @@ import torch_impl.models
 
 from .conventions import convention
 from .conventions.training import split
-from .frameworks import IMPLS, PAIRS, attempt, framework_of, floatx_of, keras_floatx
+from .frameworks import attempt, framework_of, floatx_of, keras_floatx
 from .inputs import rng_for
 from .runner import classify, gaps, measure, row_for
+from .schema import IMPLS, PAIRS
 from .tolerance import tolerance_for
 from .trajectory import step_columns
 

@@ -16,10 +16,11 @@ import tensorflow as tf
 import torch
 
 from .conventions import convention
-from .frameworks import IMPLS, PAIRS, attempt, floatx_of, keras_floatx
+from .frameworks import attempt, floatx_of, keras_floatx
 from .inputs import rng_for
 from .compare import differences
 from .runner import classify, gaps, measure, row_for, tolerance
+from .schema import IMPLS, PAIRS
 
 __all__ = ["STEPS", "SHAPE", "CURVE_STEPS", "Rule", "run_keras_batch", "step_columns", "execute"]
 

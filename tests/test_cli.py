@@ -118,6 +118,6 @@ def test_the_package_ships_neither_tests_nor_pytest():
 
 
 def test_reports_readme_documents_every_column():
-    from parity_tests.runner import COLUMNS
+    from parity_tests.schema import COLUMNS
     text = (ROOT / "reports" / "README.md").read_text()
     assert [c for c in COLUMNS if f"`{c}`" not in text] == []

@@ -9,7 +9,7 @@ import keras_impl.activations as ka
 import reference_numpy.activations as na
 import torch_impl.activations as ta
 
-from parity_tests import report, runner
+from parity_tests import report, runner, schema
 from parity_tests.case import Case, Run, Skip, expand
 from parity_tests.cases import ALL_CASES, ALL_ROWS
 from parity_tests.compare import compare, ulp_distance
@@ -154,9 +154,9 @@ def test_csv_has_every_column_and_a_row_per_check(tmp_path):
     with open(tmp_path / "d.csv") as f:
         written = list(csv.DictReader(f))
     assert len(written) == len(rows) == 3 * 2
-    assert tuple(written[0]) == runner.COLUMNS
+    assert tuple(written[0]) == schema.COLUMNS
     assert {"family", "concept", "variant", "dtype", "inputs", "impl_a", "impl_b", "quantity", "max_abs", "max_rel",
-            "max_ulp", "atol", "rtol", "status", "cause", "seed"} <= set(runner.COLUMNS)
+            "max_ulp", "atol", "rtol", "status", "cause", "seed"} <= set(schema.COLUMNS)
 
 
 def _loss_row(concept, variant, dtype, kwargs, pair, quantity):

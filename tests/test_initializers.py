@@ -25,7 +25,7 @@ from parity_tests.cases.initializers import INITS, TANH_GAIN
 from parity_tests.conventions import convention, differing
 from parity_tests.distribution import (ALPHA, QUANTITIES, SHAPES, Init, Sample, execute, ks_test, mean_test, run_inits,
                            spec_vector, std_test, tail_test)
-from parity_tests.runner import COLUMNS
+from parity_tests.schema import COLUMNS
 
 PACKAGES = (n, t, k)
 FAN_IN, FAN_OUT = SHAPES["fans_128x512"]

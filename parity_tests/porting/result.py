@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..frameworks import PAIRS
+from ..schema import PAIRS
 from ..report import write_csv
-from ..runner import COLUMNS, Classification, measure, row_for
+from ..runner import Classification, measure, row_for
+from ..schema import COLUMNS
 from ..tolerance import tolerance_for
 
 __all__ = ["Quantity", "quantities", "rows_of_step", "Divergence", "ModelComparison"]

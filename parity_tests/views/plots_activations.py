@@ -9,13 +9,13 @@ an upstream gradient one-hot on that element (for an element-wise f exactly f'(x
 import numpy as np
 
 from .. import DEFAULT_SEED
+from ..schema import PAIRS
 from . import plots_style as style
 from .plots import Plot, case_of, run_of
 
 __all__ = ["GRID", "PAIRS", "activation_data", "figures"]
 
 GRID = np.linspace(-6.0, 6.0, 241)
-PAIRS = (("numpy[torch]", "torch"), ("numpy[keras]", "keras"), ("torch", "keras"))
 _QUANTITY_LABEL = {"forward": "f(x)", "grad_x": "f′(x)"}
 _COUPLED = ("softmax", "log_softmax")  # not element-wise: a row of logits in, a row out
 

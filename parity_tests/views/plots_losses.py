@@ -7,13 +7,14 @@ each implementation is run by ``frameworks.call``."""
 import numpy as np
 
 from .. import DEFAULT_SEED
+from ..schema import PAIR_NAMES
 from . import plots_report
 from . import plots_style as style
 from .plots import Plot, case_of, run_of
 
 __all__ = ["PAIRS", "CORNERS", "loss_data", "figures"]
 
-PAIRS = ("numpy[torch]~torch", "numpy[keras]~keras", "torch~keras")
+PAIRS = PAIR_NAMES[:3]  # the three pairs of the matrix
 CORNERS = (("aligned", "float64"), ("defaults", "float32"))
 
 

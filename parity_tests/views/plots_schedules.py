@@ -5,12 +5,12 @@ spikes. lr_range_test plots its batch loss against its LR. Each run is ``framewo
 import numpy as np
 
 from .. import DEFAULT_SEED
+from ..schema import PAIRS
 from . import plots_style as style
 from .plots import Plot, case_of
 
 __all__ = ["PAIRS", "schedule_runs", "schedule_data", "figures"]
 
-PAIRS = (("numpy[torch]", "torch"), ("numpy[keras]", "keras"), ("torch", "keras"))
 
 
 def schedule_runs(case):

@@ -12,10 +12,11 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ..schema import IMPLS
+
 __all__ = ["IMPLS", "IMPL_STYLE", "PAIR_STYLE", "STATUS_MARKER", "INF_MARKER", "FLOOR", "STYLE", "styled", "render",
            "impl_style", "pair_style", "floor_abs", "binned_max", "downsample", "legend", "log_axis", "mark_kinks"]
 
-IMPLS = ("numpy[torch]", "numpy[keras]", "torch", "keras")
 # Okabe-Ito colours: each framework's NumPy convention a lighter shade of the framework's colour. Overlaid
 # curves stay readable when they coincide: the two NumPy curves are wide translucent bands, torch is dashed
 # and keras dotted on top of them.

@@ -5,13 +5,14 @@ Keras path) and pair."""
 import numpy as np
 
 from .. import DEFAULT_SEED
+from ..schema import PAIR_NAMES
 from . import plots_report
 from . import plots_style as style
 from .plots import Plot, case_of, run_of
 
 __all__ = ["PAIRS", "LAYER_COLORS", "loss_data", "divergence_panels", "figures"]
 
-PAIRS = ("numpy[torch]~torch", "numpy[keras]~keras", "torch~keras")
+PAIRS = PAIR_NAMES[:3]  # the three pairs of the matrix
 LAYER_COLORS = ("#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d")  # W1/b1, W2/b2, ... (loss: black)
 
 

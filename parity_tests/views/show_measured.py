@@ -12,13 +12,13 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from ..schema import STATUSES
 from ..selection import PAIRS
 from .concept import load_report, measured
 
 __all__ = ["STATUSES", "STATUS_STYLES", "LINE_KEYS", "DEFAULT_LIMIT", "compact_kwargs", "concept_rows", "summarise",
            "measured_section"]
 
-STATUSES = ("match", "expected", "FAIL", "ERROR")  # best to worst (parity_tests.runner.STATUSES)
 STATUS_STYLES = {"match": "green", "expected": "yellow", "FAIL": "bold red", "ERROR": "bold red"}
 LINE_KEYS = ["variant", "kwargs", "dtype", "inputs", "pair"]
 PAIR_ORDER = ("torch~keras",) + tuple(p for p in PAIRS if p != "torch~keras")

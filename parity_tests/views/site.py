@@ -4,7 +4,7 @@ r"""``parity html``: a static site from a report, under ``./reports/site/`` (``-
   index.html               the concept x pair matrix coloured by worst status, totals, versions, tolerance policy
   concepts/<slug>.html     one concept: NumPy (and its hand-written backward), torch and Keras source side by side,
                            its conventions, its plots and its measured rows (sortable, filterable)
-  concepts/<slug>/*.svg    the plots of ``parity_tests.views.plots.figures`` (when that module exists)
+  concepts/<slug>/*.svg    the plots of ``parity_tests.views.plots.figures``
   site.css                 the shared stylesheet (pygments' rules included)
 
 The same report gives byte-identical files (no timestamps, fixed order). The site is written into a temporary
@@ -14,7 +14,6 @@ imports no framework; building concept pages does, once (their source is read fr
 import argparse
 import contextlib
 import hashlib
-import importlib.util
 import json
 import os
 import shutil
@@ -149,9 +148,7 @@ def _selected(frame, by_family, concepts):
 
 
 def _figures():
-    r"""``parity_tests.views.plots.figures``, or None while that module does not exist (its own errors propagate)."""
-    if importlib.util.find_spec(f"{__package__}.plots") is None:
-        return None
+    r"""``parity_tests.views.plots.figures`` (imported on first use: it loads matplotlib)."""
     from . import plots
     return plots.figures
 

@@ -5,9 +5,10 @@ the site opens from disk.
 Nothing here imports a framework."""
 from pygments.formatters import HtmlFormatter
 
+from ..schema import STATUSES  # best to worst: a cell takes the colour of its worst status
+
 __all__ = ["STATUSES", "PYGMENTS_STYLE", "formatter", "site_css", "TABLE_JS"]
 
-STATUSES = ("match", "expected", "FAIL", "ERROR")  # best to worst: a cell takes the colour of its worst status
 PYGMENTS_STYLE = "default"
 
 _CSS = r"""/* parity html: the site's own rules; pygments' rules follow. */
