@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: parity parity-all reference html docs test env browser clean
+.PHONY: parity parity-all reference html docs test env browser upgrade-report clean
 
 env: $(STAMP)
 
@@ -34,6 +34,18 @@ html: $(STAMP)
 	$(VENV)/bin/parity html
 docs: $(STAMP)
 	$(VENV)/bin/parity docs
+
+# A Keras upgrade, measured: the complete matrix under an older Keras (its own venv, everything else pinned as
+# in constraints.txt) against the reference report, summarised by `parity diff` in reports/upgrades/.
+KERAS_OLD ?= 3.12.0
+OLD_VENV := .venv-keras-$(KERAS_OLD)
+upgrade-report: $(STAMP)
+	test -x $(OLD_VENV)/bin/python || $(PYTHON) -m venv $(OLD_VENV)
+	sed 's/^keras==.*/keras==$(KERAS_OLD)/' constraints.txt > $(OLD_VENV)/constraints.txt
+	$(OLD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c $(OLD_VENV)/constraints.txt -e .
+	$(OLD_VENV)/bin/parity run --out reports/upgrades/keras-$(KERAS_OLD) || true
+	$(VENV)/bin/parity diff reports/upgrades/keras-$(KERAS_OLD) reports/reference \
+	  --markdown reports/upgrades/keras-$(KERAS_OLD)-to-current.md || true
 
 # Debian's chromium and its driver, for the headless check of `parity html` (installed as root when missing).
 browser:

@@ -1,9 +1,10 @@
 """Element-wise comparison of two results: max abs/rel error, max ULP distance, fraction out of tolerance."""
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Metrics", "differences", "compare", "ulp_distance"]
+__all__ = ["Metrics", "differences", "compare", "ulp_distance", "digest"]
 
 _INT = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64, np.dtype(np.float16): np.int16}
 
@@ -47,6 +48,12 @@ def differences(a, b, atol, rtol):
     """(|a - b|, out-of-tolerance mask) element-wise, in float64: NaN equals NaN, equal infinities are
     equal, NaN against a number (or inf - inf) is an infinite difference."""
     return _differences64(np.asarray(a, np.float64), np.asarray(b, np.float64), atol, rtol)
+
+
+def digest(value):
+    """A fingerprint of a result's exact bits, dtype and shape (``parity run --repeat``: was it bit-identical?)."""
+    a = np.ascontiguousarray(np.asarray(value))
+    return hashlib.blake2b(a.tobytes() + repr((a.dtype.str, a.shape)).encode(), digest_size=8).hexdigest()
 
 
 def compare(a, b, atol, rtol):

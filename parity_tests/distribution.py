@@ -41,7 +41,7 @@ from .case import expand
 from .conventions import convention
 from .frameworks import framework_of
 from .inputs import rng_for
-from .runner import classify, flip_matters, gaps, row_for, tolerance
+from .runner import classify, digests, flip_matters, gaps, row_for, tolerance
 from .schema import IMPLS, PAIRS
 
 __all__ = ["SHAPES", "ALPHA", "TAIL_K", "QUANTITIES", "POLICY", "Init", "Sample", "Verdict", "spec_vector",
@@ -318,7 +318,7 @@ def _spec_row(run, seed, results, part, name, pair, matters, tol):
     gap_of = gaps(view, name, lambda p: tolerance(run, p, name))
     gap = gap_of(pair)
     return row_for(run, seed, *pair, name, atol=tol[0], rtol=tol[1], **classify(run, pair, gap_of, matters)._asdict(),
-                   **(vars(gap.metrics) if gap.metrics else {}))
+                   **(vars(gap.metrics) if gap.metrics else {}), **digests(view, pair, name))
 
 
 def _row(run, seed, results, part, quantity, pair, memo):
@@ -350,7 +350,8 @@ def _row(run, seed, results, part, quantity, pair, memo):
     except Exception as exc:
         return row_for(run, seed, *pair, name, status="ERROR", cause=f"comparing: {exc!r}")
     return row_for(run, seed, *pair, name, n=len(results[pair[0]][part][0].values), max_abs=verdict.statistic,
-                   max_rel=verdict.p, **classified._asdict())
+                   max_rel=verdict.p, **classified._asdict(),
+                   **digests({i: {name: results[i][part][0].values} for i in pair}, pair, name))
 
 
 def execute(run, seed, memo=None):

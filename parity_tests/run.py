@@ -28,6 +28,9 @@ def parser():
     p.add_argument("--fast", action="store_true",
                    help="the gate (`make parity`): every concept, aligned float64 and defaults float32; of update "
                         "rules, LR schedules and training aligned float64 only (parity_tests.suite.in_gate)")
+    p.add_argument("--repeat", type=int, default=1, metavar="N",
+                   help="run N times, each repeat in fresh processes; the `repeat` column says whether the results "
+                        "were bit-identical (the determinism audit)")
     add_arguments(p)
     return p
 
@@ -46,10 +49,13 @@ def _progress(total):
         yield lambda done: bar.update(task, completed=done)
 
 
+def _options(args, selection):
+    return ["--seed", str(args.seed), *(["--fast"] if args.fast else []), *selection.argv()]
+
+
 def _run_pool(args, selection, claims):
     """(rows, skipped, rows run): this process's share and the workers', merged in table order."""
-    options = ["--seed", str(args.seed), *(["--fast"] if args.fast else []), *selection.argv()]
-    workers = Workers(options, args.jobs, claims)
+    workers = Workers(_options(args, selection), args.jobs, claims)
     try:
         from . import suite  # the frameworks, imported while the workers import theirs
         chosen = suite.select(selection)
@@ -95,6 +101,10 @@ def main(argv=None):
     out_dir = args.out or report_dir()
     with tempfile.TemporaryDirectory() as claims:
         rows, skipped, chosen = _run_pool(args, selection, claims)
-    from . import suite
-    suite.write_report(rows, skipped, args.seed, out_dir, chosen, selection=selection.describe())
+    from . import repeat, suite
+    extra = {"selection": selection.describe(), "determinism": repeat.settings()}
+    if args.repeat > 1:
+        others = repeat.run_repeats(_options(args, selection), args.jobs, args.repeat - 1, suite.merge)
+        extra["determinism"] |= repeat.mark(rows, [[r for r in o if selection.keeps_result(r)] for o in others])
+    suite.write_report(rows, skipped, args.seed, out_dir, chosen, extra=extra)
     return _print(rows, out_dir, time.perf_counter() - start)

@@ -15,14 +15,14 @@ from typing import NamedTuple
 import numpy as np
 
 from .case import expand
-from .compare import Metrics, compare
+from .compare import Metrics, compare, digest
 from .conventions import convention, describe, differing
 from .frameworks import call, floatx_of, framework_of, inputs_for
 from .inputs import rng_for
 from .schema import IMPLS, METRICS, PAIRS
 from .tolerance import tolerance_for
 
-__all__ = ["Gap", "Classification", "cause_keys", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
+__all__ = ["digests", "Gap", "Classification", "cause_keys", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
 
 
 
@@ -32,9 +32,14 @@ def row_for(run, seed, a, b, quantity, **values):
                kwargs=json.dumps(run.kwargs, sort_keys=True) if run.variant == "aligned" or run.kwargs else "",
                dtype=run.dtype, inputs=run.regime, impl_a=a, impl_b=b, quantity=quantity, seed=seed,
                run=run.id)  # not a report column: lets tests group rows by run
-    row.update(dict.fromkeys(METRICS, ""), cause_keys="")
+    row.update(dict.fromkeys(METRICS, ""), cause_keys="", repeat="")
     row.update(values)
     return row
+
+
+def digests(results, pair, quantity):
+    """Hidden row fields (not report columns): each side's result fingerprint, compared across ``--repeat``s."""
+    return {"digest_a": digest(results[pair[0]][quantity]), "digest_b": digest(results[pair[1]][quantity])}
 
 
 def _error(exc):
@@ -221,7 +226,8 @@ def _pair_row(run, seed, inputs, results, pair, quantity):
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {_error(exc)}")
     numbers = vars(gap.metrics) if gap.metrics else {}
-    return row_for(run, seed, *pair, quantity, atol=tol[0], rtol=tol[1], **verdict._asdict(), **numbers)
+    return row_for(run, seed, *pair, quantity, atol=tol[0], rtol=tol[1], **verdict._asdict(), **numbers,
+                   **digests(results, pair, quantity))
 
 
 def run_matrix(cases, seed):

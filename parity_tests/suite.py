@@ -4,7 +4,7 @@ import functools
 import os
 
 from . import DEFAULT_SEED, report_dir
-from . import distribution, training, trajectory
+from . import distribution, introspect, training, trajectory
 from .case import expand
 from .cases import ALL_CASES, ALL_INITS, ALL_RULES, ALL_TRAININGS
 from .conventions import all_conventions
@@ -83,12 +83,20 @@ def _gradcheck_unit(seed, j, case):
     return [((1, j), gradcheck_rows([case], seed))]
 
 
+def _introspection_unit(seed, selection):
+    """The conventions table against the installed frameworks' signatures (``introspect``), for the concepts
+    selected: cheap, so in the gate too."""
+    concepts = dict.fromkeys(row.concept for kind in KINDS for row in selection.get(kind, ()))
+    return [((5, 0), introspect.rows(concepts, seed))]
+
+
 def units(seed, selection, fast=False, keep_run=None):
     """(units, skipped): the work of ``selection`` ({kind: rows}, as ``select`` gives it; ``fast``: only the
     gate's runs, see ``in_gate``, and no finite-difference rows: there every NumPy backward is held to both
     frameworks at float64 tolerance; ``keep_run(run)``: a further filter, e.g. by dtype or variant) as callables
     returning ``[(position, rows)]``, the costliest first (traced training and update-rule chunks, then single
-    calls, finite differences, initialisers). Skipped runs are listed whatever ``fast``."""
+    calls, finite differences, initialisers, the introspection of installed defaults). Skipped runs are
+    listed whatever ``fast``."""
     expanded = {kind: expand(selection.get(kind, ())) for kind in KINDS}
     keep = lambda run: (not fast or in_gate(run)) and (keep_run is None or keep_run(run))  # noqa: E731
     runs = {kind: [r for r in rs if keep(r)] for kind, (rs, _) in expanded.items()}
@@ -96,7 +104,8 @@ def units(seed, selection, fast=False, keep_run=None):
             + _memo_units(runs["cases"], lambda run, memo: execute(run, seed, memo), 0)
             + [functools.partial(_gradcheck_unit, seed, j, c) for j, c in enumerate(selection.get("cases", ()))
                if not fast]
-            + _memo_units(runs["inits"], lambda run, memo: distribution.execute(run, seed, memo), 3))
+            + _memo_units(runs["inits"], lambda run, memo: distribution.execute(run, seed, memo), 3)
+            + [functools.partial(_introspection_unit, seed, selection)])
     return work, [s for _, skipped in expanded.values() for s in skipped]
 
 
@@ -144,14 +153,14 @@ def _metadata(seed, rows, skipped, cases):
         "initializer_tests": distribution.POLICY,
         "skipped": [{"run": run.id, "reason": reason} for run, reason in skipped],
         "conventions": [vars(c) | {k: dict(getattr(c, k)) for k in ("defaults", "formula", "param_init", "related", "notes")}
-                        for c in all_conventions()],
+                        | {"sources": introspect.source_text(c)} for c in all_conventions()],
     }
 
 
-def write_report(rows, skipped, seed, out_dir=None, cases=None, *, selection="everything"):
+def write_report(rows, skipped, seed, out_dir=None, cases=None, *, extra=None):
     """divergence.csv and run_metadata.json in ``out_dir`` (default ./reports of the working directory);
-    ``cases``: the rows run (default: all); ``selection``: what was selected, in words."""
+    ``cases``: the rows run (default: all); ``extra``: more metadata (the selection, the determinism audit)."""
     out_dir = out_dir or report_dir()
     cases = sum(select().values(), ()) if cases is None else cases
     write_csv(rows, os.path.join(out_dir, "divergence.csv"))
-    write_json(_metadata(seed, rows, skipped, cases) | {"selection": selection}, os.path.join(out_dir, "run_metadata.json"))
+    write_json(_metadata(seed, rows, skipped, cases) | (extra or {}), os.path.join(out_dir, "run_metadata.json"))

@@ -21,7 +21,7 @@ from .conventions import convention
 from .conventions.training import split
 from .frameworks import attempt, framework_of, floatx_of, keras_floatx
 from .inputs import rng_for
-from .runner import classify, gaps, measure, row_for
+from .runner import classify, digests, gaps, measure, row_for
 from .schema import IMPLS, PAIRS
 from .tolerance import tolerance_for
 from .trajectory import step_columns
@@ -182,7 +182,8 @@ def _pair_row(run, seed, results, quantity, pair, flipped):
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {exc!r}")
     numbers = vars(gap.metrics) if gap.metrics else {}
-    return row_for(run, seed, *pair, quantity, atol=tol[0], rtol=tol[1], **verdict._asdict(), **numbers, **steps)
+    return row_for(run, seed, *pair, quantity, atol=tol[0], rtol=tol[1], **verdict._asdict(), **numbers, **steps,
+                   **digests(view, pair, quantity))
 
 
 def execute(run, seed, keras_result=None):

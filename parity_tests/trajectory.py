@@ -19,7 +19,7 @@ from .conventions import convention
 from .frameworks import attempt, floatx_of, keras_floatx
 from .inputs import rng_for
 from .compare import differences
-from .runner import classify, gaps, measure, row_for, tolerance
+from .runner import classify, digests, gaps, measure, row_for, tolerance
 from .schema import IMPLS, PAIRS
 
 __all__ = ["STEPS", "SHAPE", "CURVE_STEPS", "Rule", "run_keras_batch", "step_columns", "execute"]
@@ -280,7 +280,7 @@ def _pair_row(run, seed, problem, results, scenario, quantity, pair, flipped):
         return row_for(run, seed, *pair, quantity, inputs=scenario, status="ERROR", cause=f"comparing: {exc!r}")
     numbers = vars(gap.metrics) if gap.metrics else {}
     return row_for(run, seed, *pair, quantity, inputs=scenario, atol=tol[0], rtol=tol[1], **verdict._asdict(),
-                   **numbers, **steps)
+                   **numbers, **steps, **digests(view, pair, quantity))
 
 
 def execute(run, seed, keras_result=None):

@@ -1,5 +1,6 @@
-"""The conventions table is checked against the installed frameworks, so it cannot drift:
-defaults against the frameworks' own signatures/objects, formula switches against behaviour."""
+"""The conventions table is checked against the installed frameworks, so it cannot drift: defaults against the
+frameworks' own signatures and objects (``parity_tests.introspect``, never this project's wrappers), formula
+switches against behaviour."""
 import inspect
 
 import keras
@@ -12,34 +13,29 @@ import torch.nn.functional as F
 import reference_numpy.activations as na
 import reference_numpy.activations_smooth as ns
 
+from parity_tests import introspect
 from parity_tests.cases import ALL_ROWS
 from parity_tests.conventions import all_conventions, convention, differing
 from parity_tests.frameworks import KERAS_DEFAULT_FLOATX
 
-# Training conventions are their parts' merged (checked in test_training.py); every other one has a wrapper.
-WRAPPERS = {(c.concept, fw): getattr(c, fw) for c in ALL_ROWS if c.family != "training" for fw in ("torch", "keras")}
-TRAINING_CONCEPTS = {c.concept for c in ALL_ROWS if c.family == "training"}
 
 
 def _default(fn, name):
     return inspect.signature(fn).parameters[name].default
 
 
-def _effective(conv, key, value):
-    """A Keras loss's ``dtype=None`` means floatx: the table records what that resolves to."""
-    return KERAS_DEFAULT_FLOATX if (conv.framework, key, value) == ("keras", "dtype", None) else value
-
-
 @pytest.mark.parametrize("conv", all_conventions(), ids=lambda c: f"{c.concept}-{c.framework}")
-def test_every_key_has_a_note_and_every_default_is_the_wrappers(conv):
+def test_every_key_has_a_note_and_every_source_names_a_default_or_related_key(conv):
     for group in ("defaults", "formula", "param_init", "related"):
         for key in getattr(conv, group):
             assert conv.notes.get(key, "").strip(), f"{conv.framework}.{conv.concept}: {group}.{key} has no note"
-    if conv.concept in TRAINING_CONCEPTS:
-        return
-    wrapper = WRAPPERS[(conv.concept, conv.framework)]
-    for key, value in conv.defaults.items():
-        assert _effective(conv, key, _default(wrapper, key)) == value, f"{wrapper.__module__}.{wrapper.__name__}({key}=...)"
+    assert set(conv.sources) <= set(conv.defaults) | set(conv.related), f"{conv.concept}: sources for unknown keys"
+
+
+@pytest.mark.parametrize("conv", [c for c in all_conventions() if c.sources], ids=lambda c: f"{c.concept}-{c.framework}")
+def test_sourced_defaults_are_the_installed_frameworks(conv):
+    bad = [r for r in introspect.readings([conv]) if not r.ok]
+    assert bad == [], "; ".join(f"{r.group}.{r.key}: table {r.table!r}, {r.where} {r.installed!r} {r.problem}" for r in bad)
 
 
 @pytest.mark.parametrize("case", ALL_ROWS, ids=lambda c: c.concept)

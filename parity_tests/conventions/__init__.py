@@ -5,14 +5,17 @@ A ``Convention`` per (framework, concept) holds
   formula     -- NumPy-reference keyword switches that reproduce this framework's arithmetic,
   param_init  -- initial values of learnable parameters (e.g. PReLU's slope),
   related     -- other defaults a user meets for the same concept (layer APIs), checked but not run,
-  notes       -- one line per key above: where the value comes from.
+  notes       -- one line per key above: where the value comes from,
+  sources     -- per ``defaults``/``related`` key, where the installed framework states it (``Source``: a
+                 signature default, read by introspection in every run: a changed default fails the gate).
 numpy[torch convention] must match torch and numpy[keras convention] must match keras; a torch~keras
 gap is ``expected`` only when those two NumPy runs reproduce it, and ``cause`` names the keys that differ.
 """
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Callable, NamedTuple
 
-__all__ = ["Convention", "FRAMEWORKS", "register", "convention", "all_conventions", "differing", "describe", "family_of", "concepts"]
+__all__ = ["Convention", "Source", "FRAMEWORKS", "register", "convention", "all_conventions", "differing", "describe", "family_of", "concepts"]
 
 FRAMEWORKS = ("torch", "keras")
 _TABLE = {}
@@ -20,6 +23,17 @@ _TABLE = {}
 
 def _frozen(d):
     return MappingProxyType(dict(d))
+
+
+class Source(NamedTuple):
+    """Where an installed framework states a default: the default of parameter ``param`` of the callable at the
+    dotted path ``api`` (a class: its constructor's); ``index`` picks an element of a tuple default (torch's
+    ``betas``); ``read`` converts the framework's value to the table's form (Keras's ``"sum_over_batch_size"``
+    is the table's ``"mean"``)."""
+    api: str
+    param: str
+    index: int | None = None
+    read: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -32,9 +46,10 @@ class Convention:
     param_init: dict = field(default_factory=dict)
     related: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)  # key -> Source, or a tuple of Sources that must all agree
 
     def __post_init__(self):
-        for name in ("defaults", "formula", "param_init", "related", "notes"):
+        for name in ("defaults", "formula", "param_init", "related", "notes", "sources"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
 
     def numpy_kwargs(self, aligned=None):
