@@ -28,6 +28,7 @@ SUBCOMMANDS = {  # name -> (module with main(argv) -> int, one line of help)
     "docs": ("parity_tests.views.docs", "regenerate README.md's convention tables (--check: fail if stale)"),
     "compare": ("parity_tests.porting.cli", "compare a torch model with its Keras port"),
     "translate": ("parity_tests.porting.translate", "translate an optimizer, schedule, loss or layer"),
+    "diff": ("parity_tests.views.diff", "what changed between two reports (exit 1 when anything got worse)"),
 }
 
 
