@@ -72,7 +72,7 @@ def _reading(conv, group, key, source):
         return Reading(conv.framework, conv.concept, group, key, table, None, describe(source),
                        f"cannot read {describe(source)}: {type(exc).__name__}: {exc}")
     disagree = [v for v in values[1:] if not _same(v, values[0])]
-    problem = f"the sources disagree: {values!r}" if disagree else ""
+    problem = f"the installed sources disagree: {describe(source)} give {values!r}" if disagree else ""
     return Reading(conv.framework, conv.concept, group, key, table, values[0], describe(source), problem)
 
 

@@ -1,7 +1,7 @@
 """Gradient-clipping conventions: torch.nn.utils.clip_grad_value_/clip_grad_norm_ vs the Keras optimizer
 arguments clipvalue/clipnorm/global_clipnorm. The clipping threshold is required by torch and off
 (None) by default in Keras, so every case sets it (``required``)."""
-from . import Convention, register
+from . import Convention, Source, register
 
 __all__ = ["TORCH_NORM_EPS"]
 
@@ -21,13 +21,21 @@ _RELATED = {
     "keras": {"Optimizer.clipvalue": None, "Optimizer.clipnorm": None, "Optimizer.global_clipnorm": None},
 }
 
+_SOURCES = {
+    "torch": {"clip_grad_norm_.norm_type": Source("torch.nn.utils.clip_grad_norm_", "norm_type"),
+              "clip_grad_norm_.error_if_nonfinite": Source("torch.nn.utils.clip_grad_norm_", "error_if_nonfinite")},
+    # the cases clip through keras.optimizers.SGD (keras.optimizers.Optimizer's signature is *args, **kwargs)
+    "keras": {f"Optimizer.{name}": Source("keras.optimizers.SGD", name)
+              for name in ("clipvalue", "clipnorm", "global_clipnorm")},
+}
+
 
 def _pair(concept, torch_api, keras_api, torch_formula, keras_formula, notes):
     return (
         Convention("torch", concept, torch_api, formula=torch_formula, related=_RELATED["torch"],
-                   notes={**_RELATED_NOTES["torch"], **notes["torch"]}),
+                   notes={**_RELATED_NOTES["torch"], **notes["torch"]}, sources=_SOURCES["torch"]),
         Convention("keras", concept, keras_api, formula=keras_formula, related=_RELATED["keras"],
-                   notes={**_RELATED_NOTES["keras"], **notes["keras"]}),
+                   notes={**_RELATED_NOTES["keras"], **notes["keras"]}, sources=_SOURCES["keras"]),
     )
 
 

@@ -4,8 +4,8 @@ Activation and Add layers), TF backend. One concept per deep network; the keys a
 
 Each value is checked against the installed frameworks by parity_tests/test_gradient_flow.py.
 """
-from . import register
-from .layers import layer_pair
+from . import Source, register
+from .layers import BATCHNORM_EPS_SOURCES, layer_pair
 
 __all__ = ["PLAIN_NETWORKS", "BATCHNORM_NETWORKS", "RESIDUAL_NETWORKS"]
 
@@ -25,6 +25,13 @@ _BATCHNORM_NOTES = {
               "keras.layers.BatchNormalization.training": "batch statistics only when called with training=True "
                                                           "(model.fit, or an explicit training=True)"},
 }
+_BATCHNORM_SOURCES = {
+    "torch": BATCHNORM_EPS_SOURCES["torch"],
+    "keras": {**BATCHNORM_EPS_SOURCES["keras"],
+              "keras.layers.BatchNormalization.gamma_initializer": Source("keras.layers.BatchNormalization",
+                                                                          "gamma_initializer"),
+              "keras.layers.BatchNormalization.training": Source("keras.layers.BatchNormalization.call", "training")},
+}
 
 for _concept in PLAIN_NETWORKS:
     register(*layer_pair(_concept, f"{_TORCH_API} (an nn.Sequential)", f"{_KERAS_API} (a keras.Sequential)"))
@@ -35,7 +42,7 @@ for _concept in BATCHNORM_NETWORKS:
         torch_related={"torch.nn.BatchNorm1d.weight": 1.0, "torch.nn.BatchNorm1d.training": True},
         keras_related={"keras.layers.BatchNormalization.gamma_initializer": "ones",
                        "keras.layers.BatchNormalization.training": None},
-        notes=_BATCHNORM_NOTES))
+        notes=_BATCHNORM_NOTES, sources=_BATCHNORM_SOURCES))
 
 for _concept in RESIDUAL_NETWORKS:
     register(*layer_pair(_concept, f"{_TORCH_API}, h + block(h) in forward",

@@ -12,7 +12,7 @@ its ``defaults`` and set by the row's ``required``.
 """
 import math
 
-from . import Convention, register
+from . import Convention, Source, register
 
 __all__ = []
 
@@ -40,18 +40,25 @@ _HE_NOTES = {
 }
 
 
+def _kaiming(api):
+    """The wrapper's ``negative_slope``/``mode`` and the ``kaiming.*`` related keys: torch.nn.init's ``api``."""
+    return {"negative_slope": Source(api, "a"), "mode": Source(api, "mode"), "kaiming.a": Source(api, "a"),
+            "kaiming.mode": Source(api, "mode"), "kaiming.nonlinearity": Source(api, "nonlinearity")}
+
+
 def _pair(concept, torch_api, keras_api, *, torch=None, keras=None):
-    """Each of ``torch``/``keras`` is a dict of Convention fields (defaults, formula, related, notes)."""
+    """Each of ``torch``/``keras`` is a dict of Convention fields (defaults, formula, related, notes, sources)."""
     return (Convention("torch", concept, torch_api, **(torch or {})),
             Convention("keras", concept, keras_api, **(keras or {})))
 
 
 def _normal_pair(concept, torch_api, keras_api, *, torch_defaults, keras_defaults, torch_notes, keras_notes,
-                 torch_related=None, keras_related=None):
-    """A normal initialiser: torch's plain normal vs Keras's truncated one (``formula.distribution``)."""
+                 torch_related=None, keras_related=None, torch_sources=None):
+    """A normal initialiser: torch's plain normal vs Keras's truncated one (``formula.distribution``); Keras's
+    normal initialisers take no hyperparameter (VarianceScaling's are fixed in their constructors): no sources."""
     return _pair(concept, torch_api, keras_api,
                  torch=dict(defaults=torch_defaults, formula={"distribution": "normal"}, related=torch_related or {},
-                            notes={"distribution": _PLAIN, **torch_notes}),
+                            notes={"distribution": _PLAIN, **torch_notes}, sources=torch_sources or {}),
                  keras=dict(defaults=keras_defaults, formula={"distribution": "truncated_normal"},
                             related=keras_related or {}, notes={"distribution": _TRUNCATED, **keras_notes}))
 
@@ -62,17 +69,23 @@ register(
            torch=dict(formula={"constant_dtype": None},
                       notes={"constant_dtype": "fill_ with a Python float: rounded once, to the weight's dtype"}),
            keras=dict(defaults={"value": 0.0}, formula={"constant_dtype": "float32"},
+                      sources={"value": Source("keras.initializers.Constant", "value")},
                       notes={"value": "keras.initializers.Constant(value=0.0)",
                              "constant_dtype": "Constant.__call__: ops.cast(value, dtype) converts the Python float "
                                                "to a float32 tensor first: a float64 weight holds float32(value)"})),
     *_pair("random_normal", "torch.nn.init.normal_(w, mean=0.0, std=1.0)",
            "keras.initializers.RandomNormal(mean=0.0, stddev=0.05)",
            torch=dict(defaults={"mean": 0.0, "std": 1.0},
+                      sources={"mean": Source("torch.nn.init.normal_", "mean"),
+                               "std": Source("torch.nn.init.normal_", "std")},
                       notes={"mean": "nn.init.normal_(mean=0.0)", "std": "nn.init.normal_(std=1.0): unit variance"}),
            keras=dict(defaults={"mean": 0.0, "std": 0.05},
+                      sources={"mean": Source("keras.initializers.RandomNormal", "mean"),
+                               "std": Source("keras.initializers.RandomNormal", "stddev")},
                       notes={"mean": "RandomNormal(mean=0.0)", "std": "RandomNormal(stddev=0.05): a small weight"})),
     *_pair("glorot_uniform", "torch.nn.init.xavier_uniform_(w, gain=1.0)", "keras.initializers.GlorotUniform()",
-           torch=dict(defaults={"gain": 1.0}, notes={"gain": "xavier_uniform_(gain=1.0)"}),
+           torch=dict(defaults={"gain": 1.0}, notes={"gain": "xavier_uniform_(gain=1.0)"},
+                      sources={"gain": Source("torch.nn.init.xavier_uniform_", "gain")}),
            keras=dict(defaults={"gain": 1.0},
                       related={"GlorotUniform.scale": 1.0, "GlorotUniform.mode": "fan_avg", **_BOUNDS},
                       notes={**_BOUNDS_NOTE,
@@ -83,12 +96,13 @@ register(
     *_normal_pair("glorot_normal", "torch.nn.init.xavier_normal_(w, gain=1.0)", "keras.initializers.GlorotNormal()",
                   torch_defaults={"gain": 1.0}, keras_defaults={"gain": 1.0},
                   torch_notes={"gain": "xavier_normal_(gain=1.0)"},
+                  torch_sources={"gain": Source("torch.nn.init.xavier_normal_", "gain")},
                   keras_notes={"gain": "GlorotNormal has no gain (scale 1.0); the wrapper uses VarianceScaling("
                                        "scale=gain^2, mode='fan_avg', distribution='truncated_normal') for another"}),
     *_pair("he_uniform", "torch.nn.init.kaiming_uniform_(w, a=0, mode='fan_in', nonlinearity='leaky_relu')",
            "keras.initializers.HeUniform()",
            torch=dict(defaults={"negative_slope": 0.0, "mode": "fan_in"}, related=_KAIMING_RELATED,
-                      notes=_KAIMING_NOTES),
+                      notes=_KAIMING_NOTES, sources=_kaiming("torch.nn.init.kaiming_uniform_")),
            keras=dict(defaults={"negative_slope": 0.0, "mode": "fan_in"}, related={"HeUniform.scale": 2.0, **_BOUNDS},
                       notes={**_HE_NOTES, **_BOUNDS_NOTE,
                              "HeUniform.scale": "VarianceScaling(scale=2.0, distribution='uniform')"})),
@@ -96,7 +110,8 @@ register(
                   "keras.initializers.HeNormal()", torch_defaults={"negative_slope": 0.0, "mode": "fan_in"},
                   keras_defaults={"negative_slope": 0.0, "mode": "fan_in"}, torch_notes=_KAIMING_NOTES,
                   keras_notes={**_HE_NOTES, "HeNormal.scale": "VarianceScaling(scale=2.0)"},
-                  torch_related=_KAIMING_RELATED, keras_related={"HeNormal.scale": 2.0}),
+                  torch_related=_KAIMING_RELATED, keras_related={"HeNormal.scale": 2.0},
+                  torch_sources=_kaiming("torch.nn.init.kaiming_normal_")),
     *_normal_pair("lecun_normal", "torch.nn.init.kaiming_normal_(w, nonlinearity='linear') (no lecun_normal_)",
                   "keras.initializers.LecunNormal()", torch_defaults={}, keras_defaults={},
                   torch_notes={"calculate_gain.linear": "calculate_gain('linear') = 1: std 1 / sqrt(fan_in)"},
@@ -113,6 +128,8 @@ register(
            keras=dict(formula={"kernel": "glorot_uniform", "bias": "zeros"},
                       related={"Dense.kernel_initializer": "glorot_uniform", "Dense.bias_initializer": "zeros",
                                **_BOUNDS},
+                      sources={"Dense.kernel_initializer": Source("keras.layers.Dense", "kernel_initializer"),
+                               "Dense.bias_initializer": Source("keras.layers.Dense", "bias_initializer")},
                       notes={**_BOUNDS_NOTE,
                              "kernel": "Dense(kernel_initializer='glorot_uniform'): U(+-sqrt(6 / (fan_in + fan_out)))",
                              "bias": "Dense(bias_initializer='zeros')",

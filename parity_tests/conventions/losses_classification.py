@@ -4,7 +4,8 @@ from dataclasses import replace
 from reference_numpy.losses_classification import TORCH_BCE_EPS
 
 from . import register
-from .losses_common import loss_pair
+from . import Source
+from .losses_common import keras_loss_sources, loss_pair, torch_loss_sources
 
 KERAS_EPSILON = 1e-7  # keras.config.epsilon(), read by the TF backend at call time
 
@@ -24,6 +25,12 @@ _FORM = {"torch": {"logits_form": "(1 - t) x - log_sigmoid(x): cancels for x << 
                                   "cancels for x >> 0 with t near 1"}}
 
 
+_BCE = ("torch.nn.functional.binary_cross_entropy", "torch.nn.BCELoss")
+_BCE_LOGITS = ("torch.nn.functional.binary_cross_entropy_with_logits", "torch.nn.BCEWithLogitsLoss")
+_CROSS_ENTROPY = ("torch.nn.functional.cross_entropy", "torch.nn.CrossEntropyLoss")
+_SPARSE = (*_CROSS_ENTROPY, "torch.nn.functional.nll_loss", "torch.nn.NLLLoss")  # the wrapper's two paths
+
+
 def _notes(torch=None, keras=None):
     return {"torch": dict(torch or {}), "keras": dict(keras or {})}
 
@@ -39,10 +46,16 @@ register(
     *loss_pair("binary_crossentropy", "F.binary_cross_entropy", "keras.losses.BinaryCrossentropy",
                torch_formula={"clip_eps": None, "log_floor": -100.0, "grad_eps": TORCH_BCE_EPS},
                keras_formula={"clip_eps": KERAS_EPSILON, "log_floor": None, "grad_eps": None},
-               notes=_notes(_TORCH_BCE, _KERAS_BCE)),
+               notes=_notes(_TORCH_BCE, _KERAS_BCE),
+               sources={"torch": torch_loss_sources(_BCE),
+                        "keras": keras_loss_sources("keras.losses.BinaryCrossentropy")}),
     *_related(loss_pair("binary_crossentropy_with_logits", "F.binary_cross_entropy_with_logits",
                         "keras.losses.BinaryCrossentropy(from_logits=True)",
-                        torch_formula={"logits_form": "log_sigmoid"}, keras_formula={"logits_form": "relu"}, notes=_FORM),
+                        torch_formula={"logits_form": "log_sigmoid"}, keras_formula={"logits_form": "relu"}, notes=_FORM,
+                        sources={"torch": torch_loss_sources(_BCE_LOGITS),
+                                 "keras": {**keras_loss_sources("keras.losses.BinaryCrossentropy"),
+                                           "keras.losses.BinaryCrossentropy.from_logits":
+                                               Source("keras.losses.BinaryCrossentropy", "from_logits")}}),
               {}, {"keras.losses.BinaryCrossentropy.from_logits": (False, "the class reads probabilities unless told: "
                                                                            "the wrapper passes from_logits=True")}),
     *loss_pair("categorical_crossentropy", "-torch.xlogy(t, p).sum(-1)", "keras.losses.CategoricalCrossentropy",
@@ -53,7 +66,8 @@ register(
                              "normalize": "xlogy uses p as given: an unnormalised row is not rescaled"},
                             {**_PER_SAMPLE["keras"], **_CLIP,
                              "normalize": "p / sum(p) over the class axis before clipping (its gradient "
-                                          "subtracts sum_i g_i q_i even for normalised rows)"})),
+                                          "subtracts sum_i g_i q_i even for normalised rows)"}),
+               sources={"keras": keras_loss_sources("keras.losses.CategoricalCrossentropy")}),
     *_related(loss_pair("categorical_crossentropy_with_logits", "F.cross_entropy (probability targets)",
                "keras.losses.CategoricalCrossentropy(from_logits=True)",
                torch_formula={"grad_target_sum": "exact"}, keras_formula={"grad_target_sum": "assume_one"},
@@ -62,7 +76,11 @@ register(
                              "grad_target_sum": "autograd of -sum t log_softmax(x): softmax(x) sum(t) - t"},
                             {**_PER_SAMPLE["keras"],
                              "grad_target_sum": "tf.nn.softmax_cross_entropy_with_logits' fused gradient is "
-                                                "softmax(x) - t: wrong when the targets do not sum to 1"})),
+                                                "softmax(x) - t: wrong when the targets do not sum to 1"}),
+               sources={"torch": torch_loss_sources(_CROSS_ENTROPY),
+                        "keras": {**keras_loss_sources("keras.losses.CategoricalCrossentropy"),
+                                  "keras.losses.CategoricalCrossentropy.axis":
+                                      Source("keras.losses.CategoricalCrossentropy", "axis")}}),
               {"F.cross_entropy.class_dim": (1, "classes on dim 1: (N, C, d1, ...); same as the last axis for (N, C)")},
               {"keras.losses.CategoricalCrossentropy.axis": (-1, "classes on the last axis: (N, d1, ..., C)")}),
     *loss_pair("sparse_categorical_crossentropy", "F.cross_entropy / F.nll_loss(torch.log(p))",
@@ -84,7 +102,10 @@ register(
                              "normalize": "log(clip(p)) goes through sparse_softmax_cross_entropy_with_logits: "
                                           "c_y / sum(c), normalised after clipping",
                              "ignored_mean": "mask weights total/valid with divide_no_nan: 0 if every label is "
-                                             "ignored"})),
+                                             "ignored"}),
+               sources={"torch": torch_loss_sources(_SPARSE, "ignore_index"),
+                        "keras": keras_loss_sources("keras.losses.SparseCategoricalCrossentropy", "from_logits",
+                                                    "ignore_index", ignore_index="ignore_class")}),
     *loss_pair("weighted_crossentropy", "F.cross_entropy(weight=w)",
                "SparseCategoricalCrossentropy(from_logits=True), sample_weight=w[y]",
                torch_formula={"weighted_mean": "sum_of_weights"}, keras_formula={"weighted_mean": "batch_size"},
@@ -93,7 +114,9 @@ register(
                              "weighted_mean": "reduction='mean' divides by sum_n w[y_n] (NaN if that is 0)"},
                             {**_PER_SAMPLE["keras"],
                              "weighted_mean": "'sum_over_batch_size' divides by N whatever the sample weights "
-                                              "(Keras 3 also offers reduction='mean_with_sample_weight')"})),
+                                              "(Keras 3 also offers reduction='mean_with_sample_weight')"}),
+               sources={"torch": torch_loss_sources(_CROSS_ENTROPY),
+                        "keras": keras_loss_sources("keras.losses.SparseCategoricalCrossentropy")}),
     *loss_pair("focal_loss", "torchvision.ops.sigmoid_focal_loss, written with torch ops",
                "keras.losses.BinaryFocalCrossentropy",
                hyper={"alpha": 0.25, "gamma": 2.0, "apply_class_balancing": (True, False),
@@ -111,5 +134,7 @@ register(
                                                       "alpha ignored",
                              "from_logits": "BinaryFocalCrossentropy(from_logits=False); with True the sigmoid's "
                                             "_keras_logits reach TF's logits BCE (no clipping)",
-                             "reduction": "keras.losses.Loss defaults to 'sum_over_batch_size' (the suite's 'mean')"})),
+                             "reduction": "keras.losses.Loss defaults to 'sum_over_batch_size' (the suite's 'mean')"}),
+               sources={"keras": keras_loss_sources("keras.losses.BinaryFocalCrossentropy", "alpha", "gamma",
+                                                    "apply_class_balancing", "from_logits")}),
 )

@@ -8,7 +8,8 @@ from dataclasses import replace
 from reference_numpy.losses_ctc import TF_LOG_ZERO
 
 from . import register
-from .losses_common import loss_pair
+from . import Source
+from .losses_common import keras_loss_sources, loss_pair, torch_loss_sources
 
 __all__ = []
 
@@ -19,6 +20,10 @@ _PAIR = loss_pair(
     "keras.losses.Loss subclass: keras.ops.ctc_loss(y_true, y_pred, label_lengths, pred_lengths, mask_index=blank)",
     hyper={"blank": 0},
     torch_unreduced="per_sample", keras_unreduced="per_sample",
+    sources={"torch": {**torch_loss_sources(("torch.nn.functional.ctc_loss", "torch.nn.CTCLoss"), "blank"),
+                       "torch.nn.CTCLoss.blank": Source("torch.nn.CTCLoss", "blank"),
+                       "torch.nn.CTCLoss.zero_infinity": Source("torch.nn.CTCLoss", "zero_infinity")},
+             "keras": {**keras_loss_sources("keras.losses.Loss"), "blank": Source("keras.ops.ctc_loss", "mask_index")}},
     torch_formula={"log_zero": None, "mean_by_label_length": True, "zero_infinity": False, "compute_dtype": None},
     keras_formula={"log_zero": TF_LOG_ZERO, "mean_by_label_length": False, "zero_infinity": False,
                    "compute_dtype": "float32"},

@@ -5,7 +5,8 @@ Each value is checked against the installed frameworks by parity_tests/test_loss
 from dataclasses import replace
 
 from . import register
-from .losses_common import loss_pair
+from .losses_common import keras_loss_sources, loss_pair, torch_loss_sources
+from .sourcing import agree
 
 KERAS_EPSILON = 1e-7  # keras.config.epsilon(), read when the loss is called
 
@@ -31,7 +32,8 @@ def _hinge(concept, torch_api, keras_cls, kink_switch):
         torch_notes["grad_at_kink"] = "torch.clamp(min=0) backward passes the gradient where input >= min: -y at 1 - y*p == 0"
         keras_notes["grad_at_kink"] = "ops.maximum(1 - y*p, 0): TF's Maximum gives a tie's gradient to the first argument: -y"
     return loss_pair(concept, torch_api, f"keras.losses.{keras_cls}", torch_formula=torch_formula,
-                     keras_formula=keras_formula, notes={"torch": torch_notes, "keras": keras_notes})
+                     keras_formula=keras_formula, notes={"torch": torch_notes, "keras": keras_notes},
+                     sources={"keras": keras_loss_sources(f"keras.losses.{keras_cls}")})
 
 
 _KL_TORCH_NOTES = {
@@ -45,17 +47,21 @@ _KL_KERAS_NOTES = {
     "clip": "keras.losses.kl_divergence clips y_true and y_pred to [keras.config.epsilon(), 1] = [1e-7, 1] "
             "(zero gradient outside, boundaries included)",
 }
+_KL_DIV = ("torch.nn.functional.kl_div", "torch.nn.KLDivLoss")
+_KL_SOURCES = {"torch": {**torch_loss_sources(_KL_DIV), "F.kl_div.log_target": agree(_KL_DIV, "log_target")},
+               "keras": keras_loss_sources("keras.losses.KLDivergence")}
 _KL_RELATED_TORCH = {"F.kl_div.log_target": (False, "F.kl_div takes log-probabilities as input and "
                                                     "probabilities as target (log_target=False); the wrapper takes the log")}
 
 
-def _kl(concept, torch_api, keras_api):
+def _kl(concept, torch_api, keras_api, sources=None):
     pair = loss_pair(concept, torch_api, keras_api, torch_formula={"clip": None},
                      keras_formula={"clip": KERAS_EPSILON}, keras_unreduced="per_sample_sum",
-                     notes={"torch": _KL_TORCH_NOTES, "keras": _KL_KERAS_NOTES})
+                     notes={"torch": _KL_TORCH_NOTES, "keras": _KL_KERAS_NOTES}, sources=sources)
     return _with_related(pair, _KL_RELATED_TORCH, {})
 
 
+_POISSON_NLL = ("torch.nn.functional.poisson_nll_loss", "torch.nn.PoissonNLLLoss")
 _POISSON = loss_pair(
     "poisson", "F.poisson_nll_loss", "keras.losses.Poisson (log_input=True: of exp(x), a Loss subclass)",
     hyper={"log_input": (True, False)},
@@ -66,13 +72,17 @@ _POISSON = loss_pair(
            "keras": {"log_input": "keras.losses.Poisson takes the rate itself (the wrapper's log_input=False)",
                      "eps": "keras.losses.poisson: y_pred - y_true*log(y_pred + keras.config.epsilon()), 1e-7",
                      "log_input_eps": "the wrapper's log_input=True feeds exp(x) to keras.losses.poisson, "
-                                      "so eps sits inside the log: exp(x) - t*log(exp(x) + 1e-7)"}})
+                                      "so eps sits inside the log: exp(x) - t*log(exp(x) + 1e-7)"}},
+    sources={"torch": {**torch_loss_sources(_POISSON_NLL, "log_input"),
+                       "F.poisson_nll_loss.full": agree(_POISSON_NLL, "full")},
+             "keras": keras_loss_sources("keras.losses.Poisson")})
 
 register(
     *_hinge("hinge", "torch.clamp(1 - y*p, min=0)", "Hinge", kink_switch=True),
     *_hinge("squared_hinge", "torch.clamp(1 - y*p, min=0)**2", "SquaredHinge", kink_switch=False),
-    *_kl("kl_divergence", "F.kl_div(torch.log(y_pred), y_true)", "keras.losses.KLDivergence"),
-    *_kl("js_divergence", "two F.kl_div(torch.log(m), .)", "keras.losses.Loss subclass: two keras.losses.kl_divergence"),
+    *_kl("kl_divergence", "F.kl_div(torch.log(y_pred), y_true)", "keras.losses.KLDivergence", _KL_SOURCES),
+    *_kl("js_divergence", "two F.kl_div(torch.log(m), .)", "keras.losses.Loss subclass: two keras.losses.kl_divergence",
+         {"torch": _KL_SOURCES["torch"], "keras": keras_loss_sources("keras.losses.Loss")}),
     *_with_related(_POISSON, {"F.poisson_nll_loss.full": (False, "no Stirling term t*log t - t + log(2*pi*t)/2 "
                                                                  "by default; the wrapper never adds it")}, {}),
 )

@@ -4,7 +4,9 @@ wrappers fix (torch's ``dim=1``, triplet ``p``/``swap``) or signs, pinned by tes
 from dataclasses import replace
 
 from . import register
-from .losses_common import loss_pair
+from . import Source
+from .losses_common import keras_loss_sources, loss_pair, torch_loss_sources
+from .sourcing import agree
 
 PER_SAMPLE = {
     "torch": "one loss per sample: the feature axis is reduced inside the loss, so reduction='none' "
@@ -12,6 +14,9 @@ PER_SAMPLE = {
     "keras": "one loss per sample: the feature axis is reduced inside the loss (not Keras's mean over "
              "the last axis), so reduction=None returns (N,) (dice: one loss per slice left by axis)",
 }
+
+
+_TRIPLET = ("torch.nn.functional.triplet_margin_loss", "torch.nn.TripletMarginLoss")
 
 
 def _pair(concept, torch_api, keras_api, *, notes, related=None, **kwargs):
@@ -29,6 +34,10 @@ COSINE = _pair(
     keras_formula={"eps": 1e-7, "clamp_grad": "zero"},
     related={"torch": {"F.cosine_similarity.dim": 1, "F.cosine_similarity.sign": "+cos"},
              "keras": {"keras.losses.CosineSimilarity.axis": -1, "keras.losses.CosineSimilarity.sign": "-cos"}},
+    # F.cosine_similarity is a builtin without a Python signature: its dim is read off the module form
+    sources={"torch": {"F.cosine_similarity.dim": Source("torch.nn.CosineSimilarity", "dim")},
+             "keras": {**keras_loss_sources("keras.losses.CosineSimilarity"),
+                       "keras.losses.CosineSimilarity.axis": Source("keras.losses.CosineSimilarity", "axis")}},
     notes={"torch": {
         "eps": "F.cosine_similarity(eps=1e-8) clamps EACH norm, x1/max(|x1|, eps) . x2/max(|x2|, eps) "
                "(ATen Distance.cpp since torch 2.0; before, the product of the norms was clamped at eps^2)",
@@ -50,6 +59,7 @@ COSINE = _pair(
 CONTRASTIVE = _pair(
     "contrastive", "y d^2 + (1-y) clamp_min(m - d, 0)^2 reduced by torch_impl.losses_common.reduce",
     "keras.losses.Loss subclass: y d^2 + (1-y) maximum(m - d, 0)^2", hyper={"margin": 1.0},
+    sources={"keras": keras_loss_sources("keras.losses.Loss")},
     notes={"torch": {"margin": "torch ships no contrastive loss; margin=1.0 as Hadsell et al. and TF "
                                "Addons; labels y=1 similar, 0 dissimilar (Hadsell: Y=0 similar, halved terms)"},
            "keras": {"margin": "Keras ships none; tfa.losses.ContrastiveLoss defaulted to margin=1.0 with "
@@ -62,6 +72,9 @@ TRIPLET = _pair(
     torch_formula={"distance": "shifted", "dist_eps": 1e-6},
     keras_formula={"distance": "clamped", "dist_eps": 1e-7},
     related={"torch": {"F.triplet_margin_loss.p": 2, "F.triplet_margin_loss.swap": False}},
+    sources={"torch": {**torch_loss_sources(_TRIPLET, "margin"), "F.triplet_margin_loss.p": agree(_TRIPLET, "p"),
+                       "F.triplet_margin_loss.swap": agree(_TRIPLET, "swap")},
+             "keras": keras_loss_sources("keras.losses.Loss")},
     notes={"torch": {
         "margin": "F.triplet_margin_loss(margin=1.0); margin <= 0 raises ValueError",
         "distance": "pairwise_distance = norm(x1 - x2 + eps): eps is added to the DIFFERENCE, so "
@@ -80,6 +93,7 @@ DICE = _pair(
     "dice", "1 - (2 sum(p t) + 1) / (sum p + sum t + 1) with torch ops", "keras.losses.Dice",
     hyper={"axis": (-1, None)},
     torch_formula={"smooth_nr": 1.0, "smooth_dr": 1.0}, keras_formula={"smooth_nr": 0.0, "smooth_dr": 1e-7},
+    sources={"keras": keras_loss_sources("keras.losses.Dice", "axis")},
     notes={"torch": {
         "axis": "torch ships no Dice; the wrapper gives one loss per sample of (N, D) masks (axis=-1), "
                 "like torch losses' reduction='none' and MONAI's DiceLoss(batch=False)",

@@ -3,7 +3,7 @@ Dense layers, keras.layers.LeakyReLU), TF backend. One concept per seed network.
 
 Each value is checked against the installed frameworks by parity_tests/test_models.py.
 """
-from . import register
+from . import Source, register
 from .layers import layer_pair
 
 __all__ = ["PLAIN_NETWORKS", "LEAKY_NETWORKS"]
@@ -22,6 +22,12 @@ for _concept in LEAKY_NETWORKS:
         torch_formula={"constant_dtype": None}, keras_formula={"constant_dtype": "float32"},
         torch_related={"torch.nn.functional.leaky_relu.negative_slope": 0.01},
         keras_related={"keras.layers.Dense(activation='leaky_relu').negative_slope": 0.2},
+        sources={"torch": {"negative_slope": Source("torch.nn.LeakyReLU", "negative_slope"),
+                           "torch.nn.functional.leaky_relu.negative_slope": Source("torch.nn.functional.leaky_relu",
+                                                                                   "negative_slope")},
+                 "keras": {"negative_slope": Source("keras.layers.LeakyReLU", "negative_slope"),
+                           "keras.layers.Dense(activation='leaky_relu').negative_slope":
+                               Source("keras.activations.leaky_relu", "negative_slope")}},
         notes={"torch": {"negative_slope": "nn.LeakyReLU(negative_slope=0.01)",
                          "constant_dtype": "the slope is a double scalar, applied in the input dtype",
                          "torch.nn.functional.leaky_relu.negative_slope": "the functional form has the same default"},

@@ -1,7 +1,7 @@
 """Adam-family conventions: torch.optim.Adam/AdamW/NAdam/Adamax/RAdam (+ the suite's AdaBelief) vs
 keras.optimizers.Adam/AdamW/Nadam/Adamax (+ the suite's RAdam and AdaBelief ports)."""
 from . import register
-from .optimizers_common import rule_pair
+from .optimizers_common import keras_sources, rule_pair, torch_sources
 
 __all__ = ["ADAM", "AMSGRAD", "ADAMW", "NADAM", "ADAMAX", "RADAM", "ADABELIEF"]
 
@@ -29,9 +29,19 @@ def _drop_none(formula):
     return {key: value for key, value in formula.items() if key != "moment_form" or value is not None}
 
 
-def _pair(concept, torch_api, keras_api, torch_defaults, keras_defaults, torch_formula, keras_formula, notes):
+_SHARED = ("lr", "beta1", "beta2", "weight_decay")
+
+
+def _sources(torch_optimizer, torch_keys, keras_optimizer=None, keras_keys=()):
+    """The shared keys and ``*_keys`` read off torch's (and Keras's, unless the suite ports it) optimizer."""
+    return {"torch": torch_sources(torch_optimizer, *_SHARED, *torch_keys),
+            "keras": keras_sources(keras_optimizer, *_SHARED, *keras_keys) if keras_optimizer else {}}
+
+
+def _pair(concept, torch_api, keras_api, torch_defaults, keras_defaults, torch_formula, keras_formula, notes,
+          sources=None):
     """A rule_pair with the family's shared hyperparameters, switches and notes merged in."""
-    return rule_pair(concept, torch_api, keras_api,
+    return rule_pair(concept, torch_api, keras_api, sources=sources,
                      torch_defaults={"lr": 1e-3, **_BETAS, "weight_decay": 0.0, **torch_defaults},
                      keras_defaults={"lr": 1e-3, **_BETAS, "weight_decay": 0.0, **keras_defaults},
                      torch_formula=_drop_none({**_TORCH_COMMON, **torch_formula}),
@@ -63,17 +73,20 @@ ADAM = _pair("adam", "torch.optim.Adam", "keras.optimizers.Adam",
              {"eps": 1e-8, "amsgrad": False}, {"eps": 1e-7, "amsgrad": False},
              {"eps_form": "corrected", "weight_decay_form": "coupled"},
              {"eps_form": "raw", "weight_decay_form": "decoupled"},
-             _adam_notes("Adam", "Adam", 0, "None"))
+             _adam_notes("Adam", "Adam", 0, "None"),
+             _sources("torch.optim.Adam", ("eps", "amsgrad"), "keras.optimizers.Adam", ("eps", "amsgrad")))
 AMSGRAD = _pair("amsgrad", "torch.optim.Adam(amsgrad=True)", "keras.optimizers.Adam(amsgrad=True)",
                 {"eps": 1e-8, "amsgrad": False}, {"eps": 1e-7, "amsgrad": False},
                 {"eps_form": "corrected", "weight_decay_form": "coupled"},
                 {"eps_form": "raw", "weight_decay_form": "decoupled"},
-                _adam_notes("Adam", "Adam", 0, "None"))
+                _adam_notes("Adam", "Adam", 0, "None"),
+                _sources("torch.optim.Adam", ("eps", "amsgrad"), "keras.optimizers.Adam", ("eps", "amsgrad")))
 ADAMW = _pair("adamw", "torch.optim.AdamW", "keras.optimizers.AdamW",
               {"eps": 1e-8, "weight_decay": 1e-2, "amsgrad": False},
               {"eps": 1e-7, "weight_decay": 0.004, "amsgrad": False},
               {"eps_form": "corrected"}, {"eps_form": "raw"},
-              _adam_notes("AdamW", "AdamW", "1e-2", 0.004))
+              _adam_notes("AdamW", "AdamW", "1e-2", 0.004),
+              _sources("torch.optim.AdamW", ("eps", "amsgrad"), "keras.optimizers.AdamW", ("eps", "amsgrad")))
 
 _NADAM_NOTES = {
     "torch": {"lr": "NAdam(lr=2e-3)", "eps": "NAdam(eps=1e-8)", "weight_decay": "NAdam(weight_decay=0)",
@@ -93,7 +106,8 @@ _NADAM_NOTES = {
 NADAM = _pair("nadam", "torch.optim.NAdam", "keras.optimizers.Nadam",
               {"lr": 2e-3, "eps": 1e-8, "momentum_decay": 4e-3}, {"eps": 1e-7, "momentum_decay": 1.0},
               {"weight_decay_form": "coupled", "mu_product_dtype": "float32"},
-              {"weight_decay_form": "decoupled", "mu_product_dtype": None}, _NADAM_NOTES)
+              {"weight_decay_form": "decoupled", "mu_product_dtype": None}, _NADAM_NOTES,
+              _sources("torch.optim.NAdam", ("eps", "momentum_decay"), "keras.optimizers.Nadam", ("eps",)))
 
 _ADAMAX_NOTES = {
     "torch": {"lr": "Adamax(lr=2e-3)", "eps": "Adamax(eps=1e-8)", "weight_decay": "Adamax(weight_decay=0)",
@@ -108,7 +122,8 @@ _ADAMAX_NOTES = {
 ADAMAX = _pair("adamax", "torch.optim.Adamax", "keras.optimizers.Adamax",
                {"lr": 2e-3, "eps": 1e-8}, {"eps": 1e-7},
                {"eps_form": "in_max", "weight_decay_form": "coupled", **_NO_SECOND_MOMENT},
-               {"eps_form": "denominator", "weight_decay_form": "decoupled", **_NO_SECOND_MOMENT}, _ADAMAX_NOTES)
+               {"eps_form": "denominator", "weight_decay_form": "decoupled", **_NO_SECOND_MOMENT}, _ADAMAX_NOTES,
+               _sources("torch.optim.Adamax", ("eps",), "keras.optimizers.Adamax", ("eps",)))
 
 _PORT_ROUNDING = ("the port's update_step casts beta_1/beta_2 with ops.cast(value, dtype) (float32-rounded, in the "
                   "moments too), as Keras's Nadam does; the weight decay as Keras's base; epsilon exact")
@@ -126,7 +141,8 @@ _RADAM_NOTES = {
 RADAM = _pair("radam", "torch.optim.RAdam", "keras_impl.optimizers_adam._RAdam (port of tfa.optimizers.RectifiedAdam)",
               {"eps": 1e-8}, {"eps": 1e-7},
               {"eps_form": "raw", "weight_decay_form": "coupled"},
-              {"eps_form": "corrected", "weight_decay_form": "decoupled"}, _RADAM_NOTES)
+              {"eps_form": "corrected", "weight_decay_form": "decoupled"}, _RADAM_NOTES,
+              _sources("torch.optim.RAdam", ("eps",)))
 
 _ADABELIEF_NOTES = {
     "torch": {"lr": "adabelief-pytorch 0.2 AdaBelief(lr=1e-3)",

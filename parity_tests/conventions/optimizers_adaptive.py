@@ -1,7 +1,7 @@
 """Adaptive-rule conventions: torch.optim.{Adagrad, RMSprop, Adadelta} vs keras.optimizers.{Adagrad, RMSprop,
 Adadelta} (concepts adagrad; rmsprop, rmsprop_momentum, rmsprop_centered; adadelta)."""
 from . import register
-from .optimizers_common import rule_pair
+from .optimizers_common import keras_sources, rule_pair, torch_sources
 
 # Keras's update_step applies rho, 1 - rho, epsilon and momentum with ops.add / ops.multiply, which
 # convert a Python float directly to the variable's dtype; only ops.cast rounds through float32.
@@ -33,7 +33,11 @@ register(*rule_pair("adagrad", "torch.optim.Adagrad", "keras.optimizers.Adagrad"
                     keras_defaults={"lr": 1e-3, "lr_decay": 0.0, "weight_decay": 0.0, "initial_accumulator_value": 0.1,
                                     "eps": 1e-7},
                     torch_formula={"eps_placement": "outside", "weight_decay_form": "coupled"},
-                    keras_formula={"eps_placement": "inside", "weight_decay_form": "decoupled"}, notes=_ADAGRAD_NOTES))
+                    keras_formula={"eps_placement": "inside", "weight_decay_form": "decoupled"}, notes=_ADAGRAD_NOTES,
+                    sources={"torch": torch_sources("torch.optim.Adagrad", "lr", "lr_decay", "weight_decay",
+                                                    "initial_accumulator_value", "eps"),
+                             "keras": keras_sources("keras.optimizers.Adagrad", "lr", "weight_decay",
+                                                    "initial_accumulator_value", "eps")}))
 
 _RMSPROP_NOTES = {
     "torch": {"lr": "torch.optim.RMSprop(lr=1e-2)", "rho": "RMSprop(alpha=0.99)", "eps": "RMSprop(eps=1e-8)",
@@ -65,7 +69,11 @@ for _concept in ("rmsprop", "rmsprop_momentum", "rmsprop_centered"):
                         torch_formula={"eps_placement": "outside", "momentum_form": "torch", "average_form": "lerp",
                                        "weight_decay_form": "coupled"},
                         keras_formula={"eps_placement": "inside", "momentum_form": "keras", "average_form": "weighted",
-                                       "weight_decay_form": "decoupled"}, notes=_RMSPROP_NOTES))
+                                       "weight_decay_form": "decoupled"}, notes=_RMSPROP_NOTES,
+                        sources={"torch": torch_sources("torch.optim.RMSprop", "lr", "rho", "eps", "momentum",
+                                                        "centered", "weight_decay", rho="alpha"),
+                                 "keras": keras_sources("keras.optimizers.RMSprop", "lr", "rho", "eps", "momentum",
+                                                        "centered", "weight_decay")}))
 
 _ADADELTA_NOTES = {
     "torch": {"lr": "torch.optim.Adadelta(lr=1.0)", "rho": "Adadelta(rho=0.9)", "eps": "Adadelta(eps=1e-6)",
@@ -78,4 +86,6 @@ register(*rule_pair("adadelta", "torch.optim.Adadelta", "keras.optimizers.Adadel
                     torch_defaults={"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0.0},
                     keras_defaults={"lr": 1e-3, "rho": 0.95, "eps": 1e-7, "weight_decay": 0.0},
                     torch_formula={"weight_decay_form": "coupled"}, keras_formula={"weight_decay_form": "decoupled"},
-                    notes=_ADADELTA_NOTES))
+                    notes=_ADADELTA_NOTES,
+                    sources={"torch": torch_sources("torch.optim.Adadelta", "lr", "rho", "eps", "weight_decay"),
+                             "keras": keras_sources("keras.optimizers.Adadelta", "lr", "rho", "eps", "weight_decay")}))

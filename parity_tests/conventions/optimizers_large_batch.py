@@ -3,7 +3,7 @@ and Lamb, the suite's Keras LARS), Adafactor and Muon (both frameworks ship them
 from dataclasses import replace
 
 from . import register
-from .optimizers_common import KERAS_CONSTANT_NOTE, rule_pair
+from .optimizers_common import KERAS_CONSTANT_NOTE, keras_sources, rule_pair, torch_sources
 
 _SUITE_TORCH = "torch ships no {}: the suite's torch_impl.optimizers_large_batch._{} (a torch.optim.Optimizer)"
 
@@ -19,6 +19,7 @@ register(*rule_pair(
     torch_defaults={"lr": 1e-4, "beta1": 0.9, "beta2": 0.99, "weight_decay": 0.0},
     keras_defaults={"lr": 1e-3, "beta1": 0.9, "beta2": 0.99, "weight_decay": 0.0},
     torch_formula={}, keras_formula={},
+    sources={"keras": keras_sources("keras.optimizers.Lion", "lr", "beta1", "beta2", "weight_decay")},
     notes={"torch": {"lr": _SUITE_TORCH.format("Lion", "Lion") + "; lr 1e-4 as the Lion paper and lion-pytorch",
                      "beta1": "Lion paper / lion-pytorch betas=(0.9, 0.99)", "beta2": "Lion paper: 0.99",
                      "weight_decay": "lion-pytorch weight_decay=0 (decoupled, times lr)"},
@@ -35,6 +36,7 @@ register(*rule_pair(
     keras_defaults={"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-7, "weight_decay": 0.0},
     torch_formula={"moment_form": "interpolate", "weight_decay_form": "trust_ratio"},
     keras_formula={"moment_form": "increment", "weight_decay_form": "decoupled"},
+    sources={"keras": keras_sources("keras.optimizers.Lamb", "lr", "beta1", "beta2", "eps", "weight_decay")},
     notes={"torch": {"lr": _SUITE_TORCH.format("LAMB", "Lamb") + "; lr 1e-3", "beta1": "LAMB paper: 0.9",
                      "beta2": "LAMB paper: 0.999", "eps": "LAMB paper / NVIDIA apex FusedLAMB eps=1e-6",
                      "weight_decay": "default 0", "moment_form": "m = b1 m + (1 - b1) g, as the paper writes it",
@@ -78,6 +80,11 @@ register(*_with_related(rule_pair(
                     "weight_decay": 0.0},
     torch_formula={"eps1_form": "clamp", "rms_param": "undecayed", "decay_form": "scale"},
     keras_formula={"eps1_form": "add", "rms_param": "decayed", "decay_form": "subtract"},
+    sources={"torch": torch_sources("torch.optim.Adafactor", "lr", "beta2_decay", "eps1", "eps2", "clip_threshold",
+                                    "weight_decay", eps1=("eps", 0), eps2=("eps", 1), clip_threshold="d"),
+             "keras": keras_sources("keras.optimizers.Adafactor", "lr", "beta2_decay", "eps1", "eps2",
+                                    "clip_threshold", "weight_decay", "relative_step", beta2_decay="beta_2_decay",
+                                    eps1="epsilon_1", eps2="epsilon_2")},
     notes={"torch": {"lr": "torch.optim.Adafactor(lr=1e-2); rho_t = min(lr, 1/sqrt(t)) always (no switch)",
                      "beta2_decay": "Adafactor(beta2_decay=-0.8): 1 - beta2_t = t**-0.8 (a Python float, lerp weight)",
                      "eps1": "Adafactor(eps=(None, 1e-3)): None means torch.finfo(param.dtype).eps",
@@ -119,7 +126,6 @@ _MUON_RELATED = {
 }
 
 
-
 register(*_with_related(rule_pair(
     "muon", "torch.optim.Muon", "keras.optimizers.Muon",
     torch_defaults={"lr": 1e-3, "momentum": 0.95, "nesterov": True, "weight_decay": 0.1, "ns_coefficients": _NS,
@@ -128,6 +134,10 @@ register(*_with_related(rule_pair(
                     "ns_steps": 5, "eps": 1e-7, "adjust_lr_fn": "match_rms_adamw"},
     torch_formula={"momentum_form": "ema", "ns_dtype": "bfloat16", "ns_eps_form": "clamp", "decay_form": "scale"},
     keras_formula={"momentum_form": "sum", "ns_dtype": None, "ns_eps_form": "add", "decay_form": "subtract"},
+    sources={"torch": torch_sources("torch.optim.Muon", "lr", "momentum", "nesterov", "weight_decay", "ns_coefficients",
+                                    "ns_steps", "eps", "adjust_lr_fn"),
+             "keras": keras_sources("keras.optimizers.Muon", "lr", "momentum", "nesterov", "weight_decay", "ns_steps",
+                                    "exclude_embeddings", "adam_lr_ratio", "adam_weight_decay")},
     notes={"torch": {"lr": "torch.optim.Muon(lr=1e-3)", "momentum": "Muon(momentum=0.95)",
                      "nesterov": "Muon(nesterov=True)", "weight_decay": "Muon(weight_decay=0.1): p *= 1 - lr * wd",
                      "ns_coefficients": "Muon(ns_coefficients=(3.4445, -4.775, 2.0315))",

@@ -1,6 +1,6 @@
 """SGD-family conventions: torch.optim.SGD vs keras.optimizers.SGD (concepts sgd, momentum, nesterov)."""
 from . import register
-from .optimizers_common import rule_pair
+from .optimizers_common import keras_sources, rule_pair, torch_sources
 
 _TORCH = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "nesterov": False, "weight_decay": 0.0}
 _KERAS = {"lr": 0.01, "momentum": 0.0, "dampening": 0.0, "nesterov": False, "weight_decay": 0.0}
@@ -15,9 +15,11 @@ _NOTES = {
               "momentum_form": "m = mu m - lr g; p += m (the state holds -lr times torch's buffer)",
               "weight_decay_form": "Optimizer._apply_weight_decay: p -= p * wd * lr before the step (decoupled)"},
 }
+_SOURCES = {"torch": torch_sources("torch.optim.SGD", "lr", "momentum", "dampening", "nesterov", "weight_decay"),
+            "keras": keras_sources("keras.optimizers.SGD", "lr", "momentum", "nesterov", "weight_decay")}
 
 for _concept in ("sgd", "momentum", "nesterov"):
     register(*rule_pair(_concept, "torch.optim.SGD", "keras.optimizers.SGD", torch_defaults=_TORCH,
-                        keras_defaults=_KERAS, notes=_NOTES,
+                        keras_defaults=_KERAS, notes=_NOTES, sources=_SOURCES,
                         torch_formula={"momentum_form": "torch", "weight_decay_form": "coupled"},
                         keras_formula={"momentum_form": "keras", "weight_decay_form": "decoupled"}))

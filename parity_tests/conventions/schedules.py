@@ -6,7 +6,7 @@ Both count steps from 0 (``step_offset`` 0): torch's scheduler holds f(k) betwee
 optimizer's ``iterations`` (one per batch) before incrementing it. Hyperparameters a framework requires
 (no default) are absent from its ``defaults`` and set by the case's ``required``.
 """
-from . import Convention, register
+from . import Convention, Source, register
 
 __all__ = ["TORCH_SGD_LR", "KERAS_SGD_LR"]
 
@@ -31,15 +31,21 @@ _CONSTANT = ("ops.cast(python_float, dtype) converts to a float32 tensor first: 
              "even when the schedule runs in float64")
 
 
-def _pair(concept, torch_api, keras_api, *, torch_defaults, keras_defaults, torch_formula, keras_formula, notes):
-    """The two Conventions of one schedule: shared lr/dtype/step-counting keys plus the schedule's own."""
+_TORCH_SGD_LR_SOURCE = Source("torch.optim.SGD", "lr")
+
+
+def _pair(concept, torch_api, keras_api, *, torch_defaults, keras_defaults, torch_formula, keras_formula, notes,
+          sources):
+    """The two Conventions of one schedule: shared lr/dtype/step-counting keys plus the schedule's own.
+    ``sources``: ``{"torch": {...}, "keras": {...}}`` (torch's ``lr`` is read off torch.optim.SGD here)."""
     return (
         Convention("torch", concept, torch_api, defaults={"lr": TORCH_SGD_LR, "dtype": None, **torch_defaults},
                    formula={"compute_dtype": "float64", "step_offset": 0, **torch_formula},
-                   notes={**_TORCH_NOTES, **notes["torch"]}),
+                   notes={**_TORCH_NOTES, **notes["torch"]},
+                   sources={"lr": _TORCH_SGD_LR_SOURCE, **sources.get("torch", {})}),
         Convention("keras", concept, keras_api, defaults={"dtype": "float32", **keras_defaults},
                    formula={"compute_dtype": None, "step_offset": 0, **keras_formula},
-                   notes={**_KERAS_NOTES, **notes["keras"]}),
+                   notes={**_KERAS_NOTES, **notes["keras"]}, sources=sources.get("keras", {})),
     )
 
 
@@ -55,6 +61,7 @@ register(
            "schedules.PiecewiseConstantDecay(boundaries=[s, 2s, ...], values=[lr, lr*gamma, ...])",
            torch_defaults={"gamma": 0.1}, keras_defaults={},
            torch_formula={"at_boundary": "decayed"}, keras_formula={"at_boundary": "previous"},
+           sources={"torch": {"gamma": Source("torch.optim.lr_scheduler.StepLR", "gamma")}},
            notes={"torch": {"gamma": "StepLR(gamma=0.1)",
                             "at_boundary": "StepLR multiplies by gamma when last_epoch % step_size == 0: step s is "
                                            "already decayed"},
@@ -65,6 +72,7 @@ register(
            torch_defaults={"decay_steps": 1, "staircase": False}, keras_defaults={"staircase": False},
            torch_formula={"constant_dtype": None, "divide_by_constant": "exact"},
            keras_formula={"constant_dtype": "float32", "divide_by_constant": "reciprocal"},
+           sources={"keras": {"staircase": Source("keras.optimizers.schedules.ExponentialDecay", "staircase")}},
            notes={"torch": {"decay_steps": "ExponentialLR multiplies by gamma at every scheduler.step() (d = 1)",
                             "staircase": "ExponentialLR is continuous; the staircase form is StepLR",
                             "constant_dtype": _NO_CONSTANT, "divide_by_constant": _EXACT},
@@ -76,6 +84,8 @@ register(
            "schedules.CosineDecay(lr, decay_steps, alpha=min_lr / lr)",
            torch_defaults={"min_lr": 0.0}, keras_defaults={"min_lr": 0.0},
            torch_formula={"after_end": "periodic"}, keras_formula={"after_end": "hold"},
+           sources={"torch": {"min_lr": Source("torch.optim.lr_scheduler.CosineAnnealingLR", "eta_min")},
+                    "keras": {"min_lr": Source("keras.optimizers.schedules.CosineDecay", "alpha")}},
            notes={"torch": {"min_lr": "CosineAnnealingLR(eta_min=0.0), absolute", "after_end": _PERIODIC},
                   "keras": {"min_lr": "CosineDecay(alpha=0.0), a fraction of the initial LR", "after_end": _HOLD}}),
     *_pair("cosine_warm_restarts", "lr_scheduler.CosineAnnealingWarmRestarts(T_0, T_mult=1, eta_min=0.0)",
@@ -84,6 +94,11 @@ register(
            keras_defaults={"t_mult": 2.0, "m_mul": 1.0, "min_lr": 0.0},
            torch_formula={"constant_dtype": None, "divide_by_constant": "exact"},
            keras_formula={"constant_dtype": "float32", "divide_by_constant": "reciprocal"},
+           sources={"torch": {"t_mult": Source("torch.optim.lr_scheduler.CosineAnnealingWarmRestarts", "T_mult"),
+                              "min_lr": Source("torch.optim.lr_scheduler.CosineAnnealingWarmRestarts", "eta_min")},
+                    "keras": {"t_mult": Source("keras.optimizers.schedules.CosineDecayRestarts", "t_mul"),
+                              "m_mul": Source("keras.optimizers.schedules.CosineDecayRestarts", "m_mul"),
+                              "min_lr": Source("keras.optimizers.schedules.CosineDecayRestarts", "alpha")}},
            notes={"torch": {"divide_by_constant": _EXACT,
                             "t_mult": "CosineAnnealingWarmRestarts(T_mult=1): equal cycles; an integer is required",
                             "m_mul": "no restart multiplier: every cycle restarts at the full LR (m_mul != 1 "
@@ -101,6 +116,11 @@ register(
            keras_defaults={"warmup_steps": 0, "min_lr": 0.0},
            torch_formula={"after_end": "periodic", "constant_dtype": None},
            keras_formula={"after_end": "hold", "constant_dtype": "float32"},
+           sources={"torch": {"warmup_steps": Source("torch.optim.lr_scheduler.LinearLR", "total_iters"),
+                              "start_factor": Source("torch.optim.lr_scheduler.LinearLR", "start_factor"),
+                              "min_lr": Source("torch.optim.lr_scheduler.CosineAnnealingLR", "eta_min")},
+                    "keras": {"warmup_steps": Source("keras.optimizers.schedules.CosineDecay", "warmup_steps"),
+                              "min_lr": Source("keras.optimizers.schedules.CosineDecay", "alpha")}},
            notes={"torch": {"warmup_steps": "LinearLR(total_iters=5)",
                             "start_factor": "LinearLR(start_factor=1/3); it must be > 0",
                             "min_lr": "CosineAnnealingLR(eta_min=0.0)", "after_end": _PERIODIC,
@@ -114,6 +134,11 @@ register(
            keras_defaults={"end_lr": 1e-4, "power": 1.0, "cycle": False},
            torch_formula={"constant_dtype": None, "divide_by_constant": "exact"},
            keras_formula={"constant_dtype": "float32", "divide_by_constant": "reciprocal"},
+           sources={"torch": {"decay_steps": Source("torch.optim.lr_scheduler.PolynomialLR", "total_iters"),
+                              "power": Source("torch.optim.lr_scheduler.PolynomialLR", "power")},
+                    "keras": {"end_lr": Source("keras.optimizers.schedules.PolynomialDecay", "end_learning_rate"),
+                              "power": Source("keras.optimizers.schedules.PolynomialDecay", "power"),
+                              "cycle": Source("keras.optimizers.schedules.PolynomialDecay", "cycle")}},
            notes={"torch": {"divide_by_constant": _EXACT, "decay_steps": "PolynomialLR(total_iters=5)",
                             "end_lr": "PolynomialLR decays to 0 and holds there (no end-LR argument)",
                             "power": "PolynomialLR(power=1.0)",
@@ -129,6 +154,13 @@ register(
 )
 
 _PLATEAU = {"factor": 0.1, "patience": 10, "threshold": 1e-4, "cooldown": 0, "min_lr": 0.0}
+
+
+def _plateau_sources(api, **renamed):
+    """``_PLATEAU``'s keys read off the ReduceLROnPlateau at ``api`` (``renamed``: key -> its parameter)."""
+    return {key: Source(api, renamed.get(key, key)) for key in _PLATEAU}
+
+
 register(
     Convention("torch", "reduce_on_plateau", "lr_scheduler.ReduceLROnPlateau(torch.optim.SGD(lr), mode='min')",
                defaults={"lr": TORCH_SGD_LR, **_PLATEAU, "threshold_mode": "rel", "dtype": None},
@@ -146,7 +178,10 @@ register(
                                        "after): the cooldown epochs never count",
                       "abs_form": "'abs' mode tests v < best - threshold",
                       "min_change": "ReduceLROnPlateau(eps=1e-8): a reduction changing the LR by <= eps is skipped "
-                                    "(and still resets the counters)"}),
+                                    "(and still resets the counters)"},
+               sources={"lr": _TORCH_SGD_LR_SOURCE,
+                        "threshold_mode": Source("torch.optim.lr_scheduler.ReduceLROnPlateau", "threshold_mode"),
+                        **_plateau_sources("torch.optim.lr_scheduler.ReduceLROnPlateau")}),
     Convention("keras", "reduce_on_plateau", "keras.callbacks.ReduceLROnPlateau(monitor='val_loss') on SGD(lr)",
                defaults={"lr": KERAS_SGD_LR, **_PLATEAU, "threshold_mode": "abs", "dtype": "float32"},
                formula={"compute_dtype": None, "compare_dtype": "float32", "patience_rule": "reaches",
@@ -164,7 +199,9 @@ register(
                                        "where it reaches 0 already counts",
                       "abs_form": "_is_improvement tests ops.less(v - min_delta, best) with min_delta negated: "
                                   "v + threshold < best",
-                      "min_change": "reduces whenever lr > np.float32(min_lr); counters reset only if it did"}),
+                      "min_change": "reduces whenever lr > np.float32(min_lr); counters reset only if it did"},
+               sources={"lr": Source("keras.optimizers.SGD", "learning_rate"),
+                        **_plateau_sources("keras.callbacks.ReduceLROnPlateau", threshold="min_delta")}),
 )
 
 _RANGE = {"lr_min": 1e-7, "lr_max": 10.0, "num_steps": 100, "batch_size": 8}

@@ -37,11 +37,12 @@ def _prefixed(prefix, mapping):
 
 
 def merged(concept, framework):
-    """The training Convention of ``concept`` (``network/rule``) for ``framework``: the parts' groups merged."""
+    """The training Convention of ``concept`` (``network/rule``) for ``framework``: the parts' groups merged
+    (their ``sources`` too, so ``opt.eps`` is read where the update rule's ``eps`` is)."""
     network, rule = concept.split("/")
     parts = {"model": convention(MODEL_OF.get(network, network), framework),
              "loss": convention(NETWORK_LOSSES[network], framework), "opt": convention(rule, framework)}
-    groups = {group: {} for group in ("defaults", "formula", "param_init", "related", "notes")}
+    groups = {group: {} for group in ("defaults", "formula", "param_init", "related", "notes", "sources")}
     for prefix, part in parts.items():
         for group in groups:
             groups[group].update(_prefixed(prefix, getattr(part, group)))
