@@ -1,10 +1,12 @@
 r"""Element-wise activations in Keras 3 (``keras.activations`` / ``keras.ops``), as a user calls them.
 
-Defaults in the signatures are Keras's own; ``parity_tests/conventions`` records them.
+A hyperparameter not passed (``DEFAULT``) is left out of the Keras call, so Keras's own default applies;
+``parity_tests/conventions`` records those defaults.
 """
 import keras
 from keras import ops
 
+from .defaults import DEFAULT, given
 from .validation import check_floating, check_ndim, check_same_dtype
 
 __all__ = ["step", "sigmoid", "tanh", "hard_sigmoid", "relu", "leaky_relu", "prelu", "elu", "selu"]
@@ -40,11 +42,11 @@ def relu(x):
     return keras.activations.relu(x)
 
 
-def leaky_relu(x, *, negative_slope=0.2):
-    r""":math:`x` if :math:`x > 0` else :math:`s x`: ``keras.activations.leaky_relu`` (default 0.2;
-    ``keras.layers.LeakyReLU`` defaults to 0.3). TensorFlow rounds :math:`s` to float32."""
+def leaky_relu(x, *, negative_slope=DEFAULT):
+    r""":math:`x` if :math:`x > 0` else :math:`s x`: ``keras.activations.leaky_relu`` (Keras's default slope, 0.2 in
+    Keras 3.15; ``keras.layers.LeakyReLU`` defaults to 0.3). TensorFlow rounds :math:`s` to float32."""
     check_floating(x, "x")
-    return keras.activations.leaky_relu(x, negative_slope=negative_slope)
+    return keras.activations.leaky_relu(x, **given(negative_slope=negative_slope))
 
 
 def prelu(x, alpha):
@@ -59,10 +61,11 @@ def prelu(x, alpha):
     return keras.activations.relu(x) - alpha * keras.activations.relu(-x)
 
 
-def elu(x, *, alpha=1.0):
-    r""":math:`x` if :math:`x > 0` else :math:`\alpha(e^x - 1)`: ``keras.activations.elu`` (TF evaluates :math:`e^x - 1`, not expm1)."""
+def elu(x, *, alpha=DEFAULT):
+    r""":math:`x` if :math:`x > 0` else :math:`\alpha(e^x - 1)`: ``keras.activations.elu`` (Keras's default
+    :math:`\alpha`, 1.0 in Keras 3.15; TF evaluates :math:`e^x - 1`, not expm1)."""
     check_floating(x, "x")
-    return keras.activations.elu(x, alpha=alpha)
+    return keras.activations.elu(x, **given(alpha=alpha))
 
 
 def selu(x):

@@ -5,8 +5,9 @@ SGD with ``global_clipnorm`` (through :func:`keras_impl.clipping.clip_by_global_
 ``stateless_call`` (a plain stack is :func:`keras_impl.models.mlp_forward`'s cached ``keras.Sequential``):
 ``Dense``, then ``BatchNormalization`` called with ``training=True`` (gamma 1, beta 0, as a fresh layer)
 and an ``Activation`` layer, optionally ``Add``-ed to the block's input. The loss is
-:math:`L = \tfrac{1}{2N} \sum h_L^2`. Defaults are Keras's own (``BatchNormalization`` epsilon 1e-3);
-``dtype`` is the layers' dtype policy (``None``: floatx).
+:math:`L = \tfrac{1}{2N} \sum h_L^2`. A hyperparameter not passed (``DEFAULT``) is left out of the layers'
+constructors, so Keras's own default applies (``BatchNormalization``'s epsilon, 1e-3 in Keras 3.15); ``dtype``
+is the layers' dtype policy (``None``: floatx), passed as in :mod:`keras_impl.layers`.
 """
 import functools
 import numbers
@@ -17,6 +18,7 @@ import tensorflow as tf
 from keras import ops
 
 from .clipping import clip_by_global_norm
+from .defaults import DEFAULT, given
 from .layers import policy, run
 from .models import check_mlp, mlp_forward, mlp_model
 from .validation import check_choice
@@ -54,20 +56,23 @@ def check_training(steps, learning_rate, max_norm):
 
 @functools.lru_cache(maxsize=16)
 def _network(sizes, activations, batchnorm, residual, eps, dtype):
-    """Functional model: ``Dense`` [-> ``BatchNormalization`` -> ``Activation``] per layer, ``Add`` for residuals."""
+    """Functional model: ``Dense`` [-> ``BatchNormalization`` -> ``Activation``] per layer, ``Add`` for residuals;
+    ``eps`` passed only when given."""
     x = keras.Input((sizes[0],), dtype=dtype)
     h = x
     for units, name in zip(sizes[1:], activations):
         if batchnorm:
-            z = keras.layers.BatchNormalization(epsilon=eps, dtype=dtype)(keras.layers.Dense(units, dtype=dtype)(h))
-            a = keras.layers.Activation(name, dtype=dtype)(z)
+            normalise = keras.layers.BatchNormalization(**given(epsilon=eps), dtype=dtype)
+            a = keras.layers.Activation(name, dtype=dtype)(normalise(keras.layers.Dense(units, dtype=dtype)(h)))
         else:
             a = keras.layers.Dense(units, activation=name, dtype=dtype)(h)
         h = keras.layers.Add(dtype=dtype)([h, a]) if residual else a
     return keras.Model(x, h)
 
 
-def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, eps=1e-3, dtype=None):
+# batchnorm, residual (here and below): no Keras default -- the suite's architecture switches;
+# dtype (here and below): no Keras default passed through -- None is floatx now, see keras_impl.layers.policy
+def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, eps=DEFAULT, dtype=None):
     r"""The deep network (see :mod:`reference_numpy.gradient_flow`); the output only."""
     check_network(x, params, activations, batchnorm=batchnorm, residual=residual)
     if not batchnorm and not residual:
@@ -80,7 +85,7 @@ def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, e
     return run(model, trainable, model.non_trainable_variables, x, training=True)[0]
 
 
-def layer_gradient_norms(x, *params, activations, batchnorm=False, residual=False, eps=1e-3, dtype=None):
+def layer_gradient_norms(x, *params, activations, batchnorm=False, residual=False, eps=DEFAULT, dtype=None):
     r"""(L,) :math:`\lVert \partial L / \partial W_i \rVert_2` from ``tf.GradientTape``, in the parameters'
     dtype (the tape casts the gradients back through the layers' dtype policy)."""
     check_network(x, params, activations, batchnorm=batchnorm, residual=residual)
@@ -104,6 +109,7 @@ def _finite(tensors):
     return all(bool(ops.all(ops.isfinite(t))) for t in tensors)
 
 
+# max_norm: no Keras default -- the suite's switch, None: no clipping
 def sgd_loss_curve(x, *params, activations, steps, learning_rate, max_norm=None, dtype=None):
     r"""(steps + 1,) losses of :func:`keras_impl.models.mlp_model` trained by ``keras.optimizers.SGD``; with
     ``max_norm`` the gradients are clipped together first. Stops at a non-finite loss or parameter (NaN after)."""

@@ -1,9 +1,11 @@
 r"""Weight initialisers in Keras 3: ``keras.initializers`` objects seeded with ``seed`` (an int seed makes them
 deterministic), called on Keras's kernel shape ``(fan_in, fan_out)`` -- the suite's layout, see
-reference_numpy.initializers -- with ``dtype``. Where Keras has no argument for a hyperparameter (Glorot's
-``gain``, He's ``negative_slope`` and ``mode``) the non-default values go to the ``VarianceScaling`` these
-classes are, with ``scale`` the variance gain (:math:`g^2`, :math:`2 / (1 + a^2)`). ``dense_default`` builds a
-real ``keras.layers.Dense`` with the initialisers its signature defaults to, seeded.
+reference_numpy.initializers -- with ``dtype`` (not passed: the call's default, floatx). A hyperparameter not
+passed (``DEFAULT``) is left out of the constructor, so Keras's own default applies. Where Keras has no
+argument for a hyperparameter (Glorot's ``gain``, He's ``negative_slope`` and ``mode``), not passing it builds
+the named class as a user does; a value given goes to the ``VarianceScaling`` these classes are, with ``scale``
+the variance gain (:math:`g^2`, :math:`2 / (1 + a^2)`) -- the class itself when that equals its own.
+``dense_default`` builds a real ``keras.layers.Dense`` with the initialisers its signature defaults to, seeded.
 
 ``<name>_spec`` (not in ``__all__``, as in the reference) turns the initialiser object Keras would use into
 the distribution it samples: ``RandomNormal(mean, stddev)``; ``VarianceScaling(scale, mode, distribution)``
@@ -20,6 +22,7 @@ import keras
 import numpy as np
 from keras.src.initializers.random_initializers import compute_fans
 
+from .defaults import DEFAULT, given
 from .validation import check_choice
 
 __all__ = ["zeros", "constant", "random_normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
@@ -41,6 +44,8 @@ def _check_int(value, name, minimum):
 
 
 def _check_number(value, name, positive=False):
+    if value is DEFAULT:  # Keras's own: valid by definition
+        return
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     if not math.isfinite(value) or (positive and value <= 0):
@@ -52,7 +57,7 @@ def _check_call(fan_in, fan_out, seed, dtype):
     _check_int(fan_out, "fan_out", 1)
     if seed is not None:
         _check_int(seed, "seed", 0)
-    if not isinstance(dtype, str):
+    if dtype is not DEFAULT and not isinstance(dtype, str):
         raise TypeError(f"dtype must be a string, got {type(dtype).__name__}")
     check_choice(dtype, DTYPES, "dtype")
 
@@ -86,10 +91,12 @@ def _spec(initializer, shape):
 
 
 def _scaled(cls, seed, scale, mode):
-    """The named Keras initialiser ``cls`` when the hyperparameters are its own, else the VarianceScaling it
-    is with ``scale`` and ``mode`` changed. (Seed 0 when only the spec is wanted: an unseeded initialiser
-    draws its seed from Python's global ``random``.)"""
+    """The named Keras initialiser ``cls`` when the hyperparameters are its own (or not passed), else the
+    VarianceScaling it is with ``scale`` and ``mode`` changed. (Seed 0 when only the spec is wanted: an unseeded
+    initialiser draws its seed from Python's global ``random``.)"""
     own = cls(seed=0)
+    scale = own.scale if scale is DEFAULT else scale
+    mode = own.mode if mode is DEFAULT else mode
     if (scale, mode) == (own.scale, own.mode):
         return cls(seed=seed)
     return keras.initializers.VarianceScaling(scale=scale, mode=mode, distribution=own.distribution, seed=seed)
@@ -97,40 +104,41 @@ def _scaled(cls, seed, scale, mode):
 
 def _glorot(cls, gain, seed=0):
     _check_number(gain, "gain", positive=True)
-    return _scaled(cls, seed, float(gain) ** 2, "fan_avg")
+    return _scaled(cls, seed, DEFAULT if gain is DEFAULT else float(gain) ** 2, DEFAULT)
 
 
 def _he(cls, negative_slope, mode, seed=0):
     _check_number(negative_slope, "negative_slope")
     check_choice(mode, _MODES, "mode")
-    return _scaled(cls, seed, 2.0 / (1.0 + float(negative_slope) ** 2), mode)
+    scale = DEFAULT if negative_slope is DEFAULT else 2.0 / (1.0 + float(negative_slope) ** 2)
+    return _scaled(cls, seed, scale, mode)
 
 
 def _sample(initializer, fan_in, fan_out, seed, dtype):
     _check_call(fan_in, fan_out, seed, dtype)
-    return initializer((fan_in, fan_out), dtype=dtype)  # (fan_in, fan_out)
+    return initializer((fan_in, fan_out), **given(dtype=dtype))  # (fan_in, fan_out)
 
 
 def zeros_spec(fan_in, fan_out):
     return _spec(keras.initializers.Zeros(), (fan_in, fan_out))
 
 
-def zeros(fan_in, fan_out, *, dtype="float32"):
+def zeros(fan_in, fan_out, *, dtype=DEFAULT):
     r""":math:`W = 0`: ``keras.initializers.Zeros()``."""
     return _sample(keras.initializers.Zeros(), fan_in, fan_out, None, dtype)
 
 
 def _constant(value):
     _check_number(value, "value")
-    return keras.initializers.Constant(value)
+    return keras.initializers.Constant(**given(value=value))
 
 
-def constant_spec(fan_in, fan_out, *, value=0.0):
+def constant_spec(fan_in, fan_out, *, value=DEFAULT):
     return _spec(_constant(value), (fan_in, fan_out))
 
 
-def constant(fan_in, fan_out, *, value=0.0, dtype="float32"):
-    r""":math:`W = v`: ``keras.initializers.Constant(value=0.0)``."""
+def constant(fan_in, fan_out, *, value=DEFAULT, dtype=DEFAULT):
+    r""":math:`W = v`: ``keras.initializers.Constant()`` (Keras's default value, 0.0 in Keras 3.15)."""
     _check_call(fan_in, fan_out, None, dtype)
     return _sample(_constant(value), fan_in, fan_out, None, dtype)
 
@@ -138,55 +146,56 @@ def constant(fan_in, fan_out, *, value=0.0, dtype="float32"):
 def _random_normal(mean, std, seed=0):
     _check_number(mean, "mean")
     _check_number(std, "std", positive=True)
-    return keras.initializers.RandomNormal(mean=mean, stddev=std, seed=seed)
+    return keras.initializers.RandomNormal(**given(mean=mean, stddev=std), seed=seed)
 
 
-def random_normal_spec(fan_in, fan_out, *, mean=0.0, std=0.05):
+def random_normal_spec(fan_in, fan_out, *, mean=DEFAULT, std=DEFAULT):
     return _spec(_random_normal(mean, std), (fan_in, fan_out))
 
 
-def random_normal(fan_in, fan_out, *, seed, mean=0.0, std=0.05, dtype="float32"):
-    r""":math:`\mathcal N(\mu, s^2)`: ``keras.initializers.RandomNormal(mean=0.0, stddev=0.05)``."""
+def random_normal(fan_in, fan_out, *, seed, mean=DEFAULT, std=DEFAULT, dtype=DEFAULT):
+    r""":math:`\mathcal N(\mu, s^2)`: ``keras.initializers.RandomNormal()`` (Keras's defaults, mean 0.0 and
+    stddev 0.05 in Keras 3.15)."""
     _check_call(fan_in, fan_out, seed, dtype)
     return _sample(_random_normal(mean, std, seed), fan_in, fan_out, seed, dtype)
 
 
-def glorot_uniform_spec(fan_in, fan_out, *, gain=1.0):
+def glorot_uniform_spec(fan_in, fan_out, *, gain=DEFAULT):
     return _spec(_glorot(keras.initializers.GlorotUniform, gain), (fan_in, fan_out))
 
 
-def glorot_uniform(fan_in, fan_out, *, seed, gain=1.0, dtype="float32"):
+def glorot_uniform(fan_in, fan_out, *, seed, gain=DEFAULT, dtype=DEFAULT):
     r""":math:`\mathcal U(\pm g\sqrt{6 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})})`: ``GlorotUniform``."""
     _check_call(fan_in, fan_out, seed, dtype)
     return _sample(_glorot(keras.initializers.GlorotUniform, gain, seed), fan_in, fan_out, seed, dtype)
 
 
-def glorot_normal_spec(fan_in, fan_out, *, gain=1.0):
+def glorot_normal_spec(fan_in, fan_out, *, gain=DEFAULT):
     return _spec(_glorot(keras.initializers.GlorotNormal, gain), (fan_in, fan_out))
 
 
-def glorot_normal(fan_in, fan_out, *, seed, gain=1.0, dtype="float32"):
+def glorot_normal(fan_in, fan_out, *, seed, gain=DEFAULT, dtype=DEFAULT):
     r"""Truncated normal with standard deviation :math:`g\sqrt{2 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})}`:
     ``GlorotNormal``."""
     _check_call(fan_in, fan_out, seed, dtype)
     return _sample(_glorot(keras.initializers.GlorotNormal, gain, seed), fan_in, fan_out, seed, dtype)
 
 
-def he_uniform_spec(fan_in, fan_out, *, negative_slope=0.0, mode="fan_in"):
+def he_uniform_spec(fan_in, fan_out, *, negative_slope=DEFAULT, mode=DEFAULT):
     return _spec(_he(keras.initializers.HeUniform, negative_slope, mode), (fan_in, fan_out))
 
 
-def he_uniform(fan_in, fan_out, *, seed, negative_slope=0.0, mode="fan_in", dtype="float32"):
+def he_uniform(fan_in, fan_out, *, seed, negative_slope=DEFAULT, mode=DEFAULT, dtype=DEFAULT):
     r""":math:`\mathcal U(\pm\sqrt{6 / ((1 + a^2)\,\mathrm{fan})})`: ``HeUniform`` (scale 2, fan_in)."""
     _check_call(fan_in, fan_out, seed, dtype)
     return _sample(_he(keras.initializers.HeUniform, negative_slope, mode, seed), fan_in, fan_out, seed, dtype)
 
 
-def he_normal_spec(fan_in, fan_out, *, negative_slope=0.0, mode="fan_in"):
+def he_normal_spec(fan_in, fan_out, *, negative_slope=DEFAULT, mode=DEFAULT):
     return _spec(_he(keras.initializers.HeNormal, negative_slope, mode), (fan_in, fan_out))
 
 
-def he_normal(fan_in, fan_out, *, seed, negative_slope=0.0, mode="fan_in", dtype="float32"):
+def he_normal(fan_in, fan_out, *, seed, negative_slope=DEFAULT, mode=DEFAULT, dtype=DEFAULT):
     r"""Truncated normal with standard deviation :math:`\sqrt{2 / ((1 + a^2)\,\mathrm{fan})}`: ``HeNormal``."""
     _check_call(fan_in, fan_out, seed, dtype)
     return _sample(_he(keras.initializers.HeNormal, negative_slope, mode, seed), fan_in, fan_out, seed, dtype)
@@ -196,7 +205,7 @@ def lecun_normal_spec(fan_in, fan_out):
     return _spec(keras.initializers.LecunNormal(seed=0), (fan_in, fan_out))
 
 
-def lecun_normal(fan_in, fan_out, *, seed, dtype="float32"):
+def lecun_normal(fan_in, fan_out, *, seed, dtype=DEFAULT):
     r"""Truncated normal with standard deviation :math:`\sqrt{1 / \mathrm{fan_{in}}}`: ``LecunNormal``."""
     _check_call(fan_in, fan_out, seed, dtype)
     return _sample(keras.initializers.LecunNormal(seed=seed), fan_in, fan_out, seed, dtype)
@@ -214,13 +223,15 @@ def dense_default_spec(fan_in, fan_out):
             "bias": _spec(_dense_initializer("bias"), (fan_out,))}
 
 
-def dense_default(fan_in, fan_out, *, seed, dtype="float32"):
-    r"""``keras.layers.Dense(fan_out)``'s own initialisation, built for ``fan_in`` inputs: ``(kernel, bias)``,
+def dense_default(fan_in, fan_out, *, seed, dtype=DEFAULT):
+    r"""``keras.layers.Dense(fan_out)``'s own initialisation, built for ``fan_in`` inputs (``dtype`` not passed:
+    floatx, as for the other initialisers): ``(kernel, bias)``,
     shapes ``(fan_in, fan_out)`` and ``(fan_out,)``; the kernel initialiser seeded with ``seed``, the bias
     initialiser (if random) with ``seed + 1``."""
     _check_call(fan_in, fan_out, seed, dtype)
     layer = keras.layers.Dense(fan_out, kernel_initializer=_dense_initializer("kernel", seed),
-                               bias_initializer=_dense_initializer("bias", seed + 1), dtype=dtype)
+                               bias_initializer=_dense_initializer("bias", seed + 1),
+                               dtype=keras.config.floatx() if dtype is DEFAULT else dtype)  # see layers.policy
     layer.build((None, fan_in))
     kernel = keras.ops.convert_to_tensor(layer.kernel)  # (fan_in, fan_out)
     return kernel, keras.ops.convert_to_tensor(layer.bias)  # (fan_out,)

@@ -5,15 +5,17 @@ costs far more than calling); the arrays passed in are its variables, so the tap
 output w.r.t. the arguments themselves. A ``Dense`` kernel is (in, out), the NumPy layout.
 
 Each function returns the output only (the tape keeps what the backward needs; the NumPy reference's
-``X_forward`` returns ``(out, cache)``). Defaults are Keras's own. ``dtype`` is the layer's dtype policy
-(``None``: floatx, ``"float32"`` unless changed): as for a user's layer, the weights are cast to the
-variables' dtype and the inputs to the compute dtype.
+``X_forward`` returns ``(out, cache)``). A hyperparameter not passed (``DEFAULT``) is left out of the layer's
+constructor, so Keras's own default applies. ``dtype`` is the layer's dtype policy (``None``: floatx, ``"float32"``
+unless changed), always passed: see :func:`policy`. As for a user's layer, the weights are cast to the variables'
+dtype and the inputs to the compute dtype.
 """
 import functools
 
 import keras
 from keras import ops
 
+from .defaults import DEFAULT, given
 from .validation import check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
 
 __all__ = ["dense_forward", "batchnorm_forward", "batchnorm_inference_forward", "batchnorm_running_stats",
@@ -50,7 +52,9 @@ def check_weights(W, b, x, width, names=("W", "b"), source="x"):
 
 
 def policy(dtype):
-    """The dtype a layer built with ``dtype`` computes in: floatx when ``None``."""
+    """The dtype a layer built with ``dtype`` computes in: floatx when ``None``. Passed explicitly: a layer left
+    without one takes Keras's global dtype policy, which is fixed from floatx when the process builds its first
+    layer, so it would not follow a later ``keras.config.set_floatx`` (as the suite sets floatx per run)."""
     return dtype or keras.config.floatx()
 
 
@@ -73,6 +77,7 @@ def _dense(d_in, d_out, dtype):
     return _model(d_in, keras.layers.Dense(d_out, dtype=dtype))
 
 
+# dtype (here and below): no Keras default passed through -- None is floatx now, see policy()
 def dense_forward(x, W, b, *, dtype=None):
     r""":math:`xW + b`: ``keras.layers.Dense(H)`` with ``kernel = W``, ``bias = b``."""
     check_input(x)
@@ -88,36 +93,39 @@ def _check_batchnorm(x, gamma, beta, *, batch=1):
 
 @functools.lru_cache(maxsize=64)
 def _batchnorm(width, eps, momentum, dtype):
-    return _model(width, keras.layers.BatchNormalization(epsilon=eps, momentum=momentum, dtype=dtype))
+    """``BatchNormalization`` with only the hyperparameters given."""
+    return _model(width, keras.layers.BatchNormalization(**given(epsilon=eps, momentum=momentum), dtype=dtype))
 
 
-def batchnorm_forward(x, gamma, beta, *, eps=1e-3, dtype=None):
-    r"""Training mode: ``keras.layers.BatchNormalization(epsilon=1e-3)`` called with ``training=True``."""
+def batchnorm_forward(x, gamma, beta, *, eps=DEFAULT, dtype=None):
+    r"""Training mode: ``keras.layers.BatchNormalization()`` (Keras's default ``epsilon``, 1e-3 in Keras 3.15)
+    called with ``training=True``."""
     _check_batchnorm(x, gamma, beta, batch=2)
-    layer = _batchnorm(x.shape[1], eps, 0.99, policy(dtype))
+    layer = _batchnorm(x.shape[1], eps, DEFAULT, policy(dtype))
     return run(layer, [gamma, beta], layer.non_trainable_variables, x, training=True)[0]
 
 
-def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, *, eps=1e-3, dtype=None):
+def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, *, eps=DEFAULT, dtype=None):
     r"""Inference mode (``training=False``): the moving statistics replace the batch's."""
     _check_batchnorm(x, gamma, beta)
     check_vector(running_mean, "running_mean", x, x.shape[1])
     check_vector(running_var, "running_var", x, x.shape[1])
     if bool(ops.any(running_var < 0)):
         raise ValueError("running_var has negative entries")
-    layer = _batchnorm(x.shape[1], eps, 0.99, policy(dtype))
+    layer = _batchnorm(x.shape[1], eps, DEFAULT, policy(dtype))
     return run(layer, [gamma, beta], [running_mean, running_var], x, training=False)[0]
 
 
-def batchnorm_running_stats(x, running_mean, running_var, *, momentum=0.99, dtype=None):
-    r"""``moving_mean`` and ``moving_variance`` of ``BatchNormalization(momentum=0.99)`` after one training
-    step, stacked (2, D): :math:`r \leftarrow m r + (1 - m) s`, the variance's :math:`s` biased (:math:`N`)."""
+def batchnorm_running_stats(x, running_mean, running_var, *, momentum=DEFAULT, dtype=None):
+    r"""``moving_mean`` and ``moving_variance`` of ``BatchNormalization()`` (Keras's default ``momentum``, 0.99 in
+    Keras 3.15) after one training step, stacked (2, D): :math:`r \leftarrow m r + (1 - m) s`, the variance's
+    :math:`s` biased (:math:`N`)."""
     check_input(x, batch=2)
     check_vector(running_mean, "running_mean", x, x.shape[1])
     check_vector(running_var, "running_var", x, x.shape[1])
-    if not 0 <= momentum <= 1:
+    if momentum is not DEFAULT and not 0 <= momentum <= 1:
         raise ValueError(f"momentum must be in [0, 1], got {momentum!r}")
-    layer = _batchnorm(x.shape[1], 1e-3, momentum, policy(dtype))
+    layer = _batchnorm(x.shape[1], DEFAULT, momentum, policy(dtype))
     _, (mean, var) = run(layer, layer.trainable_variables, [running_mean, running_var], x, training=True)
     return ops.stack([mean, var])
 

@@ -7,13 +7,16 @@ length and uses the full T as every input length. The wrapper therefore calls ``
 floatx behave the Keras way. ``y_pred`` is batch-major LOGITS (N, T, C), the layout and input space
 ``keras.ops.ctc_loss`` expects (TensorFlow's ``ctc_loss_dense`` applies ``log_softmax`` itself). The
 TensorFlow backend computes in float32 whatever the input dtype (float64 is cast down and the result back).
+``blank``, ``reduction`` and ``dtype`` not passed (``DEFAULT``) are left out of the Keras calls, so Keras's own
+defaults apply (``mask_index`` 0 in Keras 3.15); the checks read the blank index from ``keras.ops.ctc_loss``.
 """
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from .losses_common import KERAS_NAMES, check_reduction
+from .defaults import DEFAULT, framework_default, given
+from .losses_common import check_reduction, loss_config
 from .validation import check_floating, check_labels, check_ndim, check_no_nan, check_shape
 
 __all__ = ["ctc"]
@@ -64,13 +67,14 @@ class _CTC(keras.losses.Loss):
         self.pred_lengths, self.label_lengths, self.blank = pred_lengths, label_lengths, blank
 
     def call(self, y_true, y_pred):
-        return ops.ctc_loss(y_true, y_pred, self.label_lengths, self.pred_lengths, mask_index=self.blank)
+        return ops.ctc_loss(y_true, y_pred, self.label_lengths, self.pred_lengths, **given(mask_index=self.blank))
 
 
-def ctc(y_pred, y_true, pred_lengths, label_lengths, *, blank=0, reduction="mean", dtype=None):
-    r"""CTC :math:`-\log P(l \mid z)` per sequence: ``keras.ops.ctc_loss`` (``mask_index=0`` by default) in a
-    ``keras.losses.Loss`` subclass; ``mean`` is Keras's ``sum_over_batch_size`` (no division by label length)."""
-    _check(y_pred, y_true, pred_lengths, label_lengths, blank)
+def ctc(y_pred, y_true, pred_lengths, label_lengths, *, blank=DEFAULT, reduction=DEFAULT, dtype=DEFAULT):
+    r"""CTC :math:`-\log P(l \mid z)` per sequence: ``keras.ops.ctc_loss`` (blank: Keras's ``mask_index`` default) in
+    a ``keras.losses.Loss`` subclass; ``mean`` is Keras's ``sum_over_batch_size`` (no division by label length)."""
+    _check(y_pred, y_true, pred_lengths, label_lengths,
+           framework_default(ops.ctc_loss, "mask_index") if blank is DEFAULT else blank)
     check_reduction(reduction)
-    loss = _CTC(pred_lengths, label_lengths, blank, reduction=KERAS_NAMES[reduction], dtype=dtype)
+    loss = _CTC(pred_lengths, label_lengths, blank, **loss_config(reduction, dtype))
     return loss(y_true, y_pred)

@@ -2,12 +2,14 @@ r"""Margin and probabilistic losses in Keras 3: ``keras.losses`` objects where K
 (``Hinge``, ``SquaredHinge``, ``KLDivergence``, ``Poisson``), otherwise a private ``keras.losses.Loss``
 subclass, so reduction and compute dtype (floatx) behave the Keras way. Hinge and Poisson are per
 sample the mean over the last axis; KL (and JS built from it) the sum over the last axis, so
-``sum_over_batch_size`` (the suite's ``mean``) is torch's ``batchmean``."""
+``sum_over_batch_size`` (the suite's ``mean``) is torch's ``batchmean``. ``reduction`` and ``dtype`` not passed
+(``DEFAULT``) are left out of the loss's constructor, so Keras's own defaults apply."""
 import keras
 import tensorflow as tf
 from keras import ops
 
-from .losses_common import KERAS_NAMES, check_pair, check_reduction
+from .defaults import DEFAULT
+from .losses_common import KERAS_NAMES, check_pair, check_reduction, loss_config
 from .validation import check_choice
 
 __all__ = ["hinge", "squared_hinge", "kl_divergence", "js_divergence", "poisson"]
@@ -42,7 +44,7 @@ def _check_non_negative(x, name, what):
 
 
 def _apply(loss_cls, y_pred, y_true, reduction, dtype, names=KERAS_NAMES):
-    return loss_cls(reduction=names[reduction], dtype=dtype)(y_true, y_pred)
+    return loss_cls(**loss_config(reduction, dtype, names))(y_true, y_pred)
 
 
 def _hinge_apply(loss_cls, y_pred, y_true, reduction, dtype):
@@ -52,13 +54,13 @@ def _hinge_apply(loss_cls, y_pred, y_true, reduction, dtype):
     return _apply(loss_cls, y_pred, y_true, reduction, dtype)
 
 
-def hinge(y_pred, y_true, *, reduction="mean", dtype=None):
+def hinge(y_pred, y_true, *, reduction=DEFAULT, dtype=DEFAULT):
     r""":math:`\max(0, 1 - y p)` on raw scores: ``keras.losses.Hinge``. Labels in :math:`\{-1, 1\}`; if
     every label is 0 or 1, Keras converts the whole tensor to :math:`2y - 1` (``convert_binary_labels_to_hinge``)."""
     return _hinge_apply(keras.losses.Hinge, y_pred, y_true, reduction, dtype)
 
 
-def squared_hinge(y_pred, y_true, *, reduction="mean", dtype=None):
+def squared_hinge(y_pred, y_true, *, reduction=DEFAULT, dtype=DEFAULT):
     r""":math:`\max(0, 1 - y p)^2`: ``keras.losses.SquaredHinge``; labels converted as in :func:`hinge`."""
     return _hinge_apply(keras.losses.SquaredHinge, y_pred, y_true, reduction, dtype)
 
@@ -71,7 +73,7 @@ def _kl_apply(loss_cls, y_pred, y_true, reduction, dtype):
     return _apply(loss_cls, y_pred, y_true, reduction, dtype, KL_KERAS_NAMES)
 
 
-def kl_divergence(y_pred, y_true, *, reduction="mean", dtype=None):
+def kl_divergence(y_pred, y_true, *, reduction=DEFAULT, dtype=DEFAULT):
     r"""KL(y_true || y_pred) of probabilities: ``keras.losses.KLDivergence``, which clips both to
     :math:`[\epsilon, 1]` (:math:`\epsilon` = ``keras.config.epsilon()``) and sums
     :math:`t \log(t / q)` over the last axis. ``mean`` and ``batchmean`` are both ``sum_over_batch_size``."""
@@ -84,7 +86,7 @@ class _JSDivergence(keras.losses.Loss):
         return 0.5 * keras.losses.kl_divergence(y_true, m) + 0.5 * keras.losses.kl_divergence(y_pred, m)
 
 
-def js_divergence(y_pred, y_true, *, reduction="mean", dtype=None):
+def js_divergence(y_pred, y_true, *, reduction=DEFAULT, dtype=DEFAULT):
     r""":math:`\tfrac12 \mathrm{KL}(t \| m) + \tfrac12 \mathrm{KL}(q \| m)`, :math:`m = (q + t)/2`, from two
     ``keras.losses.kl_divergence`` in a ``keras.losses.Loss`` subclass (Keras has none): clipping to
     :math:`[\epsilon, 1]` and the per-sample sum carry over."""
@@ -96,7 +98,8 @@ class _PoissonOfLogRate(keras.losses.Loss):
         return keras.losses.poisson(y_true, ops.exp(y_pred))
 
 
-def poisson(y_pred, y_true, *, log_input=False, reduction="mean", dtype=None):
+# log_input: no Keras default -- keras.losses.Poisson takes rates (False); True is torch's option, a Loss subclass
+def poisson(y_pred, y_true, *, log_input=False, reduction=DEFAULT, dtype=DEFAULT):
     r"""Poisson NLL of a rate :math:`x`: ``keras.losses.Poisson``, :math:`x - t \log(x + \epsilon)`
     (:math:`\epsilon` = ``keras.config.epsilon()``), the mean over the last axis. ``log_input=True``
     (not Keras's default) feeds :math:`e^x` to ``keras.losses.poisson`` in a ``Loss`` subclass."""

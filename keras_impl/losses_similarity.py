@@ -1,12 +1,14 @@
 r"""Similarity and metric-learning losses in Keras 3: ``keras.losses`` objects where Keras ships the
 loss (CosineSimilarity, Dice), otherwise a private ``keras.losses.Loss`` subclass, so reduction and
 compute dtype (floatx) behave the Keras way. Each loss is one value per sample (for Dice: per slice
-left by ``axis``), then ``sum_over_batch_size`` by default."""
+left by ``axis``), then ``sum_over_batch_size`` by default. A hyperparameter not passed (``DEFAULT``) is left
+out of the loss's constructor, so Keras's own default applies."""
 import keras
 import tensorflow as tf
 from keras import ops
 
-from .losses_common import KERAS_NAMES, check_pair, check_reduction
+from .defaults import DEFAULT
+from .losses_common import check_pair, check_reduction, loss_config
 from .validation import check_axis, check_floating, check_ndim, check_no_nan, check_same_dtype, check_same_shape
 
 __all__ = ["cosine_similarity", "contrastive", "triplet", "dice"]
@@ -26,13 +28,13 @@ def _check_margin(margin):
         raise ValueError(f"margin must be greater than 0, got {margin!r}")
 
 
-def cosine_similarity(y_pred, y_true, *, reduction="mean", dtype=None):
-    r""":math:`-\cos(p, t)` along the last axis: ``keras.losses.CosineSimilarity(axis=-1)``, which
-    normalises with :math:`x \min(1/\sqrt{\sum x^2}, 1/\varepsilon)`, :math:`\varepsilon` = ``epsilon()``."""
+def cosine_similarity(y_pred, y_true, *, reduction=DEFAULT, dtype=DEFAULT):
+    r""":math:`-\cos(p, t)` along Keras's default axis (-1 in Keras 3.15): ``keras.losses.CosineSimilarity()``,
+    which normalises with :math:`x \min(1/\sqrt{\sum x^2}, 1/\varepsilon)`, :math:`\varepsilon` = ``epsilon()``."""
     check_pair(y_pred, y_true)
     check_ndim(y_pred, 2, "y_pred")
     check_reduction(reduction)
-    return keras.losses.CosineSimilarity(axis=-1, reduction=KERAS_NAMES[reduction], dtype=dtype)(y_true, y_pred)
+    return keras.losses.CosineSimilarity(**loss_config(reduction, dtype))(y_true, y_pred)
 
 
 class _Contrastive(keras.losses.Loss):
@@ -45,7 +47,8 @@ class _Contrastive(keras.losses.Loss):
         return y_true * ops.square(y_pred) + (1.0 - y_true) * ops.square(hinge)
 
 
-def contrastive(y_pred, y_true, *, margin=1.0, reduction="mean", dtype=None):
+# margin: no Keras default -- Keras ships no contrastive loss; 1.0 is TF Addons' ContrastiveLoss's
+def contrastive(y_pred, y_true, *, margin=1.0, reduction=DEFAULT, dtype=DEFAULT):
     r""":math:`y d^2 + (1 - y) \max(m - d, 0)^2` on distances ``y_pred`` (N,), ``y_true`` = 1 for a
     similar pair, as a ``keras.losses.Loss`` subclass (Keras ships none; TF Addons'
     ``ContrastiveLoss`` had this form and ``margin=1.0``)."""
@@ -55,7 +58,7 @@ def contrastive(y_pred, y_true, *, margin=1.0, reduction="mean", dtype=None):
     _check_range(y_true, "y_true", 0, 1)
     _check_margin(margin)
     check_reduction(reduction)
-    return _Contrastive(margin, reduction=KERAS_NAMES[reduction], dtype=dtype)(y_true, y_pred)
+    return _Contrastive(margin, **loss_config(reduction, dtype))(y_true, y_pred)
 
 
 class _Triplet(keras.losses.Loss):
@@ -77,7 +80,8 @@ class _Triplet(keras.losses.Loss):
         return ops.maximum(self.margin + d_pos - d_neg, 0.0)
 
 
-def triplet(anchor, positive, negative, *, margin=1.0, reduction="mean", dtype=None):
+# margin: no Keras default -- Keras ships no triplet loss; 1.0 is TF Addons' triplet losses'
+def triplet(anchor, positive, negative, *, margin=1.0, reduction=DEFAULT, dtype=DEFAULT):
     r""":math:`\max(m + \delta(a, p) - \delta(a, q), 0)` with the Euclidean
     :math:`\delta = \sqrt{\max(\|a - b\|^2, \varepsilon)}`, as a ``keras.losses.Loss`` subclass (Keras
     ships none; TF Addons' triplet losses defaulted to ``margin=1.0``)."""
@@ -91,20 +95,22 @@ def triplet(anchor, positive, negative, *, margin=1.0, reduction="mean", dtype=N
         check_no_nan(x, name)
     _check_margin(margin)
     check_reduction(reduction)
-    return _Triplet(margin, reduction=KERAS_NAMES[reduction], dtype=dtype)((positive, negative), anchor)
+    return _Triplet(margin, **loss_config(reduction, dtype))((positive, negative), anchor)
 
 
 def _check_axis(axis, ndim):
+    if axis is DEFAULT:  # Keras's own: valid by definition
+        return
     for ax in (range(ndim) if axis is None else (axis,) if isinstance(axis, int) else axis):
         check_axis(ax, ndim)
 
 
-def dice(y_pred, y_true, *, axis=None, reduction="mean", dtype=None):
-    r""":math:`1 - 2 \sum p t / (\sum t + \sum p + \varepsilon)` over ``axis``: ``keras.losses.Dice``
-    (default ``axis=None``: one Dice for the whole batch; :math:`\varepsilon` = ``epsilon()``)."""
+def dice(y_pred, y_true, *, axis=DEFAULT, reduction=DEFAULT, dtype=DEFAULT):
+    r""":math:`1 - 2 \sum p t / (\sum t + \sum p + \varepsilon)` over ``axis``: ``keras.losses.Dice`` (Keras's
+    default ``axis``, None in Keras 3.15: one Dice for the whole batch; :math:`\varepsilon` = ``epsilon()``)."""
     check_pair(y_pred, y_true)
     _check_axis(axis, len(y_pred.shape))
     _check_range(y_pred, "y_pred", 0, 1)
     _check_range(y_true, "y_true", 0, 1)
     check_reduction(reduction)
-    return keras.losses.Dice(axis=axis, reduction=KERAS_NAMES[reduction], dtype=dtype)(y_true, y_pred)
+    return keras.losses.Dice(**loss_config(reduction, dtype, axis=axis))(y_true, y_pred)

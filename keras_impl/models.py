@@ -5,14 +5,16 @@ r"""Multilayer perceptrons in Keras 3: a ``keras.Sequential`` of ``Dense`` layer
 with ``stateless_call`` (a ``Dense`` kernel is (in, out): the NumPy layout), so the tape differentiates
 w.r.t. the arguments; it returns the output only. ``mlp_model`` builds a fresh ``keras.Sequential`` and
 ``set_weights`` the NumPy arrays, for training loops; ``params_of`` / ``numpy_layout`` read parameters and
-gradients (``tape.gradient(loss, model.trainable_variables)``) back as NumPy arrays. Defaults are Keras's
-own (``keras.layers.LeakyReLU`` 0.3).
+gradients (``tape.gradient(loss, model.trainable_variables)``) back as NumPy arrays. A hyperparameter not
+passed (``DEFAULT``) is left out of the layers' constructors, so Keras's own default applies
+(``keras.layers.LeakyReLU``'s slope, 0.3 in Keras 3.15); ``dtype`` is passed as in :mod:`keras_impl.layers`.
 """
 import functools
 
 import keras
 import numpy as np
 
+from .defaults import DEFAULT, given
 from .layers import check_input, check_weights, policy, run
 from .validation import check_choice, check_floating, check_ndim
 
@@ -38,11 +40,13 @@ def check_mlp(x, params, activations):
 
 
 def _sequential(sizes, activations, negative_slope, dtype):
-    """``Dense(sizes[i+1], activation=...)`` per layer; a ``LeakyReLU`` layer after a leaky layer's ``Dense``."""
+    """``Dense(sizes[i+1], activation=...)`` per layer; a ``LeakyReLU`` layer after a leaky layer's ``Dense``;
+    ``negative_slope`` passed only when given."""
     layers = [keras.Input((sizes[0],), dtype=dtype)]
     for units, name in zip(sizes[1:], activations):
         if name == "leaky_relu":
-            layers += [keras.layers.Dense(units, dtype=dtype), keras.layers.LeakyReLU(negative_slope, dtype=dtype)]
+            leaky = keras.layers.LeakyReLU(**given(negative_slope=negative_slope), dtype=dtype)
+            layers += [keras.layers.Dense(units, dtype=dtype), leaky]
         else:
             layers.append(keras.layers.Dense(units, activation=None if name == "linear" else name, dtype=dtype))
     return keras.Sequential(layers)
@@ -55,14 +59,15 @@ def _sizes(x_width, params):
     return (x_width,) + tuple(W.shape[1] for W in params[::2])
 
 
-def mlp_forward(x, *params, activations, negative_slope=0.3, dtype=None):
+# dtype (here and below): no Keras default passed through -- None is floatx now, see keras_impl.layers.policy
+def mlp_forward(x, *params, activations, negative_slope=DEFAULT, dtype=None):
     r""":math:`h_i = f_i(h_{i-1} W_i + b_i)`: a cached ``keras.Sequential`` run with ``stateless_call``."""
     check_mlp(x, params, activations)
     model = _cached_sequential(_sizes(x.shape[1], params), tuple(activations), negative_slope, policy(dtype))
     return run(model, params, [], x)[0]
 
 
-def mlp_model(params, *, activations, negative_slope=0.3, dtype=None):
+def mlp_model(params, *, activations, negative_slope=DEFAULT, dtype=None):
     """A fresh ``keras.Sequential`` (dtype policy ``dtype``, floatx when ``None``) with the NumPy arrays
     ``params`` (W1, b1, ...; W (in, out), the kernel layout) set by ``set_weights``."""
     params = list(params)

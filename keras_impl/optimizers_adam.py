@@ -2,11 +2,14 @@ r"""Adam and its relatives in Keras 3: ``keras.optimizers.Adam`` (AMSGrad: ``ams
 ``Nadam``, ``Adamax``; RAdam and AdaBelief, which Keras does not ship, are private ``keras.optimizers.Optimizer``
 subclasses here (ports of tfa.optimizers.RectifiedAdam and tfa.optimizers.AdaBelief, written the way Keras 3
 writes Adam). Each rule function returns the optimizer; it creates its state when first applied (or on
-``build(variables)``). Weight decay is Keras's: decoupled, ``p -= p * wd * lr`` before ``update_step``."""
+``build(variables)``). Weight decay is Keras's: decoupled, ``p -= p * wd * lr`` before ``update_step``. A
+hyperparameter not passed (``DEFAULT``) is left out of the constructor, so its own default applies: Keras's, or
+for the two ports their constructor's (the suite's Keras optimizers; TFA's defaults)."""
 import keras
 from keras import ops
 
-from .optimizers_common import Optimizer, check_hyperparameter
+from .defaults import DEFAULT, given
+from .optimizers_common import Optimizer, check_hyperparameter, weight_decay_arg
 
 __all__ = ["adam", "adamw", "nadam", "adamax", "radam", "adabelief"]
 
@@ -14,46 +17,48 @@ __all__ = ["adam", "adamw", "nadam", "adamax", "radam", "adabelief"]
 def _check(lr, beta1, beta2, eps, weight_decay):
     check_hyperparameter("lr", lr)
     for name, beta in (("beta1", beta1), ("beta2", beta2)):
-        if not 0.0 <= beta < 1.0:
+        if beta is not DEFAULT and not 0.0 <= beta < 1.0:
             raise ValueError(f"{name} must be in [0, 1), got {beta!r}")
     check_hyperparameter("eps", eps, low_open=True)
     check_hyperparameter("weight_decay", weight_decay)
 
 
-def adam(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7, weight_decay=0.0, amsgrad=False):
-    r"""``keras.optimizers.Adam`` (default epsilon 1e-7): :math:`\alpha = \eta\sqrt{1-\beta_2^t}/(1-\beta_1^t)`,
-    :math:`p \leftarrow p - m_t\alpha/(\sqrt{v_t} + \epsilon)` (:math:`\epsilon` before the bias correction);
-    ``amsgrad`` divides by the running max of :math:`v_t` (``velocity_hat``)."""
+def adam(*, lr=DEFAULT, beta1=DEFAULT, beta2=DEFAULT, eps=DEFAULT, weight_decay=DEFAULT, amsgrad=DEFAULT):
+    r"""``keras.optimizers.Adam`` (Keras's defaults; epsilon 1e-7 in 3.15):
+    :math:`\alpha = \eta\sqrt{1-\beta_2^t}/(1-\beta_1^t)`, :math:`p \leftarrow p - m_t\alpha/(\sqrt{v_t} + \epsilon)`
+    (:math:`\epsilon` before the bias correction); ``amsgrad`` divides by the running max of :math:`v_t`
+    (``velocity_hat``)."""
     _check(lr, beta1, beta2, eps, weight_decay)
-    return keras.optimizers.Adam(learning_rate=lr, beta_1=beta1, beta_2=beta2, epsilon=eps, amsgrad=amsgrad,
-                                 weight_decay=weight_decay or None)
+    return keras.optimizers.Adam(**given(learning_rate=lr, beta_1=beta1, beta_2=beta2, epsilon=eps,
+                                         amsgrad=amsgrad, weight_decay=weight_decay_arg(weight_decay)))
 
 
-def adamw(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7, weight_decay=0.004, amsgrad=False):
-    r"""``keras.optimizers.AdamW`` (default weight_decay 0.004): Adam with :math:`p \leftarrow p - p\lambda\eta`
-    first."""
+def adamw(*, lr=DEFAULT, beta1=DEFAULT, beta2=DEFAULT, eps=DEFAULT, weight_decay=DEFAULT, amsgrad=DEFAULT):
+    r"""``keras.optimizers.AdamW`` (Keras's defaults; weight_decay 0.004 in 3.15): Adam with
+    :math:`p \leftarrow p - p\lambda\eta` first."""
     _check(lr, beta1, beta2, eps, weight_decay)
-    return keras.optimizers.AdamW(learning_rate=lr, weight_decay=weight_decay, beta_1=beta1, beta_2=beta2,
-                                  epsilon=eps, amsgrad=amsgrad)
+    return keras.optimizers.AdamW(**given(learning_rate=lr, weight_decay=weight_decay, beta_1=beta1,
+                                          beta_2=beta2, epsilon=eps, amsgrad=amsgrad))
 
 
-def nadam(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7, weight_decay=0.0, momentum_decay=1.0):
+# momentum_decay: no Keras default -- torch's psi; keras.optimizers.Nadam hard-codes 0.96^t (psi = 1)
+def nadam(*, lr=DEFAULT, beta1=DEFAULT, beta2=DEFAULT, eps=DEFAULT, weight_decay=DEFAULT, momentum_decay=1.0):
     r"""``keras.optimizers.Nadam``: :math:`u_t = \beta_1(1 - \tfrac12 0.96^t)` -- torch's schedule with
     ``momentum_decay`` :math:`\psi = 1` hard-coded, so only 1.0 is accepted."""
     _check(lr, beta1, beta2, eps, weight_decay)
     if momentum_decay != 1.0:
         raise ValueError(f"momentum_decay must be 1.0 for keras.optimizers.Nadam (its schedule is 0.96^t), "
                          f"got {momentum_decay!r}")
-    return keras.optimizers.Nadam(learning_rate=lr, beta_1=beta1, beta_2=beta2, epsilon=eps,
-                                  weight_decay=weight_decay or None)
+    return keras.optimizers.Nadam(**given(learning_rate=lr, beta_1=beta1, beta_2=beta2, epsilon=eps,
+                                          weight_decay=weight_decay_arg(weight_decay)))
 
 
-def adamax(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7, weight_decay=0.0):
+def adamax(*, lr=DEFAULT, beta1=DEFAULT, beta2=DEFAULT, eps=DEFAULT, weight_decay=DEFAULT):
     r"""``keras.optimizers.Adamax``: :math:`u_t = \max(\beta_2 u, |g|)`,
     :math:`p \leftarrow p - \eta m_t / ((1-\beta_1^t)(u_t + \epsilon))` (:math:`\epsilon` in the denominator)."""
     _check(lr, beta1, beta2, eps, weight_decay)
-    return keras.optimizers.Adamax(learning_rate=lr, beta_1=beta1, beta_2=beta2, epsilon=eps,
-                                   weight_decay=weight_decay or None)
+    return keras.optimizers.Adamax(**given(learning_rate=lr, beta_1=beta1, beta_2=beta2, epsilon=eps,
+                                           weight_decay=weight_decay_arg(weight_decay)))
 
 
 class _AdamFamily(Optimizer):
@@ -108,6 +113,9 @@ class _AdaBelief(_AdamFamily):
     belief every step and to the denominator after the bias correction)."""
     SECOND = "variance"
 
+    def __init__(self, epsilon=1e-14, **kwargs):
+        super().__init__(epsilon=epsilon, **kwargs)
+
     def update_step(self, gradient, variable, learning_rate):
         lr, gradient = ops.cast(learning_rate, variable.dtype), ops.cast(gradient, variable.dtype)
         m, s, beta_1, beta_2, t = self._moments(gradient, variable)
@@ -119,16 +127,18 @@ class _AdaBelief(_AdamFamily):
         self.assign_sub(variable, ops.multiply(lr / c1, ops.divide(m, denom)))
 
 
-def radam(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7, weight_decay=0.0):
+def radam(*, lr=DEFAULT, beta1=DEFAULT, beta2=DEFAULT, eps=DEFAULT, weight_decay=DEFAULT):
     r"""RAdam (no Keras built-in): SGD with bias-corrected momentum while :math:`\rho_t \le 5`, then
     :math:`p \leftarrow p - \eta r_t \hat m_t / (\sqrt{v_t/(1-\beta_2^t)} + \epsilon)` (:math:`\epsilon` after the
     bias correction, as TFA's RectifiedAdam)."""
     _check(lr, beta1, beta2, eps, weight_decay)
-    return _RAdam(learning_rate=lr, beta_1=beta1, beta_2=beta2, epsilon=eps, weight_decay=weight_decay or None)
+    return _RAdam(**given(learning_rate=lr, beta_1=beta1, beta_2=beta2, epsilon=eps,
+                          weight_decay=weight_decay_arg(weight_decay)))
 
 
-def adabelief(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-14, weight_decay=0.0):
+def adabelief(*, lr=DEFAULT, beta1=DEFAULT, beta2=DEFAULT, eps=DEFAULT, weight_decay=DEFAULT):
     r"""AdaBelief (no Keras built-in): :math:`s_t = \beta_2 s + (1-\beta_2)(g-m_t)^2 + \epsilon`,
     :math:`p \leftarrow p - \frac{\eta}{1-\beta_1^t} m_t / (\sqrt{s_t}/\sqrt{1-\beta_2^t} + \epsilon)`."""
     _check(lr, beta1, beta2, eps, weight_decay)
-    return _AdaBelief(learning_rate=lr, beta_1=beta1, beta_2=beta2, epsilon=eps, weight_decay=weight_decay or None)
+    return _AdaBelief(**given(learning_rate=lr, beta_1=beta1, beta_2=beta2, epsilon=eps,
+                              weight_decay=weight_decay_arg(weight_decay)))

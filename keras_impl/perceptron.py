@@ -45,6 +45,7 @@ def _check_data(x, y, w, b):
         raise ValueError("y must hold labels 0 or 1")
 
 
+# lr, epochs: no Keras default -- the perceptron rule is written with keras.ops, not a Keras API
 def perceptron(x, y, w, b, *, lr=1.0, epochs=10):
     r"""Train from ``w`` (D,), ``b`` () on ``x`` (N, D), ``y`` (N,) in {0, 1}; return the trajectory:
     row :math:`eN + i`, shape (epochs * N, D + 1), is :math:`[w, b]` after sample :math:`i` of epoch :math:`e`."""

@@ -4,11 +4,12 @@ r"""Learning-rate schedules in Keras 3: ``keras.optimizers.schedules`` objects, 
 A ``LearningRateSchedule`` is called by the optimizer at ``optimizer.iterations`` (0 at the first update,
 incremented after each), so the LR of step k is ``schedule(k)``: the wrappers call it once per step with a
 scalar step, as the optimizer does, inside a traced loop as ``model.fit`` runs it. A schedule evaluates in
-the dtype of its initial learning rate: a Python float becomes a float32 tensor (TensorFlow's conversion;
-``keras.config.floatx()`` is not consulted), so ``dtype`` defaults to ``"float32"``; ``"float64"`` passes a
-float64 initial LR, and the schedule's other float hyperparameters still go through ``ops.cast``, which
-rounds a Python float through float32. Keras schedules require their initial learning rate (no ``lr``
-default).
+the dtype of its initial learning rate: not passing ``dtype`` (or ``None``) passes a Python float, as a user does
+(TensorFlow converts it to a float32 tensor; ``keras.config.floatx()`` is not consulted), and the LRs come back in
+the dtype the schedule returns; ``"float32"``/``"float64"`` pass a typed initial LR, and the schedule's other
+float hyperparameters still go through ``ops.cast``, which rounds a Python float through float32. Keras
+schedules require their initial learning rate (no ``lr`` default). A hyperparameter not passed (``DEFAULT``) is
+left out of the schedule's, callback's or optimizer's constructor, so Keras's own default applies.
 """
 import contextlib
 import functools
@@ -20,6 +21,7 @@ import tensorflow as tf
 from keras import ops
 from keras.optimizers import schedules
 
+from .defaults import DEFAULT, given
 from .validation import check_choice, check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
 
 __all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_restarts", "warmup_cosine",
@@ -30,7 +32,9 @@ _DTYPES = (None, "float32", "float64")
 
 def _check_number(value, name, *, low=0.0, low_open=True, high=math.inf, high_open=False, integer=False):
     """Raise unless ``value`` is a real number (an int if ``integer``) in the interval from ``low`` to
-    ``high`` (open at ``low`` by default, closed at ``high``)."""
+    ``high`` (open at ``low`` by default, closed at ``high``); ``DEFAULT``, Keras's own, passes."""
+    if value is DEFAULT:
+        return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     if integer and int(value) != value:
@@ -53,9 +57,18 @@ def _check_steps(steps):
         raise ValueError("steps must be a non-empty array of non-negative step indices")
 
 
+def _untyped(dtype):
+    return dtype is None or dtype is DEFAULT
+
+
 def _typed(value, dtype):
     """An initial learning rate: a Python float (a float32 tensor for TensorFlow) or a scalar of ``dtype``."""
-    return float(value) if dtype is None else np.dtype(dtype).type(value)
+    return float(value) if _untyped(dtype) else np.dtype(dtype).type(value)
+
+
+def _floats(**kwargs):
+    """The hyperparameters that were passed, as Python floats (what Keras's schedules ``ops.cast``)."""
+    return {name: float(value) for name, value in given(**kwargs).items()}
 
 
 def _evaluate(steps, lr, dtype, schedule):
@@ -64,7 +77,7 @@ def _evaluate(steps, lr, dtype, schedule):
     _check_steps(steps)
     _check_number(lr, "lr")
     check_choice(dtype, _DTYPES, "dtype")
-    signature = tf.TensorSpec((), dtype or "float32")
+    signature = tf.TensorSpec((), schedule(0).dtype if _untyped(dtype) else dtype)  # untyped: what it returns
     # a partial (no __code__) is its own tf.function key: no retracing warning across schedules
     traced = tf.function(functools.partial(_map_steps, schedule, signature), autograph=False)
     return traced(ops.convert_to_tensor(steps))
@@ -74,7 +87,7 @@ def _map_steps(schedule, signature, steps):
     return tf.map_fn(schedule, steps, fn_output_signature=signature)
 
 
-def step_decay(steps, *, lr, step_size, gamma, dtype="float32"):
+def step_decay(steps, *, lr, step_size, gamma, dtype=DEFAULT):
     r""":math:`\eta\,\gamma^{n}` as ``PiecewiseConstantDecay(boundaries=[s, 2s, ...], values=[η, ηγ, ...])``,
     which keeps the previous value at a boundary (``step <= boundary``)."""
     _check_steps(steps)
@@ -87,59 +100,63 @@ def step_decay(steps, *, lr, step_size, gamma, dtype="float32"):
     return _evaluate(steps, lr, dtype, schedules.PiecewiseConstantDecay(boundaries, values))
 
 
-def exponential_decay(steps, *, lr, decay_rate, decay_steps, staircase=False, dtype="float32"):
-    r""":math:`\eta\, r^{k / d}` (floored exponent with ``staircase``): ``ExponentialDecay``."""
+def exponential_decay(steps, *, lr, decay_rate, decay_steps, staircase=DEFAULT, dtype=DEFAULT):
+    r""":math:`\eta\, r^{k / d}` (floored exponent with ``staircase``, Keras's default off): ``ExponentialDecay``."""
     _check_number(decay_rate, "decay_rate")
     _check_number(decay_steps, "decay_steps")
-    schedule = schedules.ExponentialDecay(_typed(lr, dtype), decay_steps, decay_rate, staircase=staircase)
+    schedule = schedules.ExponentialDecay(_typed(lr, dtype), decay_steps, decay_rate, **given(staircase=staircase))
     return _evaluate(steps, lr, dtype, schedule)
 
 
 def _alpha(min_lr, lr):
-    """Keras's floor as a fraction of the initial LR (torch's ``eta_min`` is absolute)."""
+    """Keras's floor as a fraction of the initial LR (torch's ``eta_min`` is absolute); not passed: left out."""
     _check_number(lr, "lr")
     _check_number(min_lr, "min_lr", low_open=False, high=lr)
-    return min_lr / lr
+    return DEFAULT if min_lr is DEFAULT else min_lr / lr
 
 
-def cosine_annealing(steps, *, lr, decay_steps, min_lr=0.0, dtype="float32"):
-    r"""``CosineDecay(lr, decay_steps, alpha=min_lr / lr)``: the step is clamped at ``decay_steps``."""
+def cosine_annealing(steps, *, lr, decay_steps, min_lr=DEFAULT, dtype=DEFAULT):
+    r"""``CosineDecay(lr, decay_steps, alpha=min_lr / lr)`` (not passed: Keras's ``alpha``, 0.0 in 3.15): the step
+    is clamped at ``decay_steps``."""
     _check_number(decay_steps, "decay_steps")
-    schedule = schedules.CosineDecay(_typed(lr, dtype), decay_steps, alpha=_alpha(min_lr, lr))
+    schedule = schedules.CosineDecay(_typed(lr, dtype), decay_steps, **given(alpha=_alpha(min_lr, lr)))
     return _evaluate(steps, lr, dtype, schedule)
 
 
-def cosine_warm_restarts(steps, *, lr, first_decay_steps, t_mult=2.0, m_mul=1.0, min_lr=0.0, dtype="float32"):
-    r"""``CosineDecayRestarts(lr, first_decay_steps, t_mul=t_mult, m_mul, alpha=min_lr / lr)``."""
+def cosine_warm_restarts(steps, *, lr, first_decay_steps, t_mult=DEFAULT, m_mul=DEFAULT, min_lr=DEFAULT,
+                         dtype=DEFAULT):
+    r"""``CosineDecayRestarts(lr, first_decay_steps, t_mul=t_mult, m_mul, alpha=min_lr / lr)``, each left at
+    Keras's default when not passed."""
     _check_number(first_decay_steps, "first_decay_steps", integer=True)
     _check_number(t_mult, "t_mult", low=1.0, low_open=False)
     _check_number(m_mul, "m_mul")
-    schedule = schedules.CosineDecayRestarts(_typed(lr, dtype), int(first_decay_steps), t_mul=float(t_mult),
-                                             m_mul=float(m_mul), alpha=_alpha(min_lr, lr))
+    schedule = schedules.CosineDecayRestarts(_typed(lr, dtype), int(first_decay_steps),
+                                             **_floats(t_mul=t_mult, m_mul=m_mul), **given(alpha=_alpha(min_lr, lr)))
     return _evaluate(steps, lr, dtype, schedule)
 
 
-def warmup_cosine(steps, *, lr, decay_steps, warmup_steps=0, start_factor, min_lr=0.0, dtype="float32"):
+def warmup_cosine(steps, *, lr, decay_steps, warmup_steps=DEFAULT, start_factor, min_lr=DEFAULT, dtype=DEFAULT):
     r"""``CosineDecay(start_factor * lr, decay_steps, alpha=min_lr / lr, warmup_target=lr, warmup_steps)``:
-    linear from the initial LR to ``warmup_target``, then the cosine; ``warmup_steps`` defaults to 0."""
+    linear from the initial LR to ``warmup_target``, then the cosine; ``warmup_steps`` and ``alpha`` not passed
+    are Keras's defaults (0 and 0.0 in 3.15)."""
     _check_number(decay_steps, "decay_steps")
     _check_number(warmup_steps, "warmup_steps", low_open=False, integer=True)
     _check_number(start_factor, "start_factor", high=1.0)
-    alpha = _alpha(min_lr, lr)
-    schedule = schedules.CosineDecay(_typed(start_factor * lr, dtype), decay_steps, alpha=alpha,
-                                     warmup_target=float(lr), warmup_steps=int(warmup_steps))
+    warmup = {} if warmup_steps is DEFAULT else {"warmup_steps": int(warmup_steps)}
+    schedule = schedules.CosineDecay(_typed(start_factor * lr, dtype), decay_steps, warmup_target=float(lr),
+                                     **given(alpha=_alpha(min_lr, lr)), **warmup)
     return _evaluate(steps, lr, dtype, schedule)
 
 
-def polynomial_decay(steps, *, lr, decay_steps, end_lr=1e-4, power=1.0, cycle=False, dtype="float32"):
-    r"""``PolynomialDecay(lr, decay_steps, end_learning_rate=end_lr, power, cycle)`` (Keras's end LR
-    defaults to 1e-4)."""
+def polynomial_decay(steps, *, lr, decay_steps, end_lr=DEFAULT, power=DEFAULT, cycle=DEFAULT, dtype=DEFAULT):
+    r"""``PolynomialDecay(lr, decay_steps, end_learning_rate=end_lr, power, cycle)``, each left at Keras's default
+    when not passed (the end LR defaults to 1e-4 in Keras 3.15)."""
     _check_number(decay_steps, "decay_steps")
     _check_number(lr, "lr")
     _check_number(end_lr, "end_lr", low_open=False, high=lr)
     _check_number(power, "power")
-    schedule = schedules.PolynomialDecay(_typed(lr, dtype), decay_steps, end_learning_rate=float(end_lr),
-                                         power=float(power), cycle=cycle)
+    floats = _floats(end_learning_rate=end_lr, power=power)
+    schedule = schedules.PolynomialDecay(_typed(lr, dtype), decay_steps, **floats, **given(cycle=cycle))
     return _evaluate(steps, lr, dtype, schedule)
 
 
@@ -176,22 +193,30 @@ def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
     _check_number(min_lr, "min_lr", low_open=False)
 
 
-def reduce_on_plateau(val_loss, *, lr=0.01, factor=0.1, patience=10, threshold=1e-4, threshold_mode="abs",
-                      cooldown=0, min_lr=0.0, dtype=None):
+def _plateau_callback(threshold_mode, factor, patience, threshold, cooldown, min_lr):
+    """The callback (``'rel'``: the subclass) with only the hyperparameters that were passed."""
+    callback_class = keras.callbacks.ReduceLROnPlateau if threshold_mode == "abs" else _RelativePlateau
+    counts = {name: int(value) for name, value in given(patience=patience, cooldown=cooldown).items()}
+    return callback_class(monitor="val_loss", **given(factor=factor, min_delta=threshold, min_lr=min_lr), **counts)
+
+
+# threshold_mode: no Keras default -- Keras's callback has only the absolute min_delta ("abs"); "rel" is torch's.
+# dtype: no Keras default -- the floatx to run with; None keeps the user's.
+def reduce_on_plateau(val_loss, *, lr=DEFAULT, factor=DEFAULT, patience=DEFAULT, threshold=DEFAULT,
+                      threshold_mode="abs", cooldown=DEFAULT, min_lr=DEFAULT, dtype=None):
     r"""``keras.callbacks.ReduceLROnPlateau(monitor='val_loss', min_delta=threshold)`` on a compiled minimal
-    model with ``keras.optimizers.SGD(lr)`` (default 0.01), driven by ``on_epoch_end(k, {'val_loss': ...})``:
-    the LR used during each epoch. Keras reduces when the bad-epoch count reaches ``patience``, compares with
-    ``ops.less`` on Python floats (float32 tensors) and keeps the LR in a floatx Variable (``dtype``: the
-    floatx used); ``'rel'`` (absent from Keras) uses a subclass."""
+    model with ``keras.optimizers.SGD(lr)``, driven by ``on_epoch_end(k, {'val_loss': ...})``: the LR used
+    during each epoch; what is not passed is Keras's default (SGD's learning rate 0.01, the callback's factor
+    0.1, patience 10, min_delta 1e-4 in Keras 3.15). Keras reduces when the bad-epoch count reaches ``patience``,
+    compares with ``ops.less`` on Python floats (float32 tensors) and keeps the LR in a floatx Variable
+    (``dtype``: the floatx used); ``'rel'`` (absent from Keras) uses a subclass."""
     _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr)
     check_choice(threshold_mode, ("rel", "abs"), "threshold_mode")
     check_choice(dtype, _DTYPES, "dtype")
     with _floatx(dtype):
         model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=float(lr)), loss="mse")
-        callback_class = keras.callbacks.ReduceLROnPlateau if threshold_mode == "abs" else _RelativePlateau
-        callback = callback_class(monitor="val_loss", factor=factor, patience=int(patience), min_delta=threshold,
-                                  cooldown=int(cooldown), min_lr=min_lr)
+        model.compile(optimizer=keras.optimizers.SGD(**_floats(learning_rate=lr)), loss="mse")
+        callback = _plateau_callback(threshold_mode, factor, patience, threshold, cooldown, min_lr)
         callback.set_model(model)
         callback.on_train_begin()
         lrs = []
@@ -212,6 +237,8 @@ def _check_problem(x, y, w0):
     check_shape(w0, x.shape[1:], "w0", what="expected one weight per column of x:")
 
 
+# lr_min, lr_max, num_steps, batch_size: no Keras default -- the LR range test is the suite's procedure (Smith 2017);
+# dtype: no Keras default -- the variable's dtype, None: floatx
 def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_size=8, dtype=None):
     r"""LR range test: ``keras.optimizers.SGD(learning_rate=ExponentialDecay(lr_min, n - 1, lr_max / lr_min))``
     on a Variable ``w`` (from ``w0``) minimising ``keras.losses.mean_squared_error(y_b, x_b @ w)`` on

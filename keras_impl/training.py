@@ -19,6 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from .defaults import DEFAULT
 from .models import numpy_layout
 from .validation import check_floating, check_ndim, check_shape
 
@@ -68,8 +69,10 @@ def _loop(model, loss, optimizer, x, y, batch_size, epochs):
 
 
 def loss_dtype(loss, model):
-    """The dtype the loss returns: its ``dtype`` keyword, else floatx (a Keras loss computes in floatx)."""
-    return (getattr(loss, "keywords", {}) or {}).get("dtype") or keras.config.floatx()
+    """The dtype the loss returns: its ``dtype`` keyword, else (``None`` or not passed) floatx, the default of a
+    ``keras.losses.Loss``."""
+    dtype = (getattr(loss, "keywords", {}) or {}).get("dtype")
+    return keras.config.floatx() if dtype is None or dtype is DEFAULT else dtype
 
 
 def _history(model, stacked):

@@ -3,6 +3,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from .defaults import DEFAULT
+
 __all__ = ["check_floating", "check_same_dtype", "check_shape", "check_like", "check_ndim", "check_axis", "check_choice",
            "check_same_shape", "check_no_nan", "check_labels"]
 
@@ -45,14 +47,14 @@ def check_ndim(x, ndim, name):
 
 
 def check_axis(axis, ndim, name="axis"):
-    """Raise ValueError unless ``axis`` is an int in ``[-ndim, ndim)``."""
-    if not isinstance(axis, int) or not -ndim <= axis < ndim:
+    """Raise ValueError unless ``axis`` is an int in ``[-ndim, ndim)`` (``DEFAULT``, Keras's own, passes)."""
+    if axis is not DEFAULT and (not isinstance(axis, int) or not -ndim <= axis < ndim):
         raise ValueError(f"{name}={axis!r} is out of range for an input with {ndim} dimensions")
 
 
 def check_choice(value, choices, name):
-    """Raise ValueError unless ``value`` is one of ``choices``."""
-    if value not in choices:
+    """Raise ValueError unless ``value`` is one of ``choices`` (``DEFAULT``, Keras's own, passes)."""
+    if value is not DEFAULT and value not in choices:
         raise ValueError(f"{name} must be one of {sorted(map(repr, choices))}, got {value!r}")
 
 

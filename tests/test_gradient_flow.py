@@ -13,6 +13,8 @@ import torch
 import keras_impl.gradient_flow as k
 import reference_numpy.gradient_flow as n
 import torch_impl.gradient_flow as t
+from keras_impl.defaults import DEFAULT as KERAS_DEFAULT
+from torch_impl.defaults import DEFAULT as TORCH_DEFAULT
 
 from tests.badinput import CONVERT, assert_rejected_alike
 from parity_tests.case import Run
@@ -156,10 +158,10 @@ def test_batchnorm_defaults_and_initial_values_are_the_frameworks_own():
     assert inspect.signature(torch.nn.BatchNorm1d).parameters["eps"].default == torch_conv.defaults["eps"]
     assert inspect.signature(keras.layers.BatchNormalization).parameters["epsilon"].default == \
         keras_conv.defaults["eps"]
-    for fn in (t.layer_gradient_norms, t.deep_net_forward):
-        assert inspect.signature(fn).parameters["eps"].default == torch_conv.defaults["eps"]
-    for fn in (k.layer_gradient_norms, k.deep_net_forward):
-        assert inspect.signature(fn).parameters["eps"].default == keras_conv.defaults["eps"]
+    for fn in (t.layer_gradient_norms, t.deep_net_forward):  # left to nn.BatchNorm1d
+        assert inspect.signature(fn).parameters["eps"].default is TORCH_DEFAULT
+    for fn in (k.layer_gradient_norms, k.deep_net_forward):  # left to keras.layers.BatchNormalization
+        assert inspect.signature(fn).parameters["eps"].default is KERAS_DEFAULT
     module = torch.nn.BatchNorm1d(3)
     assert module.training is torch_conv.related["torch.nn.BatchNorm1d.training"]
     assert torch.all(module.weight == torch_conv.related["torch.nn.BatchNorm1d.weight"]) and not torch.any(module.bias)

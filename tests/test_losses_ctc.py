@@ -15,6 +15,8 @@ import keras_impl.losses_ctc as kc
 import reference_numpy.autograd as ng
 import reference_numpy.losses_ctc as nc
 import torch_impl.losses_ctc as tc
+from keras_impl.defaults import DEFAULT as KERAS_DEFAULT
+from torch_impl.defaults import DEFAULT as TORCH_DEFAULT
 
 from tests.badinput import CONVERT, assert_rejected_alike
 from parity_tests.cases.losses_ctc import CASES, SHAPE, ctc_inputs
@@ -86,13 +88,13 @@ def _default(fn, name):
 
 def test_defaults_are_the_frameworks_own():
     torch_conv, keras_conv = convention("ctc", "torch"), convention("ctc", "keras")
-    assert _default(F.ctc_loss, "blank") == torch_conv.defaults["blank"] == _default(tc.ctc, "blank")
+    assert _default(F.ctc_loss, "blank") == torch_conv.defaults["blank"] and _default(tc.ctc, "blank") is TORCH_DEFAULT
     assert _default(F.ctc_loss, "reduction") == torch_conv.defaults["reduction"]
     assert _default(F.ctc_loss, "zero_infinity") is torch_conv.formula["zero_infinity"] is False
     module = torch.nn.CTCLoss()
     assert module.blank == torch_conv.related["torch.nn.CTCLoss.blank"]
     assert module.zero_infinity is torch_conv.related["torch.nn.CTCLoss.zero_infinity"]
-    assert _default(keras.ops.ctc_loss, "mask_index") == keras_conv.defaults["blank"] == _default(kc.ctc, "blank")
+    assert _default(keras.ops.ctc_loss, "mask_index") == keras_conv.defaults["blank"] and _default(kc.ctc, "blank") is KERAS_DEFAULT
     assert keras.losses.CTC().reduction == "sum_over_batch_size"
 
 

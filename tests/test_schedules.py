@@ -14,6 +14,7 @@ from keras.optimizers import schedules
 from torch.optim import lr_scheduler
 
 import keras_impl.schedules as k
+from keras_impl.defaults import DEFAULT as KERAS_DEFAULT
 import reference_numpy.schedules as n
 import torch_impl.schedules as t
 
@@ -193,9 +194,11 @@ def test_a_keras_schedule_of_a_python_float_is_float32_whatever_floatx():
     try:
         assert schedules.ExponentialDecay(0.1, 10, 0.5)(3).dtype == tf.float32
         assert keras.optimizers.SGD(schedules.CosineDecay(0.1, 10)).learning_rate.dtype == tf.float32
+        # dtype not passed: the wrapper hands Keras a Python float, as a user does
+        assert k.cosine_annealing(np.arange(3), lr=0.1, decay_steps=10).dtype == tf.float32
     finally:
         keras.config.set_floatx(previous)
-    assert _default(k.cosine_annealing, "dtype") == "float32"
+    assert _default(k.cosine_annealing, "dtype") is KERAS_DEFAULT
     assert convention("cosine_annealing", "keras").defaults["dtype"] == "float32"
 
 

@@ -1,10 +1,12 @@
 r"""Element-wise activations in PyTorch (``torch`` / ``torch.nn.functional``), as a user calls them.
 
-Defaults in the signatures are torch's own; ``parity_tests/conventions`` records them.
+A hyperparameter not passed (``DEFAULT``) is left out of the torch call, so torch's own default applies;
+``parity_tests/conventions`` records the values.
 """
 import torch
 import torch.nn.functional as F
 
+from .defaults import DEFAULT, given
 from .validation import check_floating, check_ndim, check_same_dtype
 
 __all__ = ["step", "sigmoid", "tanh", "hard_sigmoid", "relu", "leaky_relu", "prelu", "elu", "selu"]
@@ -40,10 +42,10 @@ def relu(x):
     return F.relu(x)
 
 
-def leaky_relu(x, *, negative_slope=0.01):
-    r""":math:`x` if :math:`x > 0` else :math:`s x`: ``F.leaky_relu`` (torch default slope 0.01)."""
+def leaky_relu(x, *, negative_slope=DEFAULT):
+    r""":math:`x` if :math:`x > 0` else :math:`s x`: ``F.leaky_relu`` (torch's default slope, 0.01 in torch 2.13)."""
     check_floating(x, "x")
-    return F.leaky_relu(x, negative_slope)
+    return F.leaky_relu(x, **given(negative_slope=negative_slope))
 
 
 def prelu(x, alpha):
@@ -60,10 +62,11 @@ def prelu(x, alpha):
     return F.prelu(x, alpha.reshape(-1))
 
 
-def elu(x, *, alpha=1.0):
-    r""":math:`x` if :math:`x > 0` else :math:`\alpha\,\mathrm{expm1}(x)`: ``F.elu``."""
+def elu(x, *, alpha=DEFAULT):
+    r""":math:`x` if :math:`x > 0` else :math:`\alpha\,\mathrm{expm1}(x)`: ``F.elu`` (torch's default
+    :math:`\alpha`, 1.0 in torch 2.13)."""
     check_floating(x, "x")
-    return F.elu(x, alpha)
+    return F.elu(x, **given(alpha=alpha))
 
 
 def selu(x):

@@ -5,7 +5,8 @@ r"""Gradient flow through deep networks in PyTorch: per-layer gradient norms fro
 (``nn.Linear.weight`` gets ``W.T``; a plain stack is :func:`torch_impl.models.mlp_forward`'s cached
 ``nn.Sequential``): ``nn.Linear``, then ``nn.BatchNorm1d`` in training mode (its own ``weight`` 1 and
 ``bias`` 0, fresh running buffers), then the activation module, optionally added to the block's input.
-The loss is :math:`L = \tfrac{1}{2N} \sum h_L^2`. Defaults are torch's own (``nn.BatchNorm1d`` eps 1e-5).
+The loss is :math:`L = \tfrac{1}{2N} \sum h_L^2`. ``eps`` not passed (``DEFAULT``) is left out of
+``nn.BatchNorm1d``, so torch's own default applies (1e-5 in torch 2.13).
 """
 import functools
 import numbers
@@ -15,6 +16,7 @@ from torch import nn
 from torch.func import functional_call
 
 from .clipping import clip_by_global_norm
+from .defaults import DEFAULT, given
 from .losses_common import compute_in
 from .models import check_mlp, mlp_forward, mlp_model
 from .validation import check_choice
@@ -58,7 +60,7 @@ class _DeepNet(nn.Module):
         super().__init__()
         pairs = list(zip(sizes[:-1], sizes[1:]))
         self.linears = nn.ModuleList(nn.Linear(d_in, d_out, dtype=dtype) for d_in, d_out in pairs)
-        self.norms = nn.ModuleList(nn.BatchNorm1d(d, eps=eps, dtype=dtype) for _, d in pairs) if batchnorm else None
+        self.norms = nn.ModuleList(nn.BatchNorm1d(d, **given(eps=eps), dtype=dtype) for _, d in pairs) if batchnorm else None
         self.activations = nn.ModuleList(_MODULES[name]() for name in activations)
         self.residual = residual
 
@@ -75,7 +77,7 @@ def _network(sizes, activations, batchnorm, residual, eps, dtype):
     return _DeepNet(sizes, activations, batchnorm, residual, eps, dtype).train()
 
 
-def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, eps=1e-5, dtype=None):
+def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, eps=DEFAULT, dtype=None):
     r"""The deep network (see :mod:`reference_numpy.gradient_flow`); the output only."""
     check_network(x, params, activations, batchnorm=batchnorm, residual=residual)
     if not batchnorm and not residual:
@@ -92,7 +94,7 @@ def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, e
     return functional_call(model, state, (x,))
 
 
-def layer_gradient_norms(x, *params, activations, batchnorm=False, residual=False, eps=1e-5, dtype=None):
+def layer_gradient_norms(x, *params, activations, batchnorm=False, residual=False, eps=DEFAULT, dtype=None):
     r"""(L,) :math:`\lVert \partial L / \partial W_i \rVert_2` from ``torch.autograd.grad``, in the
     parameters' dtype."""
     check_network(x, params, activations, batchnorm=batchnorm, residual=residual)

@@ -8,6 +8,10 @@ see reference_numpy.initializers). ``dense_default`` builds a real ``torch.nn.Li
 torch's source does: fans from ``torch.nn.init._calculate_fan_in_and_fan_out`` / ``_calculate_correct_fan``
 on the ``(fan_out, fan_in)`` tensor, gains from ``torch.nn.init.calculate_gain``, bounds
 :math:`\sqrt3 \cdot \mathrm{std}` as in ``xavier_uniform_``/``kaiming_uniform_``.
+
+A hyperparameter not passed (``DEFAULT``) is left out of the ``torch.nn.init`` call (``dtype``: out of
+``torch.empty`` / ``nn.Linear``, giving ``torch.get_default_dtype()``), so torch's own default applies; the
+``_spec`` functions read those defaults from torch's signatures.
 """
 import math
 
@@ -15,13 +19,13 @@ import numpy as np
 import torch
 from torch.nn import init
 
+from .defaults import DEFAULT, framework_default, given
 from .validation import check_choice
 
 __all__ = ["zeros", "constant", "random_normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
            "lecun_normal", "dense_default"]
 
 DTYPES = ("float32", "float64")
-KAIMING_NONLINEARITY = "leaky_relu"  # kaiming_uniform_/kaiming_normal_(nonlinearity="leaky_relu") by default
 LINEAR_A = math.sqrt(5.0)  # nn.Linear.reset_parameters: kaiming_uniform_(self.weight, a=math.sqrt(5))
 _MODES = ("fan_in", "fan_out")
 
@@ -34,6 +38,9 @@ def _check_int(value, name, minimum):
 
 
 def _check_number(value, name, positive=False):
+    """Raise unless ``value`` is a finite number (positive if ``positive``); ``DEFAULT`` (torch's own) passes."""
+    if value is DEFAULT:
+        return
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     if not math.isfinite(value) or (positive and value <= 0):
@@ -45,13 +52,23 @@ def _check_call(fan_in, fan_out, seed, dtype):
     _check_int(fan_out, "fan_out", 1)
     if seed is not None:
         _check_int(seed, "seed", 0)
-    if not isinstance(dtype, str):
+    if dtype is not DEFAULT and not isinstance(dtype, str):
         raise TypeError(f"dtype must be a string, got {type(dtype).__name__}")
     check_choice(dtype, DTYPES, "dtype")
 
 
+def _dtype(dtype):
+    """``torch.empty`` / ``nn.Linear``'s ``dtype`` keyword: the named dtype, or none (torch's default dtype)."""
+    return given(dtype=dtype if dtype is DEFAULT else getattr(torch, dtype))
+
+
 def _weight(fan_in, fan_out, dtype, device=None):
-    return torch.empty(fan_out, fan_in, dtype=getattr(torch, dtype), device=device)  # (fan_out, fan_in)
+    return torch.empty(fan_out, fan_in, **_dtype(dtype), device=device)  # (fan_out, fan_in)
+
+
+def _value(fn, name, value):
+    """``value``, or ``fn``'s default for ``name`` when it was not passed."""
+    return framework_default(fn, name) if value is DEFAULT else value
 
 
 def _generator(seed):
@@ -75,7 +92,7 @@ def zeros_spec(fan_in, fan_out):
     return {"distribution": "constant", "value": 0.0}
 
 
-def zeros(fan_in, fan_out, *, dtype="float32"):
+def zeros(fan_in, fan_out, *, dtype=DEFAULT):
     r""":math:`W = 0`: ``torch.nn.init.zeros_``."""
     _check_call(fan_in, fan_out, None, dtype)
     return init.zeros_(_weight(fan_in, fan_out, dtype)).T  # (fan_in, fan_out)
@@ -86,95 +103,102 @@ def constant_spec(fan_in, fan_out, *, value):
     return {"distribution": "constant", "value": float(value)}
 
 
-def constant(fan_in, fan_out, *, value, dtype="float32"):
+def constant(fan_in, fan_out, *, value, dtype=DEFAULT):
     r""":math:`W = v`: ``torch.nn.init.constant_(w, val)`` (``val`` has no default)."""
     _check_call(fan_in, fan_out, None, dtype)
     _check_number(value, "value")
     return init.constant_(_weight(fan_in, fan_out, dtype), value).T  # (fan_in, fan_out)
 
 
-def random_normal_spec(fan_in, fan_out, *, mean=0.0, std=1.0):
+def random_normal_spec(fan_in, fan_out, *, mean=DEFAULT, std=DEFAULT):
     _check_number(mean, "mean")
     _check_number(std, "std", positive=True)
+    mean, std = _value(init.normal_, "mean", mean), _value(init.normal_, "std", std)
     return {"distribution": "normal", "mean": float(mean), "std": float(std)}
 
 
-def random_normal(fan_in, fan_out, *, seed, mean=0.0, std=1.0, dtype="float32"):
-    r""":math:`\mathcal N(\mu, s^2)`: ``torch.nn.init.normal_`` (defaults mean 0, std 1)."""
+def random_normal(fan_in, fan_out, *, seed, mean=DEFAULT, std=DEFAULT, dtype=DEFAULT):
+    r""":math:`\mathcal N(\mu, s^2)`: ``torch.nn.init.normal_`` (torch's defaults, mean 0, std 1 in torch 2.13)."""
     _check_call(fan_in, fan_out, seed, dtype)
     random_normal_spec(fan_in, fan_out, mean=mean, std=std)
     w = _weight(fan_in, fan_out, dtype)  # (fan_out, fan_in)
-    return init.normal_(w, mean=mean, std=std, generator=_generator(seed)).T  # (fan_in, fan_out)
+    return init.normal_(w, **given(mean=mean, std=std), generator=_generator(seed)).T  # (fan_in, fan_out)
 
 
-def glorot_uniform_spec(fan_in, fan_out, *, gain=1.0):
+def glorot_uniform_spec(fan_in, fan_out, *, gain=DEFAULT):
     _check_number(gain, "gain", positive=True)
     fi, fo = _fans(fan_in, fan_out)
+    gain = _value(init.xavier_uniform_, "gain", gain)
     return _uniform(math.sqrt(3.0) * gain * math.sqrt(2.0 / float(fi + fo)))  # as xavier_uniform_
 
 
-def glorot_uniform(fan_in, fan_out, *, seed, gain=1.0, dtype="float32"):
-    r""":math:`\mathcal U(\pm g\sqrt{6 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})})`: ``xavier_uniform_``."""
+def glorot_uniform(fan_in, fan_out, *, seed, gain=DEFAULT, dtype=DEFAULT):
+    r""":math:`\mathcal U(\pm g\sqrt{6 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})})`: ``xavier_uniform_`` (torch's
+    default gain, 1 in torch 2.13)."""
     _check_call(fan_in, fan_out, seed, dtype)
     _check_number(gain, "gain", positive=True)
     w = _weight(fan_in, fan_out, dtype)  # (fan_out, fan_in)
-    return init.xavier_uniform_(w, gain=gain, generator=_generator(seed)).T  # (fan_in, fan_out)
+    return init.xavier_uniform_(w, **given(gain=gain), generator=_generator(seed)).T  # (fan_in, fan_out)
 
 
-def glorot_normal_spec(fan_in, fan_out, *, gain=1.0):
+def glorot_normal_spec(fan_in, fan_out, *, gain=DEFAULT):
     _check_number(gain, "gain", positive=True)
     fi, fo = _fans(fan_in, fan_out)
-    return _normal(gain * math.sqrt(2.0 / float(fi + fo)))  # as xavier_normal_
+    return _normal(_value(init.xavier_normal_, "gain", gain) * math.sqrt(2.0 / float(fi + fo)))  # as xavier_normal_
 
 
-def glorot_normal(fan_in, fan_out, *, seed, gain=1.0, dtype="float32"):
+def glorot_normal(fan_in, fan_out, *, seed, gain=DEFAULT, dtype=DEFAULT):
     r""":math:`\mathcal N(0, g^2 \cdot 2 / (\mathrm{fan_{in}} + \mathrm{fan_{out}}))`, not truncated:
-    ``xavier_normal_``."""
+    ``xavier_normal_`` (torch's default gain, 1 in torch 2.13)."""
     _check_call(fan_in, fan_out, seed, dtype)
     _check_number(gain, "gain", positive=True)
     w = _weight(fan_in, fan_out, dtype)  # (fan_out, fan_in)
-    return init.xavier_normal_(w, gain=gain, generator=_generator(seed)).T  # (fan_in, fan_out)
+    return init.xavier_normal_(w, **given(gain=gain), generator=_generator(seed)).T  # (fan_in, fan_out)
 
 
-def _kaiming_std(fan_in, fan_out, negative_slope, mode, nonlinearity=KAIMING_NONLINEARITY):
-    """gain / sqrt(fan) as kaiming_*_ computes it."""
+def _kaiming_std(fn, fan_in, fan_out, negative_slope=DEFAULT, mode=DEFAULT, nonlinearity=DEFAULT):
+    """gain / sqrt(fan) as ``fn`` (``kaiming_uniform_`` / ``kaiming_normal_``) computes it, with ``fn``'s defaults for
+    what is not passed."""
     _check_number(negative_slope, "negative_slope")
     check_choice(mode, _MODES, "mode")
+    a, mode = _value(fn, "a", negative_slope), _value(fn, "mode", mode)
     fan = init._calculate_correct_fan(_weight(fan_in, fan_out, "float32", device="meta"), mode)
-    return init.calculate_gain(nonlinearity, negative_slope) / math.sqrt(fan)
+    return init.calculate_gain(_value(fn, "nonlinearity", nonlinearity), a) / math.sqrt(fan)
 
 
-def he_uniform_spec(fan_in, fan_out, *, negative_slope=0.0, mode="fan_in"):
-    return _uniform(math.sqrt(3.0) * _kaiming_std(fan_in, fan_out, negative_slope, mode))
+def he_uniform_spec(fan_in, fan_out, *, negative_slope=DEFAULT, mode=DEFAULT):
+    return _uniform(math.sqrt(3.0) * _kaiming_std(init.kaiming_uniform_, fan_in, fan_out, negative_slope, mode))
 
 
-def he_uniform(fan_in, fan_out, *, seed, negative_slope=0.0, mode="fan_in", dtype="float32"):
-    r""":math:`\mathcal U(\pm\sqrt{6 / ((1 + a^2)\,\mathrm{fan})})`: ``kaiming_uniform_(a=negative_slope)``."""
+def he_uniform(fan_in, fan_out, *, seed, negative_slope=DEFAULT, mode=DEFAULT, dtype=DEFAULT):
+    r""":math:`\mathcal U(\pm\sqrt{6 / ((1 + a^2)\,\mathrm{fan})})`: ``kaiming_uniform_(a=negative_slope)`` (torch's
+    defaults, in torch 2.13 ``a=0``, ``mode="fan_in"``, ``nonlinearity="leaky_relu"``)."""
     _check_call(fan_in, fan_out, seed, dtype)
-    _kaiming_std(fan_in, fan_out, negative_slope, mode)
+    _kaiming_std(init.kaiming_uniform_, fan_in, fan_out, negative_slope, mode)
     w = _weight(fan_in, fan_out, dtype)  # (fan_out, fan_in)
-    return init.kaiming_uniform_(w, a=negative_slope, mode=mode, nonlinearity=KAIMING_NONLINEARITY,
+    return init.kaiming_uniform_(w, **given(a=negative_slope, mode=mode),
                                  generator=_generator(seed)).T  # (fan_in, fan_out)
 
 
-def he_normal_spec(fan_in, fan_out, *, negative_slope=0.0, mode="fan_in"):
-    return _normal(_kaiming_std(fan_in, fan_out, negative_slope, mode))
+def he_normal_spec(fan_in, fan_out, *, negative_slope=DEFAULT, mode=DEFAULT):
+    return _normal(_kaiming_std(init.kaiming_normal_, fan_in, fan_out, negative_slope, mode))
 
 
-def he_normal(fan_in, fan_out, *, seed, negative_slope=0.0, mode="fan_in", dtype="float32"):
-    r""":math:`\mathcal N(0, 2 / ((1 + a^2)\,\mathrm{fan}))`, not truncated: ``kaiming_normal_``."""
+def he_normal(fan_in, fan_out, *, seed, negative_slope=DEFAULT, mode=DEFAULT, dtype=DEFAULT):
+    r""":math:`\mathcal N(0, 2 / ((1 + a^2)\,\mathrm{fan}))`, not truncated: ``kaiming_normal_`` (torch's defaults,
+    as :func:`he_uniform`)."""
     _check_call(fan_in, fan_out, seed, dtype)
-    _kaiming_std(fan_in, fan_out, negative_slope, mode)
+    _kaiming_std(init.kaiming_normal_, fan_in, fan_out, negative_slope, mode)
     w = _weight(fan_in, fan_out, dtype)  # (fan_out, fan_in)
-    return init.kaiming_normal_(w, a=negative_slope, mode=mode, nonlinearity=KAIMING_NONLINEARITY,
+    return init.kaiming_normal_(w, **given(a=negative_slope, mode=mode),
                                 generator=_generator(seed)).T  # (fan_in, fan_out)
 
 
 def lecun_normal_spec(fan_in, fan_out):
-    return _normal(_kaiming_std(fan_in, fan_out, 0.0, "fan_in", nonlinearity="linear"))
+    return _normal(_kaiming_std(init.kaiming_normal_, fan_in, fan_out, 0.0, "fan_in", nonlinearity="linear"))
 
 
-def lecun_normal(fan_in, fan_out, *, seed, dtype="float32"):
+def lecun_normal(fan_in, fan_out, *, seed, dtype=DEFAULT):
     r""":math:`\mathcal N(0, 1 / \mathrm{fan_{in}})`: torch has no ``lecun_normal_``; the idiom is
     ``kaiming_normal_(nonlinearity="linear")`` (gain 1), a plain normal."""
     _check_call(fan_in, fan_out, seed, dtype)
@@ -185,16 +209,16 @@ def lecun_normal(fan_in, fan_out, *, seed, dtype="float32"):
 def dense_default_spec(fan_in, fan_out):
     """nn.Linear.reset_parameters: the weight by ``kaiming_uniform_(a=sqrt(5))``, the bias
     :math:`\\mathcal U(\\pm 1/\\sqrt{\\mathrm{fan_{in}}})`."""
-    kernel = he_uniform_spec(fan_in, fan_out, negative_slope=LINEAR_A, mode="fan_in")
+    kernel = he_uniform_spec(fan_in, fan_out, negative_slope=LINEAR_A)
     fi, _ = _fans(fan_in, fan_out)
     return {"kernel": kernel, "bias": _uniform(1 / math.sqrt(fi) if fi > 0 else 0)}
 
 
-def dense_default(fan_in, fan_out, *, seed, dtype="float32"):
+def dense_default(fan_in, fan_out, *, seed, dtype=DEFAULT):
     r"""``torch.nn.Linear(fan_in, fan_out)``'s own initialisation: ``(weight.T, bias)``, shapes
     ``(fan_in, fan_out)`` and ``(fan_out,)``."""
     _check_call(fan_in, fan_out, seed, dtype)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(seed))
-        layer = torch.nn.Linear(fan_in, fan_out, dtype=getattr(torch, dtype))
+        layer = torch.nn.Linear(fan_in, fan_out, **_dtype(dtype))
     return layer.weight.detach().T, layer.bias.detach()  # (fan_in, fan_out), (fan_out,)

@@ -4,8 +4,9 @@ are its parameters (``nn.Linear.weight`` is (out, in): it gets ``W.T`` of the (i
 differentiates the output w.r.t. the arguments themselves.
 
 Each function returns the output only (autograd keeps what the backward needs; the NumPy reference's
-``X_forward`` returns ``(out, cache)``). Defaults are torch's own. ``dtype``: compute dtype (``None``: the
-input's -- torch has no global floatx; a module's dtype must match its input's).
+``X_forward`` returns ``(out, cache)``). A hyperparameter not passed (``DEFAULT``) is left out of the module's
+constructor, so torch's own default applies. ``dtype``: compute dtype (``None``: the input's -- torch has no
+global floatx; a module's dtype must match its input's).
 """
 import functools
 
@@ -13,6 +14,7 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
+from .defaults import DEFAULT, given
 from .losses_common import compute_in
 from .validation import check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
 
@@ -68,19 +70,20 @@ def _check_batchnorm(x, gamma, beta, *, batch=1):
     check_vector(beta, "beta", x, x.shape[1])
 
 
-def _batchnorm(x, *, eps=1e-5, momentum=0.1):
+def _batchnorm(x, *, eps=DEFAULT, momentum=DEFAULT):
     """A fresh ``nn.BatchNorm1d`` for ``x``'s width and dtype (its running buffers start at 0 and 1)."""
-    return nn.BatchNorm1d(x.shape[1], eps=eps, momentum=momentum, dtype=x.dtype)
+    return nn.BatchNorm1d(x.shape[1], **given(eps=eps, momentum=momentum), dtype=x.dtype)
 
 
-def batchnorm_forward(x, gamma, beta, *, eps=1e-5, dtype=None):
-    r"""Training mode: ``nn.BatchNorm1d(D, eps=1e-5)`` normalises with the batch's biased variance."""
+def batchnorm_forward(x, gamma, beta, *, eps=DEFAULT, dtype=None):
+    r"""Training mode: ``nn.BatchNorm1d(D)`` (torch's default ``eps``, 1e-5 in torch 2.13) normalises with the
+    batch's biased variance."""
     _check_batchnorm(x, gamma, beta, batch=2)
     x, gamma, beta = compute_in(dtype, x, gamma, beta)
     return functional_call(_batchnorm(x, eps=eps).train(), {"weight": gamma, "bias": beta}, (x,))
 
 
-def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, *, eps=1e-5, dtype=None):
+def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, *, eps=DEFAULT, dtype=None):
     r"""Inference mode (``module.eval()``): ``nn.BatchNorm1d`` normalises with the running statistics."""
     _check_batchnorm(x, gamma, beta)
     check_vector(running_mean, "running_mean", x, x.shape[1])
@@ -92,13 +95,13 @@ def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, *, ep
     return functional_call(_batchnorm(x, eps=eps).eval(), state, (x,))
 
 
-def batchnorm_running_stats(x, running_mean, running_var, *, momentum=0.1, dtype=None):
-    r"""The buffers of ``nn.BatchNorm1d(D, momentum=0.1)`` after one training step, stacked (2, D):
-    :math:`r \leftarrow (1 - m) r + m s`, the variance's :math:`s` unbiased (:math:`N - 1`)."""
+def batchnorm_running_stats(x, running_mean, running_var, *, momentum=DEFAULT, dtype=None):
+    r"""The buffers of ``nn.BatchNorm1d(D)`` (torch's default ``momentum``, 0.1 in torch 2.13) after one training
+    step, stacked (2, D): :math:`r \leftarrow (1 - m) r + m s`, the variance's :math:`s` unbiased (:math:`N - 1`)."""
     check_input(x, batch=2)
     check_vector(running_mean, "running_mean", x, x.shape[1])
     check_vector(running_var, "running_var", x, x.shape[1])
-    if not 0 <= momentum <= 1:
+    if momentum is not DEFAULT and not 0 <= momentum <= 1:
         raise ValueError(f"momentum must be in [0, 1], got {momentum!r}")
     x, mean, var = compute_in(dtype, x, running_mean, running_var)
     module = _batchnorm(x, momentum=momentum).train()

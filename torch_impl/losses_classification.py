@@ -5,12 +5,16 @@ sample for the categorical ones (torch sums the class axis)."""
 import torch
 import torch.nn.functional as F
 
+from .defaults import DEFAULT, given
 from .losses_common import check_pair, check_reduction, compute_in, reduce
 from .validation import check_floating, check_labels, check_ndim, check_no_nan, check_same_dtype, check_shape
 
 __all__ = ["binary_crossentropy", "binary_crossentropy_with_logits", "categorical_crossentropy",
            "categorical_crossentropy_with_logits", "sparse_categorical_crossentropy", "weighted_crossentropy",
            "focal_loss"]
+
+
+_IGNORE_NOTHING = -100  # a negative class index: labels are checked to lie in [0, C), so it never matches
 
 
 def _check_probabilities(p, name):
@@ -27,21 +31,21 @@ def _check_logits_labels(y_pred, y_true):
     check_shape(y_true, y_pred.shape[:1], "y_true", what="expected one label per row of y_pred:")
 
 
-def binary_crossentropy(y_pred, y_true, *, reduction="mean", dtype=None):
-    r"""BCE on probabilities: ``F.binary_cross_entropy`` (logs floored at -100; backward
-    :math:`(p - t) / \max(p(1-p), 10^{-12})`)."""
+def binary_crossentropy(y_pred, y_true, *, reduction=DEFAULT, dtype=None):
+    r"""BCE on probabilities: ``F.binary_cross_entropy`` (torch's default reduction; logs floored at -100;
+    backward :math:`(p - t) / \max(p(1-p), 10^{-12})`)."""
     check_pair(y_pred, y_true)
     _check_probabilities(y_pred, "y_pred")
     _check_probabilities(y_true, "y_true")
     check_reduction(reduction)
-    return F.binary_cross_entropy(*compute_in(dtype, y_pred, y_true), reduction=reduction)
+    return F.binary_cross_entropy(*compute_in(dtype, y_pred, y_true), **given(reduction=reduction))
 
 
-def binary_crossentropy_with_logits(y_pred, y_true, *, reduction="mean", dtype=None):
+def binary_crossentropy_with_logits(y_pred, y_true, *, reduction=DEFAULT, dtype=None):
     r"""BCE on logits: ``F.binary_cross_entropy_with_logits``, :math:`(1 - t)x - \log\sigma(x)`."""
     check_pair(y_pred, y_true)
     check_reduction(reduction)
-    return F.binary_cross_entropy_with_logits(*compute_in(dtype, y_pred, y_true), reduction=reduction)
+    return F.binary_cross_entropy_with_logits(*compute_in(dtype, y_pred, y_true), **given(reduction=reduction))
 
 
 def categorical_crossentropy(y_pred, y_true, *, reduction="mean", dtype=None):
@@ -55,29 +59,29 @@ def categorical_crossentropy(y_pred, y_true, *, reduction="mean", dtype=None):
     return reduce(-torch.xlogy(t, p).sum(dim=-1), reduction)
 
 
-def categorical_crossentropy_with_logits(y_pred, y_true, *, reduction="mean", dtype=None):
+def categorical_crossentropy_with_logits(y_pred, y_true, *, reduction=DEFAULT, dtype=None):
     r"""CE on logits (N, C) with probability targets: ``F.cross_entropy`` (class dim 1)."""
     check_pair(y_pred, y_true)
     check_ndim(y_pred, 2, "y_pred")
     check_reduction(reduction)
-    return F.cross_entropy(*compute_in(dtype, y_pred, y_true), reduction=reduction)
+    return F.cross_entropy(*compute_in(dtype, y_pred, y_true), **given(reduction=reduction))
 
 
-def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=True, ignore_index=-100, reduction="mean",
+def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=True, ignore_index=DEFAULT, reduction=DEFAULT,
                                     dtype=None):
     r"""CE with int labels: ``F.cross_entropy`` (always logits), or ``F.nll_loss(torch.log(p))`` for
-    probabilities. ``ignore_index=-100`` is torch's default (labels are checked to lie in [0, C), so it
-    never matches); ``None`` ignores nothing."""
+    probabilities (``from_logits`` is the wrapper's switch between the two). ``ignore_index``: torch's default
+    (-100 in torch 2.13; labels are checked to lie in [0, C), so it never matches); ``None`` ignores nothing."""
     _check_logits_labels(y_pred, y_true)
     check_reduction(reduction)
     (x,) = compute_in(dtype, y_pred)
-    index = -100 if ignore_index is None else ignore_index
+    index = _IGNORE_NOTHING if ignore_index is None else ignore_index
     if from_logits:
-        return F.cross_entropy(x, y_true, ignore_index=index, reduction=reduction)
-    return F.nll_loss(torch.log(x), y_true, ignore_index=index, reduction=reduction)
+        return F.cross_entropy(x, y_true, **given(ignore_index=index, reduction=reduction))
+    return F.nll_loss(torch.log(x), y_true, **given(ignore_index=index, reduction=reduction))
 
 
-def weighted_crossentropy(y_pred, y_true, class_weights, *, reduction="mean", dtype=None):
+def weighted_crossentropy(y_pred, y_true, class_weights, *, reduction=DEFAULT, dtype=None):
     r"""Class-weighted CE on logits: ``F.cross_entropy(weight=class_weights)``; ``mean`` divides by the
     sum of the targets' weights."""
     _check_logits_labels(y_pred, y_true)
@@ -87,13 +91,14 @@ def weighted_crossentropy(y_pred, y_true, class_weights, *, reduction="mean", dt
     check_no_nan(class_weights, "class_weights")
     check_reduction(reduction)
     x, w = compute_in(dtype, y_pred, class_weights)
-    return F.cross_entropy(x, y_true, weight=w, reduction=reduction)
+    return F.cross_entropy(x, y_true, weight=w, **given(reduction=reduction))
 
 
 def focal_loss(y_pred, y_true, *, alpha=0.25, gamma=2.0, apply_class_balancing=True, from_logits=True,
                reduction="none", dtype=None):
     r"""Binary focal loss written with torch ops as ``torchvision.ops.sigmoid_focal_loss`` (logits,
-    alpha=0.25 applied, gamma=2, reduction='none'); ``from_logits=False`` uses
+    alpha=0.25 applied, gamma=2, reduction='none'; no torch default: torch ships no focal loss, these are
+    torchvision's, copied); ``from_logits=False`` uses
     ``F.binary_cross_entropy`` on probabilities, which requires them in [0, 1] (checked here:
     ValueError; Keras and the reference compute with any value).
 

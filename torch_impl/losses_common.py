@@ -1,5 +1,9 @@
 """What every torch loss wrapper shares: checking (prediction, target), the compute dtype, and the
-reduction for losses torch does not ship (``none`` | ``sum`` | ``mean``, torch's names)."""
+reduction for losses torch does not ship (``none`` | ``sum`` | ``mean``, torch's names).
+
+A loss torch ships gets ``reduction=DEFAULT`` (left out of the ``F.*`` call: torch's own default applies); a
+loss written here with torch ops has no torch default, so its ``reduction="mean"`` is the wrapper's own,
+``torch.nn``'s usual choice."""
 import torch
 
 from .validation import check_choice, check_floating, check_no_nan, check_same_dtype, check_same_shape

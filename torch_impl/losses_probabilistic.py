@@ -4,6 +4,7 @@ r"""Margin and probabilistic losses in PyTorch: ``torch.nn.functional`` where to
 import torch
 import torch.nn.functional as F
 
+from .defaults import DEFAULT, framework_default, given
 from .losses_common import check_pair, check_reduction, compute_in, reduce
 from .validation import check_choice
 
@@ -55,33 +56,34 @@ def _kl_inputs(y_pred, y_true, reduction, dtype):
     return compute_in(dtype, y_pred, y_true)
 
 
-def kl_divergence(y_pred, y_true, *, reduction="mean", dtype=None):
+def kl_divergence(y_pred, y_true, *, reduction=DEFAULT, dtype=None):
     r"""KL(y_true || y_pred) of probabilities over the last axis: ``F.kl_div(torch.log(y_pred), y_true)``.
 
     The wrapper takes probabilities and passes their log (``F.kl_div`` wants log-probabilities,
     ``log_target=False``): element-wise :math:`\mathrm{xlogy}(t, t) - t \log q`, so :math:`q = 0` gives
-    :math:`+\infty` (:math:`t > 0`) or NaN (:math:`t = 0`). ``reduction``: ``'mean'`` (torch's default,
-    with a warning) averages over all :math:`N D` elements; ``'batchmean'`` is the KL mean over the batch.
+    :math:`+\infty` (:math:`t > 0`) or NaN (:math:`t = 0`). ``reduction``: torch's default (``'mean'`` in torch
+    2.13, with a warning) averages over all :math:`N D` elements; ``'batchmean'`` is the KL mean over the batch.
     """
     q, t = _kl_inputs(y_pred, y_true, reduction, dtype)
-    return F.kl_div(torch.log(q), t, reduction=reduction)
+    return F.kl_div(torch.log(q), t, **given(reduction=reduction))
 
 
-def js_divergence(y_pred, y_true, *, reduction="mean", dtype=None):
+def js_divergence(y_pred, y_true, *, reduction=DEFAULT, dtype=None):
     r""":math:`\tfrac12 \mathrm{KL}(t \| m) + \tfrac12 \mathrm{KL}(q \| m)`, :math:`m = (q + t)/2`, from two
     ``F.kl_div(torch.log(m), ...)`` (torch has none), so ``reduction`` means what it means for ``F.kl_div``."""
     q, t = _kl_inputs(y_pred, y_true, reduction, dtype)
     log_m = torch.log((q + t) / 2)
-    return 0.5 * F.kl_div(log_m, t, reduction=reduction) + 0.5 * F.kl_div(log_m, q, reduction=reduction)
+    kwargs = given(reduction=reduction)
+    return 0.5 * F.kl_div(log_m, t, **kwargs) + 0.5 * F.kl_div(log_m, q, **kwargs)
 
 
-def poisson(y_pred, y_true, *, log_input=True, reduction="mean", dtype=None):
+def poisson(y_pred, y_true, *, log_input=DEFAULT, reduction=DEFAULT, dtype=None):
     r"""Poisson NLL: ``F.poisson_nll_loss`` (``full=False``, ``eps=1e-8``): :math:`e^x - t x` with
-    ``log_input=True`` (torch's default, :math:`x` = log rate), else :math:`x - t \log(x + 10^{-8})`."""
+    ``log_input=True`` (torch's default in 2.13, :math:`x` = log rate), else :math:`x - t \log(x + 10^{-8})`."""
     check_pair(y_pred, y_true)
     _check_non_negative(y_true, "y_true", "counts")
-    if not log_input:
+    if not (framework_default(F.poisson_nll_loss, "log_input") if log_input is DEFAULT else log_input):
         _check_non_negative(y_pred, "y_pred", "rates, with log_input=False")
     check_reduction(reduction)
     x, t = compute_in(dtype, y_pred, y_true)
-    return F.poisson_nll_loss(x, t, log_input=log_input, reduction=reduction)
+    return F.poisson_nll_loss(x, t, **given(log_input=log_input, reduction=reduction))

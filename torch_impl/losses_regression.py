@@ -5,38 +5,40 @@ import math
 import torch
 import torch.nn.functional as F
 
+from .defaults import DEFAULT, given
 from .losses_common import check_pair, check_reduction, compute_in, reduce
 from .validation import check_floating, check_same_dtype, check_shape
 
 __all__ = ["mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "weighted_mse"]
 
 
-def mse(y_pred, y_true, *, reduction="mean", dtype=None):
-    r""":math:`e^2`: ``F.mse_loss``."""
+def mse(y_pred, y_true, *, reduction=DEFAULT, dtype=None):
+    r""":math:`e^2`: ``F.mse_loss`` (torch's default reduction, ``'mean'`` in torch 2.13)."""
     check_pair(y_pred, y_true)
     check_reduction(reduction)
-    return F.mse_loss(*compute_in(dtype, y_pred, y_true), reduction=reduction)
+    return F.mse_loss(*compute_in(dtype, y_pred, y_true), **given(reduction=reduction))
 
 
-def mae(y_pred, y_true, *, reduction="mean", dtype=None):
-    r""":math:`|e|`: ``F.l1_loss``."""
+def mae(y_pred, y_true, *, reduction=DEFAULT, dtype=None):
+    r""":math:`|e|`: ``F.l1_loss`` (torch's default reduction)."""
     check_pair(y_pred, y_true)
     check_reduction(reduction)
-    return F.l1_loss(*compute_in(dtype, y_pred, y_true), reduction=reduction)
+    return F.l1_loss(*compute_in(dtype, y_pred, y_true), **given(reduction=reduction))
 
 
-def huber(y_pred, y_true, *, delta=1.0, reduction="mean", dtype=None):
-    r"""Huber with threshold :math:`\delta`: ``F.huber_loss`` (default ``delta=1.0``)."""
+def huber(y_pred, y_true, *, delta=DEFAULT, reduction=DEFAULT, dtype=None):
+    r"""Huber with threshold :math:`\delta`: ``F.huber_loss`` (torch's defaults, ``delta=1.0`` in torch 2.13)."""
     check_pair(y_pred, y_true)
     check_reduction(reduction)
-    return F.huber_loss(*compute_in(dtype, y_pred, y_true), reduction=reduction, delta=delta)
+    return F.huber_loss(*compute_in(dtype, y_pred, y_true), **given(reduction=reduction, delta=delta))
 
 
-def smooth_l1(y_pred, y_true, *, beta=1.0, reduction="mean", dtype=None):
-    r""":math:`\mathrm{huber}_{\delta=\beta} / \beta`: ``F.smooth_l1_loss`` (default ``beta=1.0``)."""
+def smooth_l1(y_pred, y_true, *, beta=DEFAULT, reduction=DEFAULT, dtype=None):
+    r""":math:`\mathrm{huber}_{\delta=\beta} / \beta`: ``F.smooth_l1_loss`` (torch's defaults, ``beta=1.0`` in
+    torch 2.13)."""
     check_pair(y_pred, y_true)
     check_reduction(reduction)
-    return F.smooth_l1_loss(*compute_in(dtype, y_pred, y_true), reduction=reduction, beta=beta)
+    return F.smooth_l1_loss(*compute_in(dtype, y_pred, y_true), **given(reduction=reduction, beta=beta))
 
 
 def log_cosh(y_pred, y_true, *, reduction="mean", dtype=None):

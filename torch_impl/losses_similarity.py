@@ -4,6 +4,7 @@ Each loss is one value per sample, so ``reduction='none'`` returns shape (N,).""
 import torch
 import torch.nn.functional as F
 
+from .defaults import DEFAULT, given
 from .losses_common import check_pair, check_reduction, compute_in, reduce
 from .validation import check_axis, check_floating, check_ndim, check_no_nan, check_same_dtype, check_same_shape
 
@@ -20,7 +21,8 @@ def _check_range(x, name, low, high=None):
 
 
 def _check_margin(margin):
-    if not margin > 0:
+    """Raise ValueError unless ``margin > 0``; ``DEFAULT`` (torch's own) passes."""
+    if margin is not DEFAULT and not margin > 0:
         raise ValueError(f"margin must be greater than 0, got {margin!r}")
 
 
@@ -47,9 +49,9 @@ def contrastive(y_pred, y_true, *, margin=1.0, reduction="mean", dtype=None):
     return reduce(y * d * d + (1 - y) * torch.clamp_min(margin - d, 0) ** 2, reduction)
 
 
-def triplet(anchor, positive, negative, *, margin=1.0, reduction="mean", dtype=None):
+def triplet(anchor, positive, negative, *, margin=DEFAULT, reduction=DEFAULT, dtype=None):
     r""":math:`\max(m + \|a - p + \varepsilon\| - \|a - q + \varepsilon\|, 0)`: ``F.triplet_margin_loss``
-    with its defaults ``p=2, eps=1e-6, swap=False``."""
+    with torch's defaults for what is not passed (``margin=1.0``, ``p=2, eps=1e-6, swap=False`` in torch 2.13)."""
     check_floating(anchor, "anchor")
     check_ndim(anchor, 2, "anchor")
     for x, name in ((positive, "positive"), (negative, "negative")):
@@ -61,7 +63,7 @@ def triplet(anchor, positive, negative, *, margin=1.0, reduction="mean", dtype=N
     _check_margin(margin)
     check_reduction(reduction)
     a, p, n = compute_in(dtype, anchor, positive, negative)
-    return F.triplet_margin_loss(a, p, n, margin=margin, reduction=reduction)
+    return F.triplet_margin_loss(a, p, n, **given(margin=margin, reduction=reduction))
 
 
 def _dims(axis, ndim):

@@ -4,7 +4,8 @@ r"""Multilayer perceptrons in PyTorch: an ``nn.Sequential`` of ``nn.Linear`` and
 ``torch.func.functional_call`` (``nn.Linear.weight`` gets ``W.T``), so autograd differentiates w.r.t. the
 arguments; it returns the output only. ``mlp_model`` builds a fresh ``nn.Sequential`` with the weights
 COPIED in, for training loops; ``params_of`` / ``numpy_layout`` read parameters and gradients back as
-NumPy arrays in the NumPy layout ((in, out) weights). Defaults are torch's own (``nn.LeakyReLU`` 0.01).
+NumPy arrays in the NumPy layout ((in, out) weights). ``negative_slope`` not passed (``DEFAULT``) is left out
+of ``nn.LeakyReLU()``, so torch's own default applies (0.01 in torch 2.13).
 """
 import functools
 
@@ -13,6 +14,7 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
+from .defaults import DEFAULT, given
 from .layers import check_input, check_weights
 from .losses_common import compute_in
 from .validation import check_choice, check_floating, check_ndim
@@ -45,7 +47,7 @@ def _sequential(sizes, activations, negative_slope, dtype):
     for d_in, d_out, name in zip(sizes[:-1], sizes[1:], activations):
         modules.append(nn.Linear(d_in, d_out, dtype=dtype))
         if name == "leaky_relu":
-            modules.append(nn.LeakyReLU(negative_slope))
+            modules.append(nn.LeakyReLU(**given(negative_slope=negative_slope)))
         elif name != "linear":
             modules.append(_MODULES[name]())
     return nn.Sequential(*modules)
@@ -63,7 +65,7 @@ def _sizes(x_width, params):
     return (x_width,) + tuple(W.shape[1] for W in params[::2])
 
 
-def mlp_forward(x, *params, activations, negative_slope=0.01, dtype=None):
+def mlp_forward(x, *params, activations, negative_slope=DEFAULT, dtype=None):
     r""":math:`h_i = f_i(h_{i-1} W_i + b_i)`: a cached ``nn.Sequential`` run with ``functional_call``."""
     check_mlp(x, params, activations)
     x, *params = compute_in(dtype, x, *params)
@@ -74,7 +76,7 @@ def mlp_forward(x, *params, activations, negative_slope=0.01, dtype=None):
     return functional_call(model, state, (x,))
 
 
-def mlp_model(params, *, activations, negative_slope=0.01, dtype=None):
+def mlp_model(params, *, activations, negative_slope=DEFAULT, dtype=None):
     """A fresh ``nn.Sequential`` with the NumPy arrays ``params`` (W1, b1, ...; W (in, out)) copied in:
     ``weight = W.T``. ``dtype`` (None: the arrays') is the module's dtype."""
     params = [torch.as_tensor(np.asarray(p)) if isinstance(p, np.ndarray) else p for p in params]

@@ -2,6 +2,8 @@
 torch does not ship (each a proper ``torch.optim.Optimizer``)."""
 import torch
 
+from .defaults import DEFAULT
+
 __all__ = ["Optimizer", "check_hyperparameter"]
 
 
@@ -26,7 +28,10 @@ class Optimizer(torch.optim.Optimizer):
 
 
 def check_hyperparameter(name, value, *, low=0.0, high=float("inf"), low_open=False):
-    """Raise ValueError unless ``low <= value <= high`` (``low < value`` with ``low_open``)."""
+    """Raise ValueError unless ``low <= value <= high`` (``low < value`` with ``low_open``); ``DEFAULT`` (torch's
+    own value) passes."""
+    if value is DEFAULT:
+        return
     if not (low < value if low_open else low <= value) or not value <= high:
         bound = f"({low}" if low_open else f"[{low}"
         raise ValueError(f"{name} must be in {bound}, {high}], got {value!r}")

@@ -1,10 +1,13 @@
 r"""Large-batch and matrix-aware update rules in PyTorch. ``torch.optim.Adafactor`` and ``torch.optim.Muon`` are
 torch's own; Lion, LAMB and LARS are not in ``torch.optim`` and are written here as proper optimizers
-(``torch_impl.optimizers_common.Optimizer`` subclasses). Each function returns a factory ``make(params)``."""
+(``torch_impl.optimizers_common.Optimizer`` subclasses). Each function returns a factory ``make(params)``. For
+torch's own a hyperparameter not passed (``DEFAULT``) is left out of the constructor, so torch's default applies;
+Lion's, LAMB's and LARS's defaults are the wrappers' (no torch default: torch ships none of them)."""
 import functools
 
 import torch
 
+from .defaults import DEFAULT, framework_default, given
 from .optimizers_common import Optimizer, check_hyperparameter
 from .validation import check_choice
 
@@ -112,32 +115,49 @@ def lars(*, lr=0.1, momentum=0.9, weight_decay=0.0, trust_coefficient=0.001):
                              trust_coefficient=trust_coefficient)
 
 
-def adafactor(*, lr=1e-2, beta2_decay=-0.8, eps1=None, eps2=1e-3, clip_threshold=1.0, weight_decay=0.0):
-    r"""``torch.optim.Adafactor`` (lr 1e-2, eps=(None, 1e-3): :math:`\epsilon_1` = the dtype's machine epsilon,
-    clamping mean(R) and :math:`\hat V`; ``d`` = ``clip_threshold``; decay applied after the relative step scale
-    is read)."""
+def _adafactor_eps(eps1, eps2):
+    """``eps`` for ``torch.optim.Adafactor``: ``DEFAULT`` when neither was passed, else the pair with torch's value
+    for the one not passed."""
+    if eps1 is DEFAULT and eps2 is DEFAULT:
+        return DEFAULT
+    default = framework_default(torch.optim.Adafactor, "eps")
+    return (default[0] if eps1 is DEFAULT else eps1, default[1] if eps2 is DEFAULT else eps2)
+
+
+def adafactor(*, lr=DEFAULT, beta2_decay=DEFAULT, eps1=DEFAULT, eps2=DEFAULT, clip_threshold=DEFAULT,
+              weight_decay=DEFAULT):
+    r"""``torch.optim.Adafactor`` (torch's defaults; in torch 2.13 lr 1e-2, eps=(None, 1e-3): :math:`\epsilon_1` =
+    the dtype's machine epsilon, clamping mean(R) and :math:`\hat V`; ``d`` = ``clip_threshold`` 1.0; decay applied
+    after the relative step scale is read)."""
     _check_common(lr, weight_decay)
     check_hyperparameter("beta2_decay", beta2_decay, low=-float("inf"), high=0.0)
     if eps1 is not None:
         check_hyperparameter("eps1", eps1)
     check_hyperparameter("eps2", eps2)
     check_hyperparameter("clip_threshold", clip_threshold, low=1.0)
-    return functools.partial(torch.optim.Adafactor, lr=lr, beta2_decay=beta2_decay, eps=(eps1, eps2),
-                             d=clip_threshold, weight_decay=weight_decay)
+    eps = _adafactor_eps(eps1, eps2)
+    return functools.partial(torch.optim.Adafactor, **given(lr=lr, beta2_decay=beta2_decay, eps=eps, d=clip_threshold,
+                                                            weight_decay=weight_decay))
 
 
-def muon(*, lr=1e-3, momentum=0.95, nesterov=True, weight_decay=0.1, ns_coefficients=(3.4445, -4.775, 2.0315),
-         ns_steps=5, eps=1e-7, adjust_lr_fn=None):
-    r"""``torch.optim.Muon`` (2-D parameters only; lr 1e-3, weight decay 0.1, EMA momentum 0.95 with Nesterov,
-    5 Newton-Schulz steps in bfloat16, ``adjust_lr_fn=None`` = "original" :math:`\sqrt{\max(1, A/B)}`)."""
+def _check_newton_schulz(ns_coefficients, ns_steps):
+    if ns_steps is not DEFAULT and (not isinstance(ns_steps, int) or not 0 < ns_steps < 100):
+        raise ValueError(f"ns_steps must be an int in [1, 99], got {ns_steps!r}")
+    if ns_coefficients is not DEFAULT and len(ns_coefficients) != 3:
+        raise ValueError(f"ns_coefficients must be 3 floats (a, b, c), got {ns_coefficients!r}")
+
+
+def muon(*, lr=DEFAULT, momentum=DEFAULT, nesterov=DEFAULT, weight_decay=DEFAULT, ns_coefficients=DEFAULT,
+         ns_steps=DEFAULT, eps=DEFAULT, adjust_lr_fn=DEFAULT):
+    r"""``torch.optim.Muon`` (2-D parameters only; torch's defaults, in torch 2.13 lr 1e-3, weight decay 0.1, EMA
+    momentum 0.95 with Nesterov, 5 Newton-Schulz steps in bfloat16, ``adjust_lr_fn=None`` = "original"
+    :math:`\sqrt{\max(1, A/B)}`)."""
     _check_common(lr, weight_decay)
     check_hyperparameter("momentum", momentum, high=1.0)
     check_hyperparameter("eps", eps, low_open=True)
-    if not isinstance(ns_steps, int) or not 0 < ns_steps < 100:
-        raise ValueError(f"ns_steps must be an int in [1, 99], got {ns_steps!r}")
-    if len(ns_coefficients) != 3:
-        raise ValueError(f"ns_coefficients must be 3 floats (a, b, c), got {ns_coefficients!r}")
+    _check_newton_schulz(ns_coefficients, ns_steps)
     check_choice(adjust_lr_fn, (None, "original", "match_rms_adamw"), "adjust_lr_fn")
-    return functools.partial(torch.optim.Muon, lr=lr, weight_decay=weight_decay, momentum=momentum,
-                             nesterov=nesterov, ns_coefficients=tuple(ns_coefficients), eps=eps, ns_steps=ns_steps,
-                             adjust_lr_fn=adjust_lr_fn)
+    coefficients = ns_coefficients if ns_coefficients is DEFAULT else tuple(ns_coefficients)
+    return functools.partial(torch.optim.Muon, **given(lr=lr, weight_decay=weight_decay, momentum=momentum,
+                                                       nesterov=nesterov, ns_coefficients=coefficients, eps=eps,
+                                                       ns_steps=ns_steps, adjust_lr_fn=adjust_lr_fn))

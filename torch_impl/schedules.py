@@ -3,9 +3,12 @@ r"""Learning-rate schedules in PyTorch: ``torch.optim.lr_scheduler`` driven by a
 The scheduler is stepped the way torch documents -- ``optimizer.step()`` then ``scheduler.step()`` -- and
 the LR of step k is ``get_last_lr()`` before the k-th ``scheduler.step()``: torch counts ``step()`` calls
 from 0 (usually once per epoch; here once per step index). Scheduler arithmetic is in Python floats, so
-the LRs come back as float64 (``dtype`` casts the result). The base LR is the optimizer's: the ``lr``
-default is ``torch.optim.SGD``'s ``1e-3``. Where torch ships no scheduler for a variant (polynomial decay
-to a non-zero end or with cycles, SGDR restart multiplier) a ``LambdaLR`` or a scheduler subclass does it.
+the LRs come back as float64 (``dtype`` casts the result). A hyperparameter not passed (``DEFAULT``) is left
+out of the torch call, so torch's own default applies: the base LR is ``torch.optim.SGD``'s (1e-3 in torch
+2.13), the rest the scheduler's. Where torch ships no scheduler for a variant (polynomial decay to a non-zero
+end or with cycles, SGDR restart multiplier) a ``LambdaLR`` or a scheduler subclass does it; those switches,
+``exponential_decay``'s Keras-style ``decay_steps``/``staircase`` and ``lr_range_test``'s settings have no
+torch default and keep the wrapper's.
 """
 import math
 
@@ -13,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch.optim import lr_scheduler
 
+from .defaults import DEFAULT, framework_default, given
 from .validation import check_choice, check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
 
 __all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_restarts", "warmup_cosine",
@@ -23,7 +27,10 @@ _DTYPES = {None: torch.float64, "float32": torch.float32, "float64": torch.float
 
 def _check_number(value, name, *, low=0.0, low_open=True, high=math.inf, high_open=False, integer=False):
     """Raise unless ``value`` is a real number (an int if ``integer``) in the interval from ``low`` to
-    ``high`` (open at ``low`` by default, closed at ``high``)."""
+    ``high`` (open at ``low`` by default, closed at ``high``); ``DEFAULT`` (torch's own value)
+    passes."""
+    if value is DEFAULT:
+        return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     if integer and int(value) != value:
@@ -33,6 +40,15 @@ def _check_number(value, name, *, low=0.0, low_open=True, high=math.inf, high_op
     if not (above and below):
         raise ValueError(f"{name} must be in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}, "
                          f"got {value!r}")
+
+
+def _lr(lr):
+    """The base LR: ``lr``, or ``torch.optim.SGD``'s default when it was not passed."""
+    return framework_default(torch.optim.SGD, "lr") if lr is DEFAULT else lr
+
+
+def _int(value):
+    return value if value is DEFAULT else int(value)
 
 
 def _check_steps(steps):
@@ -49,7 +65,7 @@ def _drive(steps, lr, dtype, make_scheduler):
     _check_steps(steps)
     _check_number(lr, "lr")
     check_choice(dtype, tuple(_DTYPES), "dtype")
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], **given(lr=lr))
     scheduler = make_scheduler(optimizer)
     lrs = []
     for _ in range(int(steps.max()) + 1):
@@ -59,14 +75,15 @@ def _drive(steps, lr, dtype, make_scheduler):
     return torch.tensor(lrs, dtype=torch.float64)[steps.long()].to(_DTYPES[dtype])
 
 
-def step_decay(steps, *, lr=1e-3, step_size, gamma=0.1, dtype=None):
-    r""":math:`\eta\,\gamma^{\lfloor k / s \rfloor}`: ``lr_scheduler.StepLR`` (the LR at step :math:`s` is decayed)."""
+def step_decay(steps, *, lr=DEFAULT, step_size, gamma=DEFAULT, dtype=None):
+    r""":math:`\eta\,\gamma^{\lfloor k / s \rfloor}`: ``lr_scheduler.StepLR`` (torch's default ``gamma``, 0.1 in
+    torch 2.13; the LR at step :math:`s` is decayed)."""
     _check_number(step_size, "step_size", integer=True)
     _check_number(gamma, "gamma")
-    return _drive(steps, lr, dtype, lambda opt: lr_scheduler.StepLR(opt, int(step_size), gamma=gamma))
+    return _drive(steps, lr, dtype, lambda opt: lr_scheduler.StepLR(opt, int(step_size), **given(gamma=gamma)))
 
 
-def exponential_decay(steps, *, lr=1e-3, decay_rate, decay_steps=1, staircase=False, dtype=None):
+def exponential_decay(steps, *, lr=DEFAULT, decay_rate, decay_steps=1, staircase=False, dtype=None):
     r""":math:`\eta\, r^{k / d}`: ``ExponentialLR(gamma=r^{1/d})`` (torch decays at every ``step()``, i.e.
     :math:`d = 1`); ``staircase``: ``StepLR(step_size=d, gamma=r)``."""
     _check_number(decay_rate, "decay_rate")
@@ -78,22 +95,24 @@ def exponential_decay(steps, *, lr=1e-3, decay_rate, decay_steps=1, staircase=Fa
 
 def _check_min_lr(min_lr, lr):
     _check_number(lr, "lr")
-    _check_number(min_lr, "min_lr", low_open=False, high=lr)
+    _check_number(min_lr, "min_lr", low_open=False, high=_lr(lr))
 
 
-def cosine_annealing(steps, *, lr=1e-3, decay_steps, min_lr=0.0, dtype=None):
-    r"""``CosineAnnealingLR(T_max=decay_steps, eta_min=min_lr)``; past ``T_max`` it follows the cosine back up."""
+def cosine_annealing(steps, *, lr=DEFAULT, decay_steps, min_lr=DEFAULT, dtype=None):
+    r"""``CosineAnnealingLR(T_max=decay_steps, eta_min=min_lr)`` (torch's default ``eta_min``, 0.0 in torch 2.13);
+    past ``T_max`` it follows the cosine back up."""
     _check_number(decay_steps, "decay_steps")
     _check_min_lr(min_lr, lr)
-    return _drive(steps, lr, dtype, lambda opt: lr_scheduler.CosineAnnealingLR(opt, decay_steps, eta_min=min_lr))
+    return _drive(steps, lr, dtype,
+                  lambda opt: lr_scheduler.CosineAnnealingLR(opt, decay_steps, **given(eta_min=min_lr)))
 
 
 class _WarmRestarts(lr_scheduler.CosineAnnealingWarmRestarts):
     """SGDR whose cycle i starts from ``m_mul**i`` times the base LR (torch's restarts always at full LR)."""
 
-    def __init__(self, optimizer, T_0, T_mult, eta_min, m_mul):
+    def __init__(self, optimizer, T_0, m_mul, **kwargs):
         self.m_mul = m_mul
-        super().__init__(optimizer, T_0, T_mult=T_mult, eta_min=eta_min)
+        super().__init__(optimizer, T_0, **kwargs)
 
     def get_lr(self):
         cycle = self.last_epoch // self.T_0 if self.T_mult == 1 else round(math.log(self.T_i / self.T_0, self.T_mult))
@@ -102,66 +121,80 @@ class _WarmRestarts(lr_scheduler.CosineAnnealingWarmRestarts):
                 for base in self.base_lrs]
 
 
-def cosine_warm_restarts(steps, *, lr=1e-3, first_decay_steps, t_mult=1, m_mul=1.0, min_lr=0.0, dtype=None):
-    r"""``CosineAnnealingWarmRestarts(T_0, T_mult, eta_min)`` (torch takes an integer ``T_mult`` and has no
-    restart multiplier: ``m_mul != 1`` uses a subclass scaling cycle i by ``m_mul**i``)."""
+def cosine_warm_restarts(steps, *, lr=DEFAULT, first_decay_steps, t_mult=DEFAULT, m_mul=1.0, min_lr=DEFAULT,
+                         dtype=None):
+    r"""``CosineAnnealingWarmRestarts(T_0, T_mult, eta_min)`` (torch's defaults, ``T_mult=1``, ``eta_min=0.0`` in
+    torch 2.13; torch takes an integer ``T_mult`` and has no restart multiplier -- so ``m_mul`` has no torch
+    default --: ``m_mul != 1`` uses a subclass scaling cycle i by ``m_mul**i``)."""
     _check_number(first_decay_steps, "first_decay_steps", integer=True)
     _check_number(t_mult, "t_mult", low=1.0, low_open=False, integer=True)
     _check_number(m_mul, "m_mul")
     _check_min_lr(min_lr, lr)
-    first, mult = int(first_decay_steps), int(t_mult)
+    first, kwargs = int(first_decay_steps), given(T_mult=_int(t_mult), eta_min=min_lr)
     if m_mul == 1:
-        return _drive(steps, lr, dtype, lambda opt: lr_scheduler.CosineAnnealingWarmRestarts(opt, first, mult, min_lr))
-    return _drive(steps, lr, dtype, lambda opt: _WarmRestarts(opt, first, mult, min_lr, m_mul))
+        return _drive(steps, lr, dtype, lambda opt: lr_scheduler.CosineAnnealingWarmRestarts(opt, first, **kwargs))
+    return _drive(steps, lr, dtype, lambda opt: _WarmRestarts(opt, first, m_mul, **kwargs))
 
 
-def warmup_cosine(steps, *, lr=1e-3, decay_steps, warmup_steps=5, start_factor=1.0 / 3, min_lr=0.0, dtype=None):
-    r"""``SequentialLR([LinearLR(start_factor, 1.0, total_iters=W), CosineAnnealingLR(decay_steps, min_lr)],
-    milestones=[W])``; defaults are LinearLR's (``start_factor=1/3``, ``total_iters=5``)."""
+def warmup_cosine(steps, *, lr=DEFAULT, decay_steps, warmup_steps=DEFAULT, start_factor=DEFAULT, min_lr=DEFAULT,
+                  dtype=None):
+    r"""``SequentialLR([LinearLR(start_factor, end_factor=1.0, total_iters=W), CosineAnnealingLR(decay_steps,
+    min_lr)], milestones=[W])``; defaults are LinearLR's and CosineAnnealingLR's (``start_factor=1/3``,
+    ``total_iters=5``, ``eta_min=0.0`` in torch 2.13)."""
     _check_number(decay_steps, "decay_steps")
     _check_number(warmup_steps, "warmup_steps", low_open=False, integer=True)
     _check_number(start_factor, "start_factor", high=1.0)
     _check_min_lr(min_lr, lr)
+    total = int(framework_default(lr_scheduler.LinearLR, "total_iters") if warmup_steps is DEFAULT else warmup_steps)
 
     def make(opt):
-        cosine = lr_scheduler.CosineAnnealingLR(opt, decay_steps, eta_min=min_lr)
-        if warmup_steps == 0:
+        cosine = lr_scheduler.CosineAnnealingLR(opt, decay_steps, **given(eta_min=min_lr))
+        if total == 0:
             return cosine
-        warmup = lr_scheduler.LinearLR(opt, start_factor, 1.0, total_iters=int(warmup_steps))
-        return lr_scheduler.SequentialLR(opt, [warmup, cosine], milestones=[int(warmup_steps)])
+        warmup = lr_scheduler.LinearLR(opt, end_factor=1.0, **given(start_factor=start_factor,
+                                                                    total_iters=_int(warmup_steps)))
+        return lr_scheduler.SequentialLR(opt, [warmup, cosine], milestones=[total])
     return _drive(steps, lr, dtype, make)
 
 
-def polynomial_decay(steps, *, lr=1e-3, decay_steps=5, end_lr=0.0, power=1.0, cycle=False, dtype=None):
-    r"""``PolynomialLR(total_iters=decay_steps, power)``, which decays to 0 and then holds; a non-zero
-    ``end_lr`` or ``cycle`` (TensorFlow's restarts, no torch scheduler) is a ``LambdaLR``."""
+def polynomial_decay(steps, *, lr=DEFAULT, decay_steps=DEFAULT, end_lr=0.0, power=DEFAULT, cycle=False, dtype=None):
+    r"""``PolynomialLR(total_iters=decay_steps, power)`` (torch's defaults, 5 and 1.0 in torch 2.13), which decays to
+    0 and then holds; a non-zero ``end_lr`` or ``cycle`` (TensorFlow's restarts, no torch scheduler, so no torch
+    default) is a ``LambdaLR`` with PolynomialLR's values for what is not passed."""
     _check_number(decay_steps, "decay_steps")
     _check_number(lr, "lr")
-    _check_number(end_lr, "end_lr", low_open=False, high=lr)
+    _check_number(end_lr, "end_lr", low_open=False, high=_lr(lr))
     _check_number(power, "power")
     if end_lr == 0 and not cycle:
-        return _drive(steps, lr, dtype, lambda opt: lr_scheduler.PolynomialLR(opt, decay_steps, power))
+        return _drive(steps, lr, dtype,
+                      lambda opt: lr_scheduler.PolynomialLR(opt, **given(total_iters=decay_steps, power=power)))
+    base, span, exponent = _lr(lr), _polynomial("total_iters", decay_steps), _polynomial("power", power)
 
     def factor(k):
-        d = decay_steps * max(math.ceil(k / decay_steps), 1) if cycle else decay_steps
-        return ((lr - end_lr) * (1 - min(k, d) / d) ** power + end_lr) / lr
+        d = span * max(math.ceil(k / span), 1) if cycle else span
+        return ((base - end_lr) * (1 - min(k, d) / d) ** exponent + end_lr) / base
     return _drive(steps, lr, dtype, lambda opt: lr_scheduler.LambdaLR(opt, factor))
 
 
-def reduce_on_plateau(val_loss, *, lr=1e-3, factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
-                      cooldown=0, min_lr=0.0, dtype=None):
-    r"""``lr_scheduler.ReduceLROnPlateau(mode='min')`` on ``torch.optim.SGD(lr)``: the LR used during each
-    epoch, then ``scheduler.step(val_loss[k])``. Reduces when the bad-epoch count exceeds ``patience``."""
+def _polynomial(name, value):
+    return framework_default(lr_scheduler.PolynomialLR, name) if value is DEFAULT else value
+
+
+def reduce_on_plateau(val_loss, *, lr=DEFAULT, factor=DEFAULT, patience=DEFAULT, threshold=DEFAULT,
+                      threshold_mode=DEFAULT, cooldown=DEFAULT, min_lr=DEFAULT, dtype=None):
+    r"""``lr_scheduler.ReduceLROnPlateau(mode='min')`` on ``torch.optim.SGD(lr)``, torch's defaults for what is not
+    passed: the LR used during each epoch, then ``scheduler.step(val_loss[k])``. Reduces when the bad-epoch count
+    exceeds ``patience``."""
     check_floating(val_loss, "val_loss")
     check_ndim(val_loss, 1, "val_loss")
     check_no_nan(val_loss, "val_loss")
     _check_plateau_numbers(lr, factor, patience, threshold, cooldown, min_lr)
     check_choice(threshold_mode, ("rel", "abs"), "threshold_mode")
     check_choice(dtype, tuple(_DTYPES), "dtype")
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
-    scheduler = lr_scheduler.ReduceLROnPlateau(optimizer, mode="min", factor=factor, patience=int(patience),
-                                               threshold=threshold, threshold_mode=threshold_mode,
-                                               cooldown=int(cooldown), min_lr=min_lr)
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], **given(lr=lr))
+    scheduler = lr_scheduler.ReduceLROnPlateau(optimizer, mode="min", **given(
+        factor=factor, patience=_int(patience), threshold=threshold, threshold_mode=threshold_mode,
+        cooldown=_int(cooldown), min_lr=min_lr))
     lrs = []
     for value in val_loss.tolist():
         lrs.append(scheduler.get_last_lr()[0])

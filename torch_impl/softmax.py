@@ -6,7 +6,7 @@ from .validation import check_axis, check_floating
 __all__ = ["softmax", "log_softmax"]
 
 
-def softmax(x, *, axis=-1):
+def softmax(x, *, axis=-1):  # no torch default: F.softmax without dim is deprecated (implicit dim)
     r""":math:`e^{x_i} / \sum_j e^{x_j}` along ``axis``: ``F.softmax(x, dim=axis)``.
 
     torch has no default ``dim`` (calling without one is deprecated); -1 is the Keras default.
@@ -16,7 +16,7 @@ def softmax(x, *, axis=-1):
     return F.softmax(x, dim=axis)
 
 
-def log_softmax(x, *, axis=-1):
+def log_softmax(x, *, axis=-1):  # no torch default: as softmax
     r""":math:`x_i - \log\sum_j e^{x_j}` along ``axis``: ``F.log_softmax(x, dim=axis)``."""
     check_floating(x, "x")
     check_axis(axis, x.ndim)

@@ -1,6 +1,8 @@
 """Input checks for the torch implementations: same names, classes and messages as the reference."""
 import torch
 
+from .defaults import DEFAULT
+
 __all__ = ["check_floating", "check_same_dtype", "check_shape", "check_like", "check_ndim", "check_axis", "check_choice",
            "check_same_shape", "check_no_nan", "check_labels"]
 
@@ -45,8 +47,8 @@ def check_axis(axis, ndim, name="axis"):
 
 
 def check_choice(value, choices, name):
-    """Raise ValueError unless ``value`` is one of ``choices``."""
-    if value not in choices:
+    """Raise ValueError unless ``value`` is one of ``choices`` (``DEFAULT``, torch's own, passes)."""
+    if value is not DEFAULT and value not in choices:
         raise ValueError(f"{name} must be one of {sorted(map(repr, choices))}, got {value!r}")
 
 
