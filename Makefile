@@ -45,7 +45,7 @@ upgrade-report: $(STAMP)
 	$(OLD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c $(OLD_VENV)/constraints.txt -e .
 	$(OLD_VENV)/bin/parity run --out reports/upgrades/keras-$(KERAS_OLD) || true
 	$(VENV)/bin/parity diff reports/upgrades/keras-$(KERAS_OLD) reports/reference \
-	  --markdown reports/upgrades/keras-$(KERAS_OLD)-to-current.md || true
+	  --markdown reports/upgrades/keras-$(KERAS_OLD)-to-current.md --csv reports/upgrades/keras-$(KERAS_OLD)-to-current.csv || true
 
 # Debian's chromium and its driver, for the headless check of `parity html` (installed as root when missing).
 browser:

@@ -8,6 +8,7 @@ import tempfile
 from collections import Counter
 
 from .pool import Workers
+from .schema import METRICS
 
 __all__ = ["run_repeats", "mark", "settings"]
 
@@ -27,13 +28,17 @@ def run_repeats(options, jobs, times, merge):
     return repeats
 
 
+def _metrics(row):
+    """The metric columns as text (NaN equals NaN, as in the report)."""
+    return tuple(repr(row[k]) for k in METRICS)
+
+
 def _verdict(row, others):
-    changed = [side for side, impl in (("digest_a", row["impl_a"]), ("digest_b", row["impl_b"]))
+    changed = [impl for side, impl in (("digest_a", row["impl_a"]), ("digest_b", row["impl_b"]))
                if side in row and any(o.get(side) != row[side] for o in others)]
     if changed:
-        return "differs: " + "; ".join(row["impl_a" if s == "digest_a" else "impl_b"] for s in changed)
-    from .schema import METRICS
-    if any(tuple(o[k] for k in METRICS) != tuple(row[k] for k in METRICS) for o in others):
+        return "differs: " + "; ".join(changed)
+    if any(_metrics(o) != _metrics(row) for o in others):
         return "differs: metrics"
     return "identical"
 

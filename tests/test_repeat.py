@@ -52,3 +52,9 @@ def test_two_runs_in_separate_processes_are_bit_identical(tmp_path):
     audit = json.loads((tmp_path / "run_metadata.json").read_text())["determinism"]
     assert audit["repeats"] == 2 and audit["rows_identical"] == audit["rows"] > 0
     assert audit["torch_threads"] == 1 and audit["tf_intra_op_threads"] == 1
+
+
+def test_nan_metrics_are_the_same_metrics():
+    rows, other = [_row(max_rel=float("nan"))], [_row(max_rel=float("nan"))]
+    repeat.mark(rows, [other])
+    assert rows[0]["repeat"] == "identical"

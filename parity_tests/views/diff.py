@@ -157,12 +157,14 @@ def _parser():
     parser.add_argument("--all", action="store_true", help="every line of every group in the terminal")
     parser.add_argument("--csv", metavar="PATH", help="write every difference as one CSV")
     parser.add_argument("--html", metavar="PATH", help="write a static HTML page with the tables")
+    parser.add_argument("--markdown", metavar="PATH", help="write a markdown summary (counts and every table)")
     return parser
 
 
-def _write(diff, *, csv_path, html_path):
+def _write(diff, *, csv_path, html_path, markdown_path=None):
     r"""Write the requested files; an error message, or ``None``."""
-    for path, write in ((csv_path, diff_export.write_csv), (html_path, diff_export.write_html)):
+    for path, write in ((csv_path, diff_export.write_csv), (html_path, diff_export.write_html),
+                        (markdown_path, diff_export.write_markdown)):
         if not path:
             continue
         try:
@@ -183,7 +185,7 @@ def main(argv=None):
     except BadReport as exc:
         print(f"parity diff: {exc}", file=sys.stderr)
         return 2
-    error = _write(diff, csv_path=args.csv, html_path=args.html)
+    error = _write(diff, csv_path=args.csv, html_path=args.html, markdown_path=args.markdown)
     if error:
         print(f"parity diff: {error}", file=sys.stderr)
         return 2

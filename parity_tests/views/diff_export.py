@@ -18,7 +18,7 @@ import pandas as pd
 from .diff_load import KEY, OCCURRENCE
 from .diff_render import summary_lines, views
 
-__all__ = ["FLAT_COLUMNS", "flat", "write_csv", "write_html", "write_atomic"]
+__all__ = ["FLAT_COLUMNS", "flat", "write_csv", "write_html", "write_markdown", "write_atomic"]
 
 FLAT_COLUMNS = ("group", "kind", *KEY, OCCURRENCE, "old_status", "new_status", "old_max_abs", "new_max_abs",
                 "ratio", "old_cause_keys", "new_cause_keys", "detail")
@@ -79,6 +79,14 @@ def _mode(path):
     umask = os.umask(0o022)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def write_markdown(diff, path):
+    r"""A markdown summary (e.g. reports/upgrades/): the count lines, then every table as plain text."""
+    from .diff_render import plain_text
+    head = "\n".join(f"- {line}" for line in summary_lines(diff))
+    tables = "\n".join(line.rstrip() for line in plain_text(diff, limit=None).splitlines())
+    write_atomic(path, f"# parity diff\n\n{head}\n\n```text\n{tables}\n```\n")
 
 
 def write_atomic(path, text):

@@ -303,3 +303,11 @@ def test_import_loads_no_framework():
             "print(sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_markdown_summary_has_the_counts_and_the_tables(tmp_path):
+    from parity_tests.views.diff import main as diff_main
+    out = tmp_path / "summary.md"
+    assert diff_main(["reports/reference", "reports/reference", "--markdown", str(out)]) == 0
+    text = out.read_text()
+    assert text.startswith("# parity diff") and "no differences" in text and "status changes: 0" in text
