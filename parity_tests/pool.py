@@ -7,22 +7,37 @@ import pickle
 import subprocess
 import sys
 import time
+from typing import NamedTuple
 
-__all__ = ["KNOWN_WARNINGS", "claim_in", "mark_done_in", "done_in", "Workers"]
+__all__ = ["KNOWN_WARNINGS", "claim_in", "claimed_by", "mark_done_in", "done_in", "Lost", "Workers"]
 
 # torch warns on every F.kl_div(reduction='mean'); the behaviour is a recorded convention (kl_divergence).
 KNOWN_WARNINGS = (r"reduction: 'mean' divides the total loss",)
 
 
-def claim_in(directory):
-    """``claim(unit) -> bool``: True for the one process whose exclusive create of the unit's file succeeds."""
+def claim_in(directory, owner=0):
+    """``claim(unit) -> bool``: True for the one process whose exclusive create of the unit's file succeeds;
+    the file holds the claiming shard's number (``owner``), so a dead shard's units can be named."""
     def claim(unit):
         try:
-            os.close(os.open(os.path.join(directory, f"unit{unit}"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            fd = os.open(os.path.join(directory, f"unit{unit}"), os.O_CREAT | os.O_EXCL | os.O_WRONLY)
         except FileExistsError:
             return False
+        os.write(fd, str(owner).encode())
+        os.close(fd)
         return True
     return claim
+
+
+def claimed_by(directory, owner):
+    """The units shard ``owner`` claimed, in order."""
+    units = []
+    for name in os.listdir(directory):
+        if name.startswith("unit"):
+            with open(os.path.join(directory, name)) as f:
+                if f.read() == str(owner):
+                    units.append(int(name.removeprefix("unit")))
+    return sorted(units)
 
 
 def mark_done_in(directory):
@@ -37,6 +52,17 @@ def done_in(directory):
     return sum(1 for name in os.listdir(directory) if name.startswith("done"))
 
 
+class Lost(NamedTuple):
+    """A worker that died: its shard number, how it ended, and the units it had claimed (their rows are lost)."""
+    shard: int
+    status: str
+    units: tuple
+
+
+def _status(returncode):
+    return f"killed by signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
+
+
 class Workers:
     """The worker processes of one run: started with the run's options, collected, or stopped quietly."""
 
@@ -44,7 +70,8 @@ class Workers:
         self.claims, self.started = claims, []
         for shard in range(1, jobs):
             out = os.path.join(claims, f"shard{shard}.pickle")
-            cmd = [sys.executable, "-m", "parity_tests.worker", "--claims", claims, "--out", out, *options]
+            cmd = [sys.executable, "-m", "parity_tests.worker", "--claims", claims, "--shard", str(shard),
+                   "--out", out, *options]
             self.started.append((subprocess.Popen(cmd), out))
 
     def running(self):
@@ -58,14 +85,16 @@ class Workers:
             time.sleep(0.2)
 
     def collect(self):
-        """Each worker's pieces; a worker that failed is named (its own traceback is already on stderr)."""
-        pieces = []
-        for process, out in self.started:
-            if process.wait() != 0:
-                raise SystemExit(f"parity worker {' '.join(process.args[1:])} failed with exit code {process.returncode}")
+        """(pieces of each worker that finished, ``Lost`` for each that died: a native crash, ``os._exit``, an
+        OOM kill -- its own traceback, if any, is already on stderr)."""
+        pieces, lost = [], []
+        for shard, (process, out) in enumerate(self.started, start=1):
+            if process.wait() != 0 or not os.path.exists(out):
+                lost.append(Lost(shard, _status(process.returncode), tuple(claimed_by(self.claims, shard))))
+                continue
             with open(out, "rb") as f:
                 pieces.append(pickle.load(f))
-        return pieces
+        return pieces, lost
 
     def stop(self):
         """Terminate workers still running (the run is abandoned): no orphan outlives its claims directory."""

@@ -22,7 +22,10 @@ def run_repeats(options, jobs, times, merge):
         with tempfile.TemporaryDirectory() as claims:
             workers = Workers(options, jobs + 1, claims)
             try:
-                repeats.append(merge(*workers.collect()))
+                finished, lost = workers.collect()
+                if lost:
+                    raise RuntimeError(f"a repeat lost worker shard {lost[0].shard} ({lost[0].status})")
+                repeats.append(merge(*finished))
             finally:
                 workers.stop()
     return repeats

@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import warnings
+import contextlib
 from contextlib import contextmanager
 
 from . import DEFAULT_SEED, report_dir
@@ -68,10 +69,26 @@ def _run_pool(args, selection, claims):
             own, skipped = suite.run_shard(args.seed, chosen, claim, args.fast, keep_run=selection.keeps_run,
                                            on_done=on_done)
             workers.wait(lambda: advance(done_in(claims)))
-        rows = suite.merge(own, *workers.collect())
+        finished, lost = workers.collect()
+        rows = suite.merge(own, *finished, *(_lost(args, chosen, selection, dead) for dead in lost))
     finally:
         workers.stop()
-    return [r for r in rows if selection.keeps_result(r)], skipped, sum(chosen.values(), ())
+    return [r for r in rows if r["impl_a"] == "worker" or selection.keeps_result(r)], skipped, sum(chosen.values(), ())
+
+
+def _lost(args, chosen, selection, dead):
+    """ERROR pieces for the units of a worker that died (named on stderr): the report stays complete."""
+    from . import suite
+    reason = f"worker shard {dead.shard} died ({dead.status})"
+    print(f"parity run: {reason}; its {len(dead.units)} unit(s) become ERROR rows", file=sys.stderr)
+    return suite.lost_pieces(args.seed, chosen, dead.units, reason, args.fast, selection.keeps_run)
+
+
+def _clear(out_dir):
+    """The previous report is removed before any work starts: a run that dies leaves no report, never a stale one."""
+    for name in ("divergence.csv", "run_metadata.json"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(out_dir, name))
 
 
 def _print(rows, out_dir, elapsed):
@@ -99,6 +116,7 @@ def main(argv=None):
     for message in KNOWN_WARNINGS:
         warnings.filterwarnings("ignore", message=message, category=UserWarning)
     out_dir = args.out or report_dir()
+    _clear(out_dir)
     with tempfile.TemporaryDirectory() as claims:
         rows, skipped, chosen = _run_pool(args, selection, claims)
     from . import repeat, suite

@@ -2,20 +2,22 @@
 them one process claims, and the report files. Importing this module imports the frameworks."""
 import functools
 import os
+from dataclasses import dataclass
+from typing import Callable
 
 from . import DEFAULT_SEED, report_dir
 from . import distribution, introspect, training, trajectory
-from .case import expand
+from .case import Run, expand
 from .cases import ALL_CASES, ALL_INITS, ALL_RULES, ALL_TRAININGS
 from .conventions import all_conventions
 from .frameworks import KERAS_DEFAULT_FLOATX, versions
 from .gradcheck import gradcheck_rows
 from .report import status_counts, write_csv, write_json
-from .runner import execute
+from .runner import execute, row_for
 from .tolerance import policy_rows
 
 __all__ = ["DEFAULT_SEED", "SLOW_FAMILIES", "GATE_CORNERS", "KINDS", "CHUNK", "select", "in_gate",
-           "units", "run_shard", "count_units", "merge", "run_all", "write_report"]
+           "Unit", "units", "run_shard", "lost_pieces", "count_units", "merge", "run_all", "write_report"]
 
 SLOW_FAMILIES = ("optimizers", "schedules", "training")  # their Keras side runs traced loops: ~0.1 s of tracing a run
 KINDS = ("cases", "rules", "inits", "trainings")  # single calls, update-rule trajectories, initialiser distributions,
@@ -62,13 +64,27 @@ def _grouped(runs, key):
     return list(groups.values())
 
 
+@dataclass(frozen=True)
+class Unit:
+    """One unit of work: ``work()`` returns ``[(position, rows)]``; ``members`` are the ``(position, run)`` pairs
+    it covers, so a unit whose process died still leaves a row per run (``lost``)."""
+    work: Callable
+    members: tuple
+
+    def lost(self, seed, reason):
+        """``[(position, rows)]``: one ERROR row per run of the unit, the reason as its cause."""
+        return [(position, [row_for(run, seed, "worker", "lost", "unit", status="ERROR", cause=reason)])
+                for position, run in self.members]
+
+
 def _traced_units(seed, runs, module, position):
     """Chunks of ``CHUNK`` runs whose Keras loops are traced together (``module``: trajectory or training)."""
     def work(chunk):
         keras_results = module.run_keras_batch([run for _, run in chunk], seed)
         return [((position, k), module.execute(run, seed, keras_results[run.id])) for k, run in chunk]
     indexed = list(enumerate(runs))
-    return [functools.partial(work, indexed[i:i + CHUNK]) for i in range(0, len(indexed), CHUNK)]
+    return [Unit(functools.partial(work, chunk), tuple(((position, k), run) for k, run in chunk))
+            for chunk in (indexed[i:i + CHUNK] for i in range(0, len(indexed), CHUNK))]
 
 
 def _memo_units(runs, execute_run, position):
@@ -76,7 +92,8 @@ def _memo_units(runs, execute_run, position):
     dtype and regime) share a memo, so identical implementation calls are made once."""
     def work(group, memo):
         return [((position, i), execute_run(run, memo)) for i, run in group]
-    return [functools.partial(work, group, {}) for group in _grouped(runs, lambda run: run.input_key)]
+    return [Unit(functools.partial(work, group, {}), tuple(((position, i), run) for i, run in group))
+            for group in _grouped(runs, lambda run: run.input_key)]
 
 
 def _gradcheck_unit(seed, j, case):
@@ -90,22 +107,30 @@ def _introspection_unit(seed, selection):
     return [((5, 0), introspect.rows(concepts, seed))]
 
 
+def _single_units(seed, selection, fast):
+    """Finite differences (one unit per case; not in the gate) and the introspection (one unit)."""
+    cases = selection.get("cases", ())
+    grad = [] if fast else [Unit(functools.partial(_gradcheck_unit, seed, j, c),
+                                 (((1, j), Run(c, "aligned", {}, "float64", "finite_diff")),))
+                            for j, c in enumerate(cases)]
+    rows = [row for kind in KINDS for row in selection.get(kind, ())]
+    stub = ((5, 0), Run(rows[0], "defaults", {}, "", "installed")) if rows else None
+    return grad, [Unit(functools.partial(_introspection_unit, seed, selection), (stub,) if stub else ())]
+
+
 def units(seed, selection, fast=False, keep_run=None):
     """(units, skipped): the work of ``selection`` ({kind: rows}, as ``select`` gives it; ``fast``: only the
     gate's runs, see ``in_gate``, and no finite-difference rows: there every NumPy backward is held to both
-    frameworks at float64 tolerance; ``keep_run(run)``: a further filter, e.g. by dtype or variant) as callables
-    returning ``[(position, rows)]``, the costliest first (traced training and update-rule chunks, then single
-    calls, finite differences, initialisers, the introspection of installed defaults). Skipped runs are
-    listed whatever ``fast``."""
+    frameworks at float64 tolerance; ``keep_run(run)``: a further filter, e.g. by dtype or variant) as ``Unit``s,
+    the costliest first (traced training and update-rule chunks, then single calls, finite differences,
+    initialisers, the introspection of installed defaults). Skipped runs are listed whatever ``fast``."""
     expanded = {kind: expand(selection.get(kind, ())) for kind in KINDS}
     keep = lambda run: (not fast or in_gate(run)) and (keep_run is None or keep_run(run))  # noqa: E731
     runs = {kind: [r for r in rs if keep(r)] for kind, (rs, _) in expanded.items()}
+    grad, last = _single_units(seed, selection, fast)
     work = (_traced_units(seed, runs["trainings"], training, 4) + _traced_units(seed, runs["rules"], trajectory, 2)
-            + _memo_units(runs["cases"], lambda run, memo: execute(run, seed, memo), 0)
-            + [functools.partial(_gradcheck_unit, seed, j, c) for j, c in enumerate(selection.get("cases", ()))
-               if not fast]
-            + _memo_units(runs["inits"], lambda run, memo: distribution.execute(run, seed, memo), 3)
-            + [functools.partial(_introspection_unit, seed, selection)])
+            + _memo_units(runs["cases"], lambda run, memo: execute(run, seed, memo), 0) + grad
+            + _memo_units(runs["inits"], lambda run, memo: distribution.execute(run, seed, memo), 3) + last)
     return work, [s for _, skipped in expanded.values() for s in skipped]
 
 
@@ -117,10 +142,17 @@ def run_shard(seed, selection, claim=None, fast=False, *, keep_run=None, on_done
     pieces = []
     for i, unit in enumerate(work):
         if claim is None or claim(i):
-            pieces += unit()
+            pieces += unit.work()
             if on_done is not None:
                 on_done(i)
     return pieces, skipped
+
+
+def lost_pieces(seed, selection, indices, reason, fast=False, keep_run=None):
+    """ERROR pieces for the units ``indices`` whose process died (``reason``: which process, what status)."""
+    work, _ = units(seed, selection, fast, keep_run)
+    return [piece for i in indices
+            for piece in work[i].lost(seed, f"{reason} while running unit {i}: its rows are lost")]
 
 
 def count_units(selection, fast=False, keep_run=None):

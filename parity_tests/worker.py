@@ -14,6 +14,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m parity_tests.worker")
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--claims", required=True, help="the directory the processes claim units in")
+    parser.add_argument("--shard", type=int, required=True, help="this worker's number (written into its claims)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--fast", action="store_true")
     add_arguments(parser)
@@ -22,7 +23,7 @@ def main(argv=None):
     for message in KNOWN_WARNINGS:
         warnings.filterwarnings("ignore", message=message, category=UserWarning)
     from . import suite  # the frameworks
-    pieces, _ = suite.run_shard(args.seed, suite.select(selection), claim_in(args.claims), args.fast,
+    pieces, _ = suite.run_shard(args.seed, suite.select(selection), claim_in(args.claims, args.shard), args.fast,
                                 keep_run=selection.keeps_run, on_done=mark_done_in(args.claims))
     with open(args.out, "wb") as f:
         pickle.dump(pieces, f)
