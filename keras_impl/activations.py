@@ -7,7 +7,7 @@ import keras
 from keras import ops
 
 from .defaults import DEFAULT, given
-from .validation import check_floating, check_ndim, check_same_dtype
+from .validation import check_floating, check_ndim, check_number, check_same_dtype
 
 __all__ = ["step", "sigmoid", "tanh", "hard_sigmoid", "relu", "leaky_relu", "prelu", "elu", "selu"]
 
@@ -46,6 +46,7 @@ def leaky_relu(x, *, negative_slope=DEFAULT):
     r""":math:`x` if :math:`x > 0` else :math:`s x`: ``keras.activations.leaky_relu`` (Keras's default slope, 0.2 in
     Keras 3.15; ``keras.layers.LeakyReLU`` defaults to 0.3). TensorFlow rounds :math:`s` to float32."""
     check_floating(x, "x")
+    check_number(negative_slope, "negative_slope")
     return keras.activations.leaky_relu(x, **given(negative_slope=negative_slope))
 
 
@@ -65,6 +66,7 @@ def elu(x, *, alpha=DEFAULT):
     r""":math:`x` if :math:`x > 0` else :math:`\alpha(e^x - 1)`: ``keras.activations.elu`` (Keras's default
     :math:`\alpha`, 1.0 in Keras 3.15; TF evaluates :math:`e^x - 1`, not expm1)."""
     check_floating(x, "x")
+    check_number(alpha, "alpha")
     return keras.activations.elu(x, **given(alpha=alpha))
 
 

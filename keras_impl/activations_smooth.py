@@ -2,7 +2,7 @@ r"""Smooth activations in Keras 3 (``keras.activations``)."""
 import keras
 
 from .defaults import DEFAULT, given
-from .validation import check_choice, check_floating
+from .validation import check_choice, check_floating, check_number
 
 __all__ = ["softplus", "silu", "gelu", "mish"]
 
@@ -11,12 +11,14 @@ def softplus(x, *, beta=1.0):  # no Keras default: keras.activations.softplus ha
     r""":math:`\frac{1}{\beta}\log(1+e^{\beta x})`: ``keras.activations.softplus`` has no :math:`\beta`,
     so :math:`\beta \ne 1` is ``softplus(beta * x) / beta``. TF switches to :math:`x` / :math:`e^x` at :math:`\mp(\log\epsilon + 2)`."""
     check_floating(x, "x")
+    check_number(beta, "beta", low=0.0, low_open=True)
     return keras.activations.softplus(x) if beta == 1.0 else keras.activations.softplus(beta * x) / beta
 
 
 def silu(x, *, beta=1.0):  # no Keras default: keras.activations.silu has no beta (the swish generalisation)
     r""":math:`x\,\sigma(\beta x)`: ``keras.activations.silu`` for :math:`\beta = 1`; otherwise written out."""
     check_floating(x, "x")
+    check_number(beta, "beta")
     return keras.activations.silu(x) if beta == 1.0 else x * keras.activations.sigmoid(beta * x)
 
 

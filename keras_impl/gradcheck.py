@@ -15,7 +15,6 @@ its error). Unlike ``tf.test.compute_gradient`` (a fixed ``delta = 1/1024`` for 
 follows the dtype and the parameter's magnitude. Keras losses compute in floatx: a float64 check of a
 loss left at ``dtype=None`` under the float32 default measures float32 rounding, and fails.
 """
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -24,7 +23,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from .validation import check_floating, check_no_nan
+from .validation import check_floating, check_no_nan, check_nonempty, check_number
 
 __all__ = ["gradcheck"]
 
@@ -49,12 +48,9 @@ class GradcheckResult:
 
 
 def _check_option(value, name, *, positive):
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number or None, got {type(value).__name__}")
-    if not (0 < value if positive else 0 <= value) or not value < float("inf"):
-        raise ValueError(f"{name} must be {'positive' if positive else 'non-negative'} and finite, got {value!r}")
+    """None (the table's value) or a finite real number, positive or non-negative."""
+    if value is not None:
+        check_number(value, name, low=0.0, low_open=positive)
 
 
 def _check_params(params):
@@ -67,8 +63,7 @@ def _check_params(params):
     for key, p in params.items():
         check_floating(p, f"params[{key!r}]")
         dtypes.add(keras.backend.standardize_dtype(p.dtype))
-        if int(np.prod(p.shape)) == 0:
-            raise ValueError(f"params[{key!r}] is empty")
+        check_nonempty(p, f"params[{key!r}]")
         check_no_nan(p, f"params[{key!r}]")
     if len(dtypes) > 1 or not dtypes <= set(STEPS):
         raise TypeError(f"params must all be float32 or all float64, got {sorted(dtypes)}")

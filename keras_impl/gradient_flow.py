@@ -10,7 +10,6 @@ constructors, so Keras's own default applies (``BatchNormalization``'s epsilon, 
 is the layers' dtype policy (``None``: floatx), passed as in :mod:`keras_impl.layers`.
 """
 import functools
-import numbers
 
 import keras
 import numpy as np
@@ -21,37 +20,34 @@ from .clipping import clip_by_global_norm
 from .defaults import DEFAULT, given
 from .layers import policy, run
 from .models import check_mlp, mlp_forward, mlp_model
-from .validation import check_choice
+from .validation import check_choice, check_number
 
 __all__ = ["deep_net_forward", "layer_gradient_norms", "sgd_loss_curve"]
 
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu")
 
 
-def check_network(x, params, activations, *, batchnorm=False, residual=False):
-    """An MLP's checks, an activation without hyperparameters per layer, a batch of at least two rows for
-    batch statistics and square weights for residual connections."""
+def check_network(x, params, activations, *, batchnorm=False, residual=False, eps=None):
+    """An MLP's checks, an activation without hyperparameters per layer, a batch of at least two rows and a
+    positive finite ``eps`` for batch statistics, and square weights for residual connections."""
     check_mlp(x, params, activations)
     for name in activations:
         check_choice(name, ACTIVATIONS, "activations")
     if batchnorm and x.shape[0] < 2:
         raise ValueError(f"x has {x.shape[0]} rows; batch normalisation in training mode needs at least 2")
+    if batchnorm:
+        check_number(eps, "eps", low=0.0, low_open=True)
     for i, W in enumerate(params[::2], start=1):
         if residual and W.shape[0] != W.shape[1]:
             raise ValueError(f"W{i} is {tuple(W.shape)}; a residual connection needs square weights")
 
 
 def check_training(steps, learning_rate, max_norm):
-    """``steps`` a positive integer, ``learning_rate`` and ``max_norm`` (or None) positive and finite."""
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    for value, name in ((learning_rate, "learning_rate"), (max_norm, "max_norm")):
-        if value is None and name == "max_norm":
-            continue
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-        if not 0 < value < float("inf"):
-            raise ValueError(f"{name} must be positive and finite, got {value!r}")
+    """``steps`` a positive int, ``learning_rate`` and ``max_norm`` (or None) positive and finite."""
+    check_number(steps, "steps", low=1, integer=True)
+    check_number(learning_rate, "learning_rate", low=0.0, low_open=True)
+    if max_norm is not None:
+        check_number(max_norm, "max_norm", low=0.0, low_open=True)
 
 
 @functools.lru_cache(maxsize=16)
@@ -74,7 +70,7 @@ def _network(sizes, activations, batchnorm, residual, eps, dtype):
 # dtype (here and below): no Keras default passed through -- None is floatx now, see keras_impl.layers.policy
 def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, eps=DEFAULT, dtype=None):
     r"""The deep network (see :mod:`reference_numpy.gradient_flow`); the output only."""
-    check_network(x, params, activations, batchnorm=batchnorm, residual=residual)
+    check_network(x, params, activations, batchnorm=batchnorm, residual=residual, eps=eps)
     if not batchnorm and not residual:
         return mlp_forward(x, *params, activations=activations, dtype=dtype)
     sizes = (x.shape[1],) + tuple(W.shape[1] for W in params[::2])
@@ -88,7 +84,7 @@ def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, e
 def layer_gradient_norms(x, *params, activations, batchnorm=False, residual=False, eps=DEFAULT, dtype=None):
     r"""(L,) :math:`\lVert \partial L / \partial W_i \rVert_2` from ``tf.GradientTape``, in the parameters'
     dtype (the tape casts the gradients back through the layers' dtype policy)."""
-    check_network(x, params, activations, batchnorm=batchnorm, residual=residual)
+    check_network(x, params, activations, batchnorm=batchnorm, residual=residual, eps=eps)
     params = [tf.convert_to_tensor(p) for p in params]
     with tf.GradientTape() as tape:
         tape.watch(params)

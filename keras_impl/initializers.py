@@ -23,7 +23,7 @@ import numpy as np
 from keras.src.initializers.random_initializers import compute_fans
 
 from .defaults import DEFAULT, given
-from .validation import check_choice
+from .validation import check_choice, check_number
 
 __all__ = ["zeros", "constant", "random_normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
            "lecun_normal", "dense_default"]
@@ -37,19 +37,12 @@ _DENSE = {k: inspect.signature(keras.layers.Dense).parameters[k].default
 
 
 def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    check_number(value, name, low=minimum, integer=True)
 
 
 def _check_number(value, name, positive=False):
-    if value is DEFAULT:  # Keras's own: valid by definition
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not math.isfinite(value) or (positive and value <= 0):
-        raise ValueError(f"{name} must be {'positive and ' if positive else ''}finite, got {value!r}")
+    """A finite real number (positive if ``positive``), ``DEFAULT`` passing."""
+    check_number(value, name, low=0.0 if positive else -math.inf, low_open=positive)
 
 
 def _check_call(fan_in, fan_out, seed, dtype):

@@ -16,7 +16,7 @@ import keras
 from keras import ops
 
 from .defaults import DEFAULT, given
-from .validation import check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
+from .validation import check_floating, check_ndim, check_no_nan, check_number, check_same_dtype, check_shape
 
 __all__ = ["dense_forward", "batchnorm_forward", "batchnorm_inference_forward", "batchnorm_running_stats",
            "residual_forward"]
@@ -85,8 +85,11 @@ def dense_forward(x, W, b, *, dtype=None):
     return run(_dense(*W.shape, policy(dtype)), [W, b], [], x)[0]
 
 
-def _check_batchnorm(x, gamma, beta, *, batch=1):
+def _check_batchnorm(x, gamma, beta, eps, *, batch=1):
+    """``x`` with ``batch`` rows, ``gamma`` and ``beta`` (D,), ``eps`` positive and finite (torch raises for a
+    negative one in training mode only; NumPy and Keras would return NaN)."""
     check_input(x, batch=batch)
+    check_number(eps, "eps", low=0.0, low_open=True)
     check_vector(gamma, "gamma", x, x.shape[1])
     check_vector(beta, "beta", x, x.shape[1])
 
@@ -100,14 +103,14 @@ def _batchnorm(width, eps, momentum, dtype):
 def batchnorm_forward(x, gamma, beta, *, eps=DEFAULT, dtype=None):
     r"""Training mode: ``keras.layers.BatchNormalization()`` (Keras's default ``epsilon``, 1e-3 in Keras 3.15)
     called with ``training=True``."""
-    _check_batchnorm(x, gamma, beta, batch=2)
+    _check_batchnorm(x, gamma, beta, eps, batch=2)
     layer = _batchnorm(x.shape[1], eps, DEFAULT, policy(dtype))
     return run(layer, [gamma, beta], layer.non_trainable_variables, x, training=True)[0]
 
 
 def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, *, eps=DEFAULT, dtype=None):
     r"""Inference mode (``training=False``): the moving statistics replace the batch's."""
-    _check_batchnorm(x, gamma, beta)
+    _check_batchnorm(x, gamma, beta, eps)
     check_vector(running_mean, "running_mean", x, x.shape[1])
     check_vector(running_var, "running_var", x, x.shape[1])
     if bool(ops.any(running_var < 0)):
@@ -123,8 +126,7 @@ def batchnorm_running_stats(x, running_mean, running_var, *, momentum=DEFAULT, d
     check_input(x, batch=2)
     check_vector(running_mean, "running_mean", x, x.shape[1])
     check_vector(running_var, "running_var", x, x.shape[1])
-    if momentum is not DEFAULT and not 0 <= momentum <= 1:
-        raise ValueError(f"momentum must be in [0, 1], got {momentum!r}")
+    check_number(momentum, "momentum", low=0.0, high=1.0)
     layer = _batchnorm(x.shape[1], DEFAULT, momentum, policy(dtype))
     _, (mean, var) = run(layer, layer.trainable_variables, [running_mean, running_var], x, training=True)
     return ops.stack([mean, var])

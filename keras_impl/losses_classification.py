@@ -4,26 +4,16 @@ categorical ones -- and reduces with ``sum_over_batch_size`` by default). A hype
 (``DEFAULT``) is left out of the loss's constructor, so Keras's own default applies. Keras has no class-weight
 loss argument: ``fit(class_weight=w)`` becomes ``sample_weight = w[y]``, as the wrapper passes it."""
 import keras
-import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from .defaults import DEFAULT
 from .losses_common import check_pair, check_reduction, loss_config
-from .validation import check_floating, check_labels, check_ndim, check_no_nan, check_same_dtype, check_shape
+from .validation import check_choice, check_floating, check_labels, check_ndim, check_no_nan, check_probabilities, \
+    check_same_dtype, check_shape
 
 __all__ = ["binary_crossentropy", "binary_crossentropy_with_logits", "categorical_crossentropy",
            "categorical_crossentropy_with_logits", "sparse_categorical_crossentropy", "weighted_crossentropy",
            "focal_loss"]
-
-
-def _check_probabilities(p, name):
-    """ValueError unless every element lies in [0, 1] (eager tensors only; Keras itself would clip)."""
-    if keras.backend.is_keras_tensor(p) or not tf.executing_eagerly() or not np.prod(p.shape):
-        return
-    low, high = float(ops.min(p)), float(ops.max(p))
-    if low < 0 or high > 1:
-        raise ValueError(f"{name} must hold probabilities in [0, 1], got min {low}, max {high}")
 
 
 def _check_logits_labels(y_pred, y_true):
@@ -32,6 +22,15 @@ def _check_logits_labels(y_pred, y_true):
     check_no_nan(y_pred, "y_pred")
     check_labels(y_true, y_pred.shape[-1], "y_true")
     check_shape(y_true, tuple(y_pred.shape[:1]), "y_true", what="expected one label per row of y_pred:")
+
+
+def _check_from_logits(from_logits, *inputs):
+    """``from_logits`` a bool; passed as ``False``, the ``inputs`` ((tensor, name) pairs) must be probabilities.
+    Not passed (``DEFAULT``), Keras's own reading applies: logits read as probabilities and clipped, silently."""
+    check_choice(from_logits, (True, False), "from_logits")
+    if from_logits is False:
+        for x, name in inputs:
+            check_probabilities(x, name)
 
 
 def _apply(loss_cls, y_pred, y_true, reduction, dtype, sample_weight=None, **config):
@@ -43,8 +42,8 @@ def binary_crossentropy(y_pred, y_true, *, reduction=DEFAULT, dtype=DEFAULT):
     r"""BCE on probabilities: ``keras.losses.BinaryCrossentropy`` (p clipped to
     :math:`[\epsilon, 1-\epsilon]`, ``epsilon = keras.config.epsilon()``; gradient 0 where clipped)."""
     check_pair(y_pred, y_true)
-    _check_probabilities(y_pred, "y_pred")
-    _check_probabilities(y_true, "y_true")
+    check_probabilities(y_pred, "y_pred")
+    check_probabilities(y_true, "y_true")
     return _apply(keras.losses.BinaryCrossentropy, y_pred, y_true, reduction, dtype)
 
 
@@ -60,8 +59,8 @@ def categorical_crossentropy(y_pred, y_true, *, reduction=DEFAULT, dtype=DEFAULT
     class axis, then clips to :math:`[\epsilon, 1-\epsilon]`)."""
     check_pair(y_pred, y_true)
     check_ndim(y_pred, 2, "y_pred")
-    _check_probabilities(y_pred, "y_pred")
-    _check_probabilities(y_true, "y_true")
+    check_probabilities(y_pred, "y_pred")
+    check_probabilities(y_true, "y_true")
     return _apply(keras.losses.CategoricalCrossentropy, y_pred, y_true, reduction, dtype)
 
 
@@ -78,6 +77,7 @@ def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=DEFAULT, igno
     r"""CE with int labels: ``keras.losses.SparseCategoricalCrossentropy`` -- with Keras's defaults (3.15), on
     probabilities (clipped, then renormalised by the softmax of their log), ``ignore_class=None``."""
     _check_logits_labels(y_pred, y_true)
+    _check_from_logits(from_logits, (y_pred, "y_pred"))
     return _apply(keras.losses.SparseCategoricalCrossentropy, y_pred, y_true, reduction, dtype,
                   from_logits=from_logits, ignore_class=ignore_index)
 
@@ -100,5 +100,6 @@ def focal_loss(y_pred, y_true, *, alpha=DEFAULT, gamma=DEFAULT, apply_class_bala
     gamma 2.0, probabilities, no alpha weighting; on logits its BCE recovers the logits from the sigmoid
     output: no clipping)."""
     check_pair(y_pred, y_true)
+    _check_from_logits(from_logits, (y_pred, "y_pred"), (y_true, "y_true"))
     return _apply(keras.losses.BinaryFocalCrossentropy, y_pred, y_true, reduction, dtype, alpha=alpha, gamma=gamma,
                   apply_class_balancing=apply_class_balancing, from_logits=from_logits)

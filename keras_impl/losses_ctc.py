@@ -17,7 +17,8 @@ from keras import ops
 
 from .defaults import DEFAULT, framework_default, given
 from .losses_common import check_reduction, loss_config
-from .validation import check_floating, check_labels, check_ndim, check_no_nan, check_shape
+from .validation import check_floating, check_integer, check_labels, check_ndim, check_no_nan, check_number, \
+    check_shape
 
 __all__ = ["ctc"]
 
@@ -26,13 +27,8 @@ def _eager(x):
     return not keras.backend.is_keras_tensor(x) and tf.executing_eagerly()
 
 
-def _integer(x):
-    return (ops.is_tensor(x) or isinstance(x, np.ndarray)) and keras.backend.standardize_dtype(x.dtype).startswith(("int", "uint"))
-
-
 def _check_lengths(lengths, n, upper, name):
-    if not _integer(lengths):
-        raise TypeError(f"{name} must be an integer tensor of lengths, got {getattr(lengths, 'dtype', type(lengths).__name__)}")
+    check_integer(lengths, name, "lengths")
     check_shape(lengths, (n,), name, what="expected one length per sequence:")
     if _eager(lengths) and n:
         lo, hi = int(ops.min(lengths)), int(ops.max(lengths))
@@ -51,10 +47,7 @@ def _check(y_pred, y_true, pred_lengths, label_lengths, blank):
     check_shape(y_true, (n, y_true.shape[1]), "y_true", what="expected one label row per sequence:")
     _check_lengths(pred_lengths, n, t, "pred_lengths")
     _check_lengths(label_lengths, n, y_true.shape[1], "label_lengths")
-    if not isinstance(blank, int) or isinstance(blank, bool):
-        raise TypeError(f"blank must be an int class index, got {type(blank).__name__}")
-    if not 0 <= blank < c:
-        raise ValueError(f"blank={blank} is outside [0, {c})")
+    check_number(blank, "blank", low=0, high=c, high_open=True, integer=True)
     if _eager(y_true) and _eager(label_lengths):
         used = np.arange(y_true.shape[1]) < ops.convert_to_numpy(label_lengths)[:, None]
         if np.any(used & (ops.convert_to_numpy(y_true) == blank)):

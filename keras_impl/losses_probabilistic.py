@@ -10,7 +10,7 @@ from keras import ops
 
 from .defaults import DEFAULT
 from .losses_common import KERAS_NAMES, check_pair, check_reduction, loss_config
-from .validation import check_choice
+from .validation import check_choice, check_probabilities
 
 __all__ = ["hinge", "squared_hinge", "kl_divergence", "js_divergence", "poisson"]
 
@@ -31,11 +31,6 @@ def _check_binary_labels(y_true):
     binary = ops.logical_or(ops.equal(y_true, 0), ops.equal(y_true, 1))
     if _eager(y_true) and not (_all(binary) or _all(ops.equal(ops.abs(y_true), 1))):
         raise ValueError("y_true must hold binary labels, all in {0, 1} or all in {-1, 1}")
-
-
-def _check_probabilities(x, name):
-    if _eager(x) and not _all(ops.logical_and(x >= 0, x <= 1)):
-        raise ValueError(f"{name} must hold probabilities in [0, 1]")
 
 
 def _check_non_negative(x, name, what):
@@ -67,8 +62,8 @@ def squared_hinge(y_pred, y_true, *, reduction=DEFAULT, dtype=DEFAULT):
 
 def _kl_apply(loss_cls, y_pred, y_true, reduction, dtype):
     check_pair(y_pred, y_true)
-    _check_probabilities(y_pred, "y_pred")
-    _check_probabilities(y_true, "y_true")
+    check_probabilities(y_pred, "y_pred")
+    check_probabilities(y_true, "y_true")
     check_choice(reduction, KL_REDUCTIONS, "reduction")
     return _apply(loss_cls, y_pred, y_true, reduction, dtype, KL_KERAS_NAMES)
 

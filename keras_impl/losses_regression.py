@@ -7,7 +7,7 @@ from keras import ops
 
 from .defaults import DEFAULT
 from .losses_common import check_pair, check_reduction, loss_config
-from .validation import check_floating, check_same_dtype, check_shape
+from .validation import check_floating, check_number, check_same_dtype, check_shape
 
 __all__ = ["mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "weighted_mse"]
 
@@ -30,12 +30,14 @@ def mae(y_pred, y_true, *, reduction=DEFAULT, dtype=DEFAULT):
 
 def huber(y_pred, y_true, *, delta=DEFAULT, reduction=DEFAULT, dtype=DEFAULT):
     r"""Huber with threshold :math:`\delta`: ``keras.losses.Huber`` (Keras's default ``delta``, 1.0 in 3.15)."""
+    check_number(delta, "delta", low=0.0, low_open=True)
     return _apply(keras.losses.Huber, y_pred, y_true, reduction, dtype, delta=delta)
 
 
 # beta: no Keras default -- Keras has no SmoothL1; beta is torch's, given to Huber as delta and divided by
 def smooth_l1(y_pred, y_true, *, beta=1.0, reduction=DEFAULT, dtype=DEFAULT):
     r"""torch's SmoothL1 has no Keras class: ``keras.losses.Huber(delta=beta)`` divided by :math:`\beta`."""
+    check_number(beta, "beta", low=0.0, low_open=True)
     return _apply(keras.losses.Huber, y_pred, y_true, reduction, dtype, delta=beta) / beta
 
 
@@ -58,8 +60,7 @@ class _Quantile(keras.losses.Loss):
 def quantile(y_pred, y_true, *, q=0.5, reduction=DEFAULT, dtype=DEFAULT):
     r"""Pinball :math:`\max(q u, (q-1) u)`, :math:`u = t - p`, as a ``keras.losses.Loss`` subclass
     (Keras has none; TensorFlow's Maximum gives a tie's gradient to its first argument)."""
-    if not 0 < q < 1:
-        raise ValueError(f"q must be in (0, 1), got {q!r}")
+    check_number(q, "q", low=0.0, high=1.0, low_open=True, high_open=True)
     return _apply(_Quantile, y_pred, y_true, reduction, dtype, q=q)
 
 

@@ -9,7 +9,8 @@ from keras import ops
 
 from .defaults import DEFAULT
 from .losses_common import check_pair, check_reduction, loss_config
-from .validation import check_axis, check_floating, check_ndim, check_no_nan, check_same_dtype, check_same_shape
+from .validation import check_axis, check_floating, check_ndim, check_no_nan, check_number, check_same_dtype, \
+    check_same_shape
 
 __all__ = ["cosine_similarity", "contrastive", "triplet", "dice"]
 
@@ -24,8 +25,7 @@ def _check_range(x, name, low, high=None):
 
 
 def _check_margin(margin):
-    if not margin > 0:
-        raise ValueError(f"margin must be greater than 0, got {margin!r}")
+    check_number(margin, "margin", low=0.0, low_open=True)
 
 
 def cosine_similarity(y_pred, y_true, *, reduction=DEFAULT, dtype=DEFAULT):

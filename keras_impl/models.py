@@ -16,18 +16,23 @@ import numpy as np
 
 from .defaults import DEFAULT, given
 from .layers import check_input, check_weights, policy, run
-from .validation import check_choice, check_floating, check_ndim
+from .validation import check_choice, check_floating, check_ndim, check_number
 
 __all__ = ["mlp_forward", "mlp_model", "params_of", "numpy_layout"]
 
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu")
 
 
-def check_mlp(x, params, activations):
-    """``x`` (N, D); ``params`` W1, b1, ... chained by shape; one known activation name per layer."""
+def check_mlp(x, params, activations, negative_slope=None):
+    """``x`` (N, D); ``params`` W1, b1, ... chained by shape; one known activation name per layer (a tuple or
+    list: a bare string is a TypeError); ``negative_slope`` (None: not checked) a finite real number."""
     check_input(x)
-    if not isinstance(activations, (tuple, list)) or not activations:
-        raise ValueError(f"activations must be a non-empty tuple of names, got {activations!r}")
+    if not isinstance(activations, (tuple, list)):
+        raise TypeError(f"activations must be a tuple of names, got {type(activations).__name__}")
+    if not activations:
+        raise ValueError("activations must name at least one layer, got ()")
+    if negative_slope is not None:
+        check_number(negative_slope, "negative_slope")
     for name in activations:
         check_choice(name, ACTIVATIONS, "activations")
     if len(params) != 2 * len(activations):
@@ -62,7 +67,7 @@ def _sizes(x_width, params):
 # dtype (here and below): no Keras default passed through -- None is floatx now, see keras_impl.layers.policy
 def mlp_forward(x, *params, activations, negative_slope=DEFAULT, dtype=None):
     r""":math:`h_i = f_i(h_{i-1} W_i + b_i)`: a cached ``keras.Sequential`` run with ``stateless_call``."""
-    check_mlp(x, params, activations)
+    check_mlp(x, params, activations, negative_slope)
     model = _cached_sequential(_sizes(x.shape[1], params), tuple(activations), negative_slope, policy(dtype))
     return run(model, params, [], x)[0]
 
@@ -75,7 +80,7 @@ def mlp_model(params, *, activations, negative_slope=DEFAULT, dtype=None):
         raise ValueError("params must hold W, b per layer")
     check_floating(params[0], "W1")
     check_ndim(params[0], 2, "W1")
-    check_mlp(np.zeros((1, params[0].shape[0]), params[0].dtype), params, activations)
+    check_mlp(np.zeros((1, params[0].shape[0]), params[0].dtype), params, activations, negative_slope)
     model = _sequential(_sizes(params[0].shape[0], params), tuple(activations), negative_slope, policy(dtype))
     model.set_weights([keras.ops.convert_to_numpy(p) for p in params])
     return model

@@ -17,8 +17,7 @@ __all__ = ["adam", "adamw", "nadam", "adamax", "radam", "adabelief"]
 def _check(lr, beta1, beta2, eps, weight_decay):
     check_hyperparameter("lr", lr)
     for name, beta in (("beta1", beta1), ("beta2", beta2)):
-        if beta is not DEFAULT and not 0.0 <= beta < 1.0:
-            raise ValueError(f"{name} must be in [0, 1), got {beta!r}")
+        check_hyperparameter(name, beta, high=1.0, high_open=True)
     check_hyperparameter("eps", eps, low_open=True)
     check_hyperparameter("weight_decay", weight_decay)
 

@@ -11,9 +11,7 @@ __all__ = ["adagrad", "rmsprop", "adadelta"]
 
 def _check_decay(name, value):
     """A running-average factor in [0, 1): at 1 the average never leaves its initial value."""
-    check_hyperparameter(name, value, high=1.0)
-    if value is not DEFAULT and value == 1.0:
-        raise ValueError(f"{name} must be in [0.0, 1.0), got {value!r}")
+    check_hyperparameter(name, value, high=1.0, high_open=True)
 
 
 # lr_decay: no Keras default -- torch's; keras.optimizers.Adagrad has no learning-rate decay, only 0 is accepted

@@ -1,12 +1,16 @@
 """What every Keras update rule wrapper shares: hyperparameter checks and the base class of the rules
 Keras does not ship (each a proper ``keras.optimizers.Optimizer`` implementing ``build``/``update_step``).
 A hyperparameter not passed (``DEFAULT``) is left out of the optimizer's constructor, so Keras's own default
-applies (for the suite's own optimizers: their constructor's)."""
+applies (for the suite's own optimizers: their constructor's). ``apply_gradients(optimizer, grads, variables)``
+is one step with gradients checked as the reference's ``update`` checks them (Keras's own ``apply_gradients``
+casts a float64 gradient onto a float32 variable silently and reports a shape mismatch as a TensorFlow
+``InvalidArgumentError``)."""
 import keras
 
 from .defaults import DEFAULT
+from .validation import check_floating, check_number, check_same_dtype, check_shape
 
-__all__ = ["Optimizer", "check_hyperparameter"]
+__all__ = ["Optimizer", "check_hyperparameter", "check_grads", "apply_gradients"]
 
 
 class Optimizer(keras.optimizers.Optimizer):
@@ -14,16 +18,30 @@ class Optimizer(keras.optimizers.Optimizer):
     state with ``add_variable_from_reference``) and ``update_step(gradient, variable, learning_rate)``."""
 
 
-def check_hyperparameter(name, value, *, low=0.0, high=float("inf"), low_open=False):
-    """Raise ValueError unless ``low <= value <= high`` (``low < value`` with ``low_open``); ``DEFAULT``, the
-    framework's own, passes."""
-    if value is DEFAULT:
-        return
-    if not (low < value if low_open else low <= value) or not value <= high:
-        bound = f"({low}" if low_open else f"[{low}"
-        raise ValueError(f"{name} must be in {bound}, {high}], got {value!r}")
+def check_hyperparameter(name, value, *, low=0.0, high=float("inf"), low_open=False, high_open=False):
+    """``validation.check_number``: TypeError unless a real number, ValueError unless finite and in the interval
+    from ``low`` to ``high`` (closed unless ``low_open`` / ``high_open``); ``DEFAULT``, the framework's own, passes."""
+    check_number(value, name, low=low, high=high, low_open=low_open, high_open=high_open)
 
 
 def weight_decay_arg(weight_decay):
     """``weight_decay`` as Keras's optimizers take it: 0 is ``None`` (no decay step); ``DEFAULT`` stays left out."""
     return weight_decay if weight_decay is DEFAULT else weight_decay or None
+
+
+def check_grads(grads, variables):
+    """One float gradient per variable, with its shape and dtype (the reference's messages; static: traceable)."""
+    if not isinstance(grads, (tuple, list)):
+        raise TypeError(f"grads must be a tuple or list of arrays, one per parameter, got {type(grads).__name__}")
+    if len(grads) != len(variables):
+        raise ValueError(f"grads has {len(grads)} arrays for {len(variables)} parameters")
+    for g, v in zip(grads, variables):
+        check_floating(g, "grads")
+        check_shape(g, tuple(v.shape), "grads", what="each must match its parameter's shape")
+        check_same_dtype(v, "params", g, "grads")
+
+
+def apply_gradients(optimizer, grads, variables):
+    """``optimizer.apply_gradients`` with ``grads``, one per variable, checked first."""
+    check_grads(grads, variables)
+    optimizer.apply_gradients(zip(grads, variables))

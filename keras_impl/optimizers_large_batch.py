@@ -8,6 +8,7 @@ from keras import ops
 
 from .defaults import DEFAULT, given
 from .optimizers_common import Optimizer, check_hyperparameter, weight_decay_arg
+from .validation import check_number
 
 __all__ = ["lion", "lamb", "lars", "adafactor", "muon"]
 
@@ -111,8 +112,7 @@ def _check_muon(lr, momentum, weight_decay, ns_coefficients, ns_steps, eps, adju
     check_hyperparameter("eps", eps, low_open=True)
     if eps != 1e-7:
         raise ValueError(f"eps must be 1e-7 for keras.optimizers.Muon (fixed in its Newton-Schulz), got {eps!r}")
-    if ns_steps is not DEFAULT and (not isinstance(ns_steps, int) or not 0 < ns_steps < 100):
-        raise ValueError(f"ns_steps must be an int in [1, 99], got {ns_steps!r}")
+    check_number(ns_steps, "ns_steps", low=1, high=99, integer=True)
     if ns_coefficients is not DEFAULT and len(ns_coefficients) != 3:
         raise ValueError(f"ns_coefficients must be 3 floats (a, b, c), got {ns_coefficients!r}")
     if adjust_lr_fn is not DEFAULT and adjust_lr_fn not in _RMS_RATES:

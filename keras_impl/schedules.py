@@ -22,7 +22,8 @@ from keras import ops
 from keras.optimizers import schedules
 
 from .defaults import DEFAULT, given
-from .validation import check_choice, check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
+from .validation import check_choice, check_floating, check_integer, check_ndim, check_no_nan, check_nonempty, \
+    check_number, check_same_dtype, check_shape
 
 __all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_restarts", "warmup_cosine",
            "polynomial_decay", "reduce_on_plateau", "lr_range_test"]
@@ -31,27 +32,14 @@ _DTYPES = (None, "float32", "float64")
 
 
 def _check_number(value, name, *, low=0.0, low_open=True, high=math.inf, high_open=False, integer=False):
-    """Raise unless ``value`` is a real number (an int if ``integer``) in the interval from ``low`` to
-    ``high`` (open at ``low`` by default, closed at ``high``); ``DEFAULT``, Keras's own, passes."""
-    if value is DEFAULT:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if integer and int(value) != value:
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    above = low < value if low_open else low <= value
-    below = value < high if high_open else value <= high
-    if not (above and below):
-        raise ValueError(f"{name} must be in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}, "
-                         f"got {value!r}")
+    """``validation.check_number`` with the schedules' default interval, open at 0: a real number (an int if
+    ``integer``), finite, from ``low`` to ``high`` (``DEFAULT``, the framework's own, passes)."""
+    check_number(value, name, low=low, high=high, low_open=low_open, high_open=high_open, integer=integer)
 
 
 def _check_steps(steps):
     """Step indices: a non-empty 1-D integer tensor of non-negative values."""
-    is_array = ops.is_tensor(steps) or isinstance(steps, np.ndarray)
-    dtype = keras.backend.standardize_dtype(steps.dtype) if is_array else ""
-    if not dtype.startswith(("int", "uint")):
-        raise TypeError(f"steps must be an integer tensor, got {getattr(steps, 'dtype', type(steps).__name__)}")
+    check_integer(steps, "steps", "step indices")
     check_ndim(steps, 1, "steps")
     if steps.shape[0] == 0 or int(ops.min(steps)) < 0:
         raise ValueError("steps must be a non-empty array of non-negative step indices")
@@ -184,6 +172,7 @@ def _floatx(dtype):
 def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
     check_floating(val_loss, "val_loss")
     check_ndim(val_loss, 1, "val_loss")
+    check_nonempty(val_loss, "val_loss")
     check_no_nan(val_loss, "val_loss")
     _check_number(lr, "lr")
     _check_number(factor, "factor", high=1.0, high_open=True)

@@ -6,7 +6,7 @@ the harness reads their values from ``parity_tests/conventions``.
 """
 import numpy as np
 
-from .validation import check_choice, check_floating, check_like, check_ndim, check_same_dtype
+from .validation import check_choice, check_floating, check_like, check_ndim, check_number, check_same_dtype
 
 __all__ = ["step", "sigmoid", "tanh", "hard_sigmoid", "relu", "leaky_relu", "prelu", "elu", "selu"]
 
@@ -104,6 +104,7 @@ def leaky_relu(x, *, negative_slope=0.01, constant_dtype=None):
     slope as a float32 op attribute, so Keras uses ``float32(0.2)`` even on float64 inputs.
     """
     check_floating(x, "x")
+    check_number(negative_slope, "negative_slope")
     s = _round_constant(negative_slope, constant_dtype, x.dtype)
     return np.where(x > 0, x, s * x)
 
@@ -171,6 +172,7 @@ def elu(x, *, alpha=1.0, exp_form="expm1"):
     accurate there.
     """
     check_floating(x, "x")
+    check_number(alpha, "alpha")
     return np.where(x > 0, x, alpha * _expm1(np.minimum(x, 0), exp_form))
 
 

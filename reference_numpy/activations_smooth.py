@@ -5,7 +5,7 @@ import numpy as np
 from scipy.special import erf
 
 from .activations import sigmoid
-from .validation import check_choice, check_floating, check_like
+from .validation import check_choice, check_floating, check_like, check_number
 
 __all__ = ["softplus", "silu", "gelu", "mish"]
 
@@ -31,6 +31,7 @@ def softplus(x, *, beta=1.0, threshold=20.0):
     below :math:`t`, :math:`t = \log(\epsilon_{dtype}) + 2`, then divide by :math:`\beta`.
     """
     check_floating(x, "x")
+    check_number(beta, "beta", low=0.0, low_open=True)
     z = beta * x  # (...)
     if threshold is None:
         t = _tf_softplus_cutoff(x.dtype)
@@ -55,6 +56,7 @@ def silu(x, *, beta=1.0):
     .. math:: f(x) = x \, \sigma(\beta x)
     """
     check_floating(x, "x")
+    check_number(beta, "beta")
     return x * sigmoid(beta * x)
 
 

@@ -14,8 +14,6 @@ clipping. Built from :mod:`reference_numpy.layers` (``affine``, ``dense_backward
 :mod:`reference_numpy.models` and :mod:`reference_numpy.clipping`, with their hand-written backwards.
 ``params`` are ``W1, b1, W2, b2, ...`` in the NumPy layout (``W`` is (in, out)).
 """
-import numbers
-
 import numpy as np
 
 from .activations import relu, relu_backward, sigmoid, sigmoid_backward, tanh, tanh_backward
@@ -23,7 +21,7 @@ from .clipping import clip_by_global_norm
 from .layers import affine, batchnorm_backward, batchnorm_forward, check_dout, dense_backward
 from .losses_common import compute_in
 from .models import check_mlp, mlp_backward, mlp_forward
-from .validation import check_choice
+from .validation import check_choice, check_number
 
 __all__ = ["deep_net_forward", "layer_gradient_norms", "sgd_loss_curve"]
 
@@ -32,36 +30,33 @@ _FORWARD = {"linear": lambda z: z, "sigmoid": sigmoid, "tanh": tanh, "relu": rel
 _BACKWARD = {"linear": lambda g, z: g, "sigmoid": sigmoid_backward, "tanh": tanh_backward, "relu": relu_backward}
 
 
-def check_network(x, params, activations, *, batchnorm=False, residual=False):
-    """An MLP's checks, an activation without hyperparameters per layer, a batch of at least two rows for
-    batch statistics and square weights for residual connections."""
+def check_network(x, params, activations, *, batchnorm=False, residual=False, eps=None):
+    """An MLP's checks, an activation without hyperparameters per layer, a batch of at least two rows and a
+    positive finite ``eps`` for batch statistics, and square weights for residual connections."""
     check_mlp(x, params, activations)
     for name in activations:
         check_choice(name, ACTIVATIONS, "activations")
     if batchnorm and x.shape[0] < 2:
         raise ValueError(f"x has {x.shape[0]} rows; batch normalisation in training mode needs at least 2")
+    if batchnorm:
+        check_number(eps, "eps", low=0.0, low_open=True)
     for i, W in enumerate(params[::2], start=1):
         if residual and W.shape[0] != W.shape[1]:
             raise ValueError(f"W{i} is {tuple(W.shape)}; a residual connection needs square weights")
 
 
 def check_training(steps, learning_rate, max_norm):
-    """``steps`` a positive integer, ``learning_rate`` and ``max_norm`` (or None) positive and finite."""
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    for value, name in ((learning_rate, "learning_rate"), (max_norm, "max_norm")):
-        if value is None and name == "max_norm":
-            continue
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-        if not 0 < value < float("inf"):
-            raise ValueError(f"{name} must be positive and finite, got {value!r}")
+    """``steps`` a positive int, ``learning_rate`` and ``max_norm`` (or None) positive and finite."""
+    check_number(steps, "steps", low=1, integer=True)
+    check_number(learning_rate, "learning_rate", low=0.0, low_open=True)
+    if max_norm is not None:
+        check_number(max_norm, "max_norm", low=0.0, low_open=True)
 
 
 def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, eps=1e-5, dtype=None):
     r"""The deep network of the module docstring on ``x`` (N, D); ``eps`` is batch normalisation's
     (torch's ``nn.BatchNorm1d`` 1e-5, Keras's ``BatchNormalization`` 1e-3); ``dtype`` the compute dtype."""
-    check_network(x, params, activations, batchnorm=batchnorm, residual=residual)
+    check_network(x, params, activations, batchnorm=batchnorm, residual=residual, eps=eps)
     h, *ps = compute_in(dtype, x, *params)  # (N, D), W_i (H_{i-1}, H_i), b_i (H_i,)
     layers = []
     for W, b, name in zip(ps[::2], ps[1::2], activations):

@@ -17,7 +17,8 @@ import numpy as np
 
 from .activations import relu, relu_backward
 from .losses_common import compute_in
-from .validation import check_choice, check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
+from .validation import check_choice, check_floating, check_ndim, check_no_nan, check_number, check_same_dtype, \
+    check_shape
 
 __all__ = ["dense_forward", "batchnorm_forward", "batchnorm_inference_forward", "batchnorm_running_stats",
            "residual_forward"]
@@ -91,8 +92,11 @@ def dense_backward(dout, cache):
     return tuple(g.astype(in_dtype, copy=False) for g in (dx, dW, db))
 
 
-def _check_batchnorm(x, gamma, beta, *, batch=1):
+def _check_batchnorm(x, gamma, beta, eps, *, batch=1):
+    """``x`` with ``batch`` rows, ``gamma`` and ``beta`` (D,), ``eps`` positive and finite (torch raises for a
+    negative one in training mode only; NumPy and Keras would return NaN)."""
     check_input(x, batch=batch)
+    check_number(eps, "eps", low=0.0, low_open=True)
     check_vector(gamma, "gamma", x, x.shape[1])
     check_vector(beta, "beta", x, x.shape[1])
 
@@ -104,7 +108,7 @@ def batchnorm_forward(x, gamma, beta, *, eps=1e-5, dtype=None):
     .. math:: \mu = \tfrac1N \textstyle\sum_n x_n, \quad \sigma^2 = \tfrac1N \sum_n (x_n - \mu)^2, \quad
               \hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}, \quad y = \gamma \hat x + \beta
     """
-    _check_batchnorm(x, gamma, beta, batch=2)
+    _check_batchnorm(x, gamma, beta, eps, batch=2)
     xc, g, b = compute_in(dtype, x, gamma, beta)  # (N, D), (D,), (D,)
     centred = xc - xc.mean(axis=0)  # (N, D)
     var = (centred * centred).mean(axis=0)  # (D,) biased
@@ -135,7 +139,7 @@ def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, *, ep
 
     .. math:: y = \gamma (x - \mu_r) / \sqrt{\sigma_r^2 + \epsilon} + \beta
     """
-    _check_batchnorm(x, gamma, beta)
+    _check_batchnorm(x, gamma, beta, eps)
     check_vector(running_mean, "running_mean", x, x.shape[1])
     check_vector(running_var, "running_var", x, x.shape[1])
     if np.any(running_var < 0):
@@ -175,8 +179,7 @@ def batchnorm_running_stats(x, running_mean, running_var, *, momentum=0.1, momen
     check_input(x, batch=2)
     check_vector(running_mean, "running_mean", x, x.shape[1])
     check_vector(running_var, "running_var", x, x.shape[1])
-    if not 0 <= momentum <= 1:
-        raise ValueError(f"momentum must be in [0, 1], got {momentum!r}")
+    check_number(momentum, "momentum", low=0.0, high=1.0)
     check_choice(momentum_weights, MOMENTUM_WEIGHTS, "momentum_weights")
     check_choice(var_ddof, (0, 1), "var_ddof")
     xc, mean, var = compute_in(dtype, x, running_mean, running_var)  # (N, D), (D,), (D,)

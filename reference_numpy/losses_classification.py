@@ -22,19 +22,14 @@ Switches that reproduce each framework (values: torch / Keras):
 import numpy as np
 
 from .losses_common import check_pair, check_reduction, compute_in, reduce, reduce_backward
-from .validation import check_choice, check_floating, check_labels, check_ndim, check_no_nan, check_same_dtype, check_shape
+from .validation import check_choice, check_floating, check_labels, check_ndim, check_no_nan, check_probabilities, \
+    check_same_dtype, check_shape
 
 TORCH_BCE_EPS = float(np.float32(1e-12))  # torch's EPSILON in the BCE backward is a float, also for float64
 
 __all__ = ["binary_crossentropy", "binary_crossentropy_with_logits", "categorical_crossentropy",
            "categorical_crossentropy_with_logits", "sparse_categorical_crossentropy", "weighted_crossentropy",
            "focal_loss"]
-
-
-def _check_probabilities(p, name):
-    """Raise ValueError unless every element of ``p`` lies in [0, 1]."""
-    if p.size and (p.min() < 0 or p.max() > 1):
-        raise ValueError(f"{name} must hold probabilities in [0, 1], got min {p.min()}, max {p.max()}")
 
 
 def _check_per_sample(unreduced):
@@ -48,6 +43,16 @@ def _check_logits_labels(y_pred, y_true):
     check_no_nan(y_pred, "y_pred")
     check_labels(y_true, y_pred.shape[-1], "y_true")
     check_shape(y_true, y_pred.shape[:1], "y_true", what="expected one label per row of y_pred:")
+
+
+def _check_from_logits(from_logits, clip_eps, *inputs):
+    """``from_logits`` a bool; with ``False`` and no clipping (torch's reading) ``inputs`` ((array, name) pairs) are
+    read as given, so they must be probabilities. Keras's reading (``clip_eps`` set) clips any value: what Keras
+    does when ``from_logits`` is not passed."""
+    check_choice(from_logits, (True, False), "from_logits")
+    if not from_logits and clip_eps is None:
+        for x, name in inputs:
+            check_probabilities(x, name)
 
 
 def _sigmoid(x):
@@ -108,8 +113,8 @@ def binary_crossentropy(y_pred, y_true, *, reduction="mean", unreduced="elementw
     :math:`1-2^{-23}`).
     """
     check_pair(y_pred, y_true)
-    _check_probabilities(y_pred, "y_pred")
-    _check_probabilities(y_true, "y_true")
+    check_probabilities(y_pred, "y_pred")
+    check_probabilities(y_true, "y_true")
     p, t = compute_in(dtype, y_pred, y_true)
     return reduce(_bce(p, t, clip_eps, log_floor), reduction, unreduced=unreduced)
 
@@ -174,8 +179,8 @@ def categorical_crossentropy(y_pred, y_true, *, reduction="mean", unreduced="per
     """
     check_pair(y_pred, y_true)
     check_ndim(y_pred, 2, "y_pred")
-    _check_probabilities(y_pred, "y_pred")
-    _check_probabilities(y_true, "y_true")
+    check_probabilities(y_pred, "y_pred")
+    check_probabilities(y_true, "y_true")
     _check_per_sample(unreduced)
     p, t = compute_in(dtype, y_pred, y_true)
     q = p / p.sum(axis=-1, keepdims=True) if normalize else p
@@ -265,13 +270,15 @@ def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=True, ignore_
                                     unreduced="per_sample", normalize=False, clip_eps=None, ignored_mean="nan",
                                     dtype=None):
     r"""CE with int labels :math:`y` (N,) in [0, C); labels equal to ``ignore_index`` (None: none) give 0
-    and leave the mean. ``from_logits=False`` reads probabilities, not range-checked (as in both
-    frameworks: Keras's default reads logits as probabilities, which the defaults variant shows).
+    and leave the mean. ``from_logits=False`` reads probabilities: outside [0, 1] a ValueError, as in both
+    wrappers, unless ``clip_eps`` is set (Keras's default reads logits as probabilities and clips them, which the
+    defaults variant shows).
 
     .. math:: \ell_n = -\log \mathrm{softmax}(x_n)_{y_n} \text{ (logits)}, \quad -\log p_{n y_n} \text{ (torch)},
               \quad -\log \big(c_{n y_n} / \textstyle\sum_j c_{nj}\big), c = \mathrm{clip}(p) \text{ (Keras)}
     """
     _check_logits_labels(y_pred, y_true)
+    _check_from_logits(from_logits, clip_eps, (y_pred, "y_pred"))
     _check_per_sample(unreduced)
     (x,) = compute_in(dtype, y_pred)
     logp = _sparse_log_probs(x, from_logits, normalize, clip_eps)
@@ -360,12 +367,13 @@ def focal_loss(y_pred, y_true, *, alpha=0.25, gamma=2.0, apply_class_balancing=T
     r"""Binary focal loss (Lin et al.) on logits (:math:`p = \sigma(x)`) or probabilities, with
     :math:`p_t = t p + (1-t)(1-p)`, :math:`\alpha_t = t\alpha + (1-t)(1-\alpha)` (1 unless balancing) and
     ``ce`` the BCE: on logits in ``logits_form``, on probabilities torch's floored or Keras's clipped one.
-    Probabilities are not range-checked (Keras's default reads logits as probabilities; only torch's
-    F.binary_cross_entropy rejects values outside [0, 1]).
+    Probabilities outside [0, 1] are a ValueError, as in both wrappers, unless ``clip_eps`` is set (Keras's default
+    reads logits as probabilities and clips them).
 
     .. math:: \ell = \alpha_t (1 - p_t)^\gamma \, \mathrm{ce}(p, t)
     """
     check_pair(y_pred, y_true)
+    _check_from_logits(from_logits, clip_eps, (y_pred, "y_pred"), (y_true, "y_true"))
     x, t = compute_in(dtype, y_pred, y_true)
     p, m, w = _focal_terms(x, t, alpha, gamma, apply_class_balancing, from_logits)
     ce = _bce_logits(x, t, logits_form) if from_logits else _bce(p, t, clip_eps, log_floor)

@@ -35,7 +35,8 @@ TensorFlow's gradient also starts its forward pass with ``log_zero`` off :math:`
 import numpy as np
 
 from .losses_common import compute_in, reduce, reduce_backward
-from .validation import check_choice, check_floating, check_labels, check_ndim, check_no_nan, check_shape
+from .validation import check_choice, check_floating, check_integer, check_labels, check_ndim, check_no_nan, \
+    check_number, check_shape
 
 __all__ = ["ctc"]
 
@@ -44,8 +45,7 @@ TF_LOG_ZERO = float(np.float32(np.log(1e-307)))
 
 
 def _check_lengths(lengths, n, upper, name):
-    if not isinstance(lengths, np.ndarray) or not np.issubdtype(lengths.dtype, np.integer):
-        raise TypeError(f"{name} must be an integer array of lengths, got {getattr(lengths, 'dtype', type(lengths).__name__)}")
+    check_integer(lengths, name, "lengths")
     check_shape(lengths, (n,), name, what="expected one length per sequence:")
     if n and (lengths.min() < 0 or lengths.max() > upper):
         raise ValueError(f"{name} must lie in [0, {upper}] (the padded size), got min {lengths.min()}, max {lengths.max()}")
@@ -62,10 +62,7 @@ def _check(y_pred, y_true, pred_lengths, label_lengths, blank):
     check_shape(y_true, (n, y_true.shape[1]), "y_true", what="expected one label row per sequence:")
     _check_lengths(pred_lengths, n, t, "pred_lengths")
     _check_lengths(label_lengths, n, y_true.shape[1], "label_lengths")
-    if not isinstance(blank, (int, np.integer)) or isinstance(blank, bool):
-        raise TypeError(f"blank must be an int class index, got {type(blank).__name__}")
-    if not 0 <= blank < c:
-        raise ValueError(f"blank={blank} is outside [0, {c})")
+    check_number(blank, "blank", low=0, high=c, high_open=True, integer=True)
     used = np.arange(y_true.shape[1]) < label_lengths[:, None]
     if np.any(used & (y_true == blank)):
         raise ValueError(f"y_true holds the blank index {blank} inside label_lengths")

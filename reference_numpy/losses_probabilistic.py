@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from .losses_common import check_pair, compute_in, reduce, reduce_backward
-from .validation import check_choice, check_floating, check_shape
+from .validation import check_choice, check_floating, check_probabilities, check_shape
 
 __all__ = ["hinge", "squared_hinge", "kl_divergence", "js_divergence", "poisson"]
 
@@ -28,11 +28,6 @@ def _check_binary_labels(y_true):
     """Hinge labels: all in {0, 1} or all in {-1, 1}."""
     if not (np.all((y_true == 0) | (y_true == 1)) or np.all(np.abs(y_true) == 1)):
         raise ValueError("y_true must hold binary labels, all in {0, 1} or all in {-1, 1}")
-
-
-def _check_probabilities(x, name):
-    if np.any((x < 0) | (x > 1)):
-        raise ValueError(f"{name} must hold probabilities in [0, 1]")
 
 
 def _check_non_negative(x, name, what):
@@ -127,8 +122,8 @@ def _kl_upstream(dout, shape, reduction, unreduced):
 
 def _kl_check(y_pred, y_true, reduction, unreduced):
     check_pair(y_pred, y_true)
-    _check_probabilities(y_pred, "y_pred")
-    _check_probabilities(y_true, "y_true")
+    check_probabilities(y_pred, "y_pred")
+    check_probabilities(y_true, "y_true")
     check_choice(reduction, KL_REDUCTIONS, "reduction")
     check_choice(unreduced, ("elementwise", "per_sample_sum"), "unreduced")
 

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .losses_common import check_pair, compute_in, reduce, reduce_backward
-from .validation import check_choice, check_floating, check_same_dtype, check_shape
+from .validation import check_choice, check_floating, check_number, check_same_dtype, check_shape
 
 __all__ = ["mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "weighted_mse"]
 
@@ -49,6 +49,7 @@ def mae_backward(dout, y_pred, y_true, *, reduction="mean", unreduced="elementwi
 def huber(y_pred, y_true, *, delta=1.0, reduction="mean", unreduced="elementwise", dtype=None):
     r""".. math:: \ell = \tfrac12 e^2 \text{ if } |e| \le \delta \text{ else } \delta (|e| - \tfrac12 \delta)"""
     check_pair(y_pred, y_true)
+    check_number(delta, "delta", low=0.0, low_open=True)
     p, t = compute_in(dtype, y_pred, y_true)
     a = np.abs(p - t)
     return reduce(np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta)), reduction, unreduced=unreduced)
@@ -68,6 +69,7 @@ def smooth_l1(y_pred, y_true, *, beta=1.0, reduction="mean", unreduced="elementw
     .. math:: \ell = \tfrac{1}{2\beta} e^2 \text{ if } |e| < \beta \text{ else } |e| - \tfrac12 \beta
     """
     check_pair(y_pred, y_true)
+    check_number(beta, "beta", low=0.0, low_open=True)
     p, t = compute_in(dtype, y_pred, y_true)
     a = np.abs(p - t)
     return reduce(np.where(a < beta, 0.5 * a * a / beta, a - 0.5 * beta), reduction, unreduced=unreduced)
@@ -104,8 +106,7 @@ def quantile(y_pred, y_true, *, q=0.5, reduction="mean", unreduced="elementwise"
     .. math:: \ell = \max(q u, (q - 1) u)
     """
     check_pair(y_pred, y_true)
-    if not 0 < q < 1:
-        raise ValueError(f"q must be in (0, 1), got {q!r}")
+    check_number(q, "q", low=0.0, high=1.0, low_open=True, high_open=True)
     p, t = compute_in(dtype, y_pred, y_true)
     u = t - p
     return reduce(np.maximum(q * u, (q - 1) * u), reduction, unreduced=unreduced)

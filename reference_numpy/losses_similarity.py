@@ -15,8 +15,8 @@ in floatx). The framework differences are keyword-only switches:
 import numpy as np
 
 from .losses_common import check_pair, compute_in, reduce, reduce_backward
-from .validation import check_axis, check_choice, check_floating, check_ndim, check_no_nan, check_same_dtype, \
-    check_same_shape
+from .validation import check_axis, check_choice, check_floating, check_ndim, check_no_nan, check_number, \
+    check_same_dtype, check_same_shape
 
 __all__ = ["cosine_similarity", "contrastive", "triplet", "dice"]
 
@@ -33,8 +33,7 @@ def _check_range(x, name, low, high=None):
 
 
 def _check_margin(margin):
-    if not margin > 0:
-        raise ValueError(f"margin must be greater than 0, got {margin!r}")
+    check_number(margin, "margin", low=0.0, low_open=True)
 
 
 def _upstream(dout, shape, reduction):

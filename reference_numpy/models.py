@@ -14,18 +14,23 @@ from .activations import (leaky_relu, leaky_relu_backward, relu, relu_backward, 
                           tanh_backward)
 from .layers import affine, check_dout, check_input, check_weights, dense_backward
 from .losses_common import compute_in
-from .validation import check_choice, check_floating, check_ndim
+from .validation import check_choice, check_floating, check_ndim, check_number
 
 __all__ = ["mlp_forward", "mlp_model", "params_of", "numpy_layout"]
 
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu")
 
 
-def check_mlp(x, params, activations):
-    """``x`` (N, D); ``params`` W1, b1, ... chained by shape; one known activation name per layer."""
+def check_mlp(x, params, activations, negative_slope=None):
+    """``x`` (N, D); ``params`` W1, b1, ... chained by shape; one known activation name per layer (a tuple or
+    list: a bare string is a TypeError); ``negative_slope`` (None: not checked) a finite real number."""
     check_input(x)
-    if not isinstance(activations, (tuple, list)) or not activations:
-        raise ValueError(f"activations must be a non-empty tuple of names, got {activations!r}")
+    if not isinstance(activations, (tuple, list)):
+        raise TypeError(f"activations must be a tuple of names, got {type(activations).__name__}")
+    if not activations:
+        raise ValueError("activations must name at least one layer, got ()")
+    if negative_slope is not None:
+        check_number(negative_slope, "negative_slope")
     for name in activations:
         check_choice(name, ACTIVATIONS, "activations")
     if len(params) != 2 * len(activations):
@@ -57,7 +62,7 @@ def mlp_forward(x, *params, activations, negative_slope=0.01, constant_dtype=Non
     ``constant_dtype="float32"`` rounds it through float32 as TensorFlow does (see
     :func:`reference_numpy.activations.leaky_relu`); ``dtype`` as in :mod:`reference_numpy.layers`.
     """
-    check_mlp(x, params, activations)
+    check_mlp(x, params, activations, negative_slope)
     h, *ps = compute_in(dtype, x, *params)  # (N, D), W_i (H_{i-1}, H_i), b_i (H_i,)
     layers = []
     for W, b, name in zip(ps[::2], ps[1::2], activations):
@@ -112,7 +117,7 @@ def mlp_model(params, *, activations, negative_slope=0.01, constant_dtype=None, 
         raise ValueError("params must hold W, b per layer")
     check_floating(params[0], "W1")
     check_ndim(params[0], 2, "W1")
-    check_mlp(np.zeros((1, params[0].shape[0]), params[0].dtype), params, activations)  # an input of W1's width
+    check_mlp(np.zeros((1, params[0].shape[0]), params[0].dtype), params, activations, negative_slope)  # W1's width
     return _MLP(params, tuple(activations), negative_slope, constant_dtype, dtype)
 
 

@@ -65,8 +65,7 @@ class _AdaBeliefState(NamedTuple):
 def _check(h, **choices):
     check_hyperparameter("lr", h.lr)
     for name in ("beta1", "beta2"):
-        if not 0.0 <= getattr(h, name) < 1.0:
-            raise ValueError(f"{name} must be in [0, 1), got {getattr(h, name)!r}")
+        check_hyperparameter(name, getattr(h, name), high=1.0, high_open=True)
     check_hyperparameter("eps", h.eps, low_open=True)
     check_hyperparameter("weight_decay", h.weight_decay)
     if hasattr(h, "moment_form"):

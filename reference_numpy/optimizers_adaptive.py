@@ -39,9 +39,7 @@ class _AdadeltaState(NamedTuple):
 
 def _check_decay(name, value):
     """A running-average factor in [0, 1): at 1 the average never leaves its initial value."""
-    check_hyperparameter(name, value, high=1.0)
-    if value == 1.0:
-        raise ValueError(f"{name} must be in [0.0, 1.0), got {value!r}")
+    check_hyperparameter(name, value, high=1.0, high_open=True)
 
 
 def _root(x, eps, eps_placement):

@@ -8,7 +8,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from .validation import check_floating, check_same_dtype, check_shape
+from .validation import check_floating, check_number, check_same_dtype, check_shape
 
 __all__ = ["Optimizer", "check_hyperparameter", "check_grads", "constant"]
 
@@ -19,15 +19,16 @@ class Optimizer(NamedTuple):
     update: Callable
 
 
-def check_hyperparameter(name, value, *, low=0.0, high=float("inf"), low_open=False):
-    """Raise ValueError unless ``low <= value <= high`` (``low < value`` with ``low_open``)."""
-    if not (low < value if low_open else low <= value) or not value <= high:
-        bound = f"({low}" if low_open else f"[{low}"
-        raise ValueError(f"{name} must be in {bound}, {high}], got {value!r}")
+def check_hyperparameter(name, value, *, low=0.0, high=float("inf"), low_open=False, high_open=False):
+    """``validation.check_number``: TypeError unless a real number, ValueError unless finite and in the interval
+    from ``low`` to ``high`` (closed unless ``low_open`` / ``high_open``)."""
+    check_number(value, name, low=low, high=high, low_open=low_open, high_open=high_open)
 
 
 def check_grads(grads, params):
     """One float gradient per parameter, with its shape and dtype."""
+    if not isinstance(grads, (tuple, list)):
+        raise TypeError(f"grads must be a tuple or list of arrays, one per parameter, got {type(grads).__name__}")
     if len(grads) != len(params):
         raise ValueError(f"grads has {len(grads)} arrays for {len(params)} parameters")
     for g, p in zip(grads, params):

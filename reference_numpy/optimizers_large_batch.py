@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .optimizers_common import Optimizer, check_grads, check_hyperparameter, constant
-from .validation import check_choice
+from .validation import check_choice, check_number
 
 __all__ = ["lion", "lamb", "lars", "adafactor", "muon"]
 
@@ -301,8 +301,7 @@ def _check_muon(lr, momentum, weight_decay, ns_coefficients, ns_steps, eps, adju
     _check_common(lr, weight_decay, lr_dtype, constant_dtype)
     check_hyperparameter("momentum", momentum, high=1.0)
     check_hyperparameter("eps", eps, low_open=True)
-    if not isinstance(ns_steps, int) or not 0 < ns_steps < 100:
-        raise ValueError(f"ns_steps must be an int in [1, 99], got {ns_steps!r}")
+    check_number(ns_steps, "ns_steps", low=1, high=99, integer=True)
     if len(ns_coefficients) != 3:
         raise ValueError(f"ns_coefficients must be 3 floats (a, b, c), got {ns_coefficients!r}")
     for name, value, choices in (("adjust_lr_fn", adjust_lr_fn, (None, "original", "match_rms_adamw")),

@@ -41,6 +41,7 @@ def _check(lr, momentum, dampening, nesterov, weight_decay, momentum_form, weigh
         check_hyperparameter(name, value, high=high)
     check_choice(momentum_form, ("torch", "keras"), "momentum_form")
     check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
+    check_choice(nesterov, (True, False), "nesterov")
     if nesterov and (not momentum or dampening):
         raise ValueError("nesterov needs a momentum and zero dampening")
 

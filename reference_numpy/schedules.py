@@ -10,9 +10,9 @@ Switches shared by the schedules (each a recorded convention):
   ``optimizer.step()``), Keras evaluates the schedule at ``optimizer.iterations`` before the increment.
   ``1`` is the pre-1.1 torch order (``scheduler.step()`` before ``optimizer.step()``).
 - ``dtype``: dtype of the returned LRs (``None``: float64); ``compute_dtype``: the precision the formula
-  is evaluated in (``None``: ``dtype``). torch evaluates Python floats (float64) whatever the result's
-  dtype; a Keras schedule evaluates in the dtype of its initial learning rate -- float32 for a Python
-  float, which TensorFlow converts to float32 whatever ``keras.config.floatx()`` is.
+  is evaluated in (default float64, torch's; ``None``: ``dtype``). torch evaluates Python floats (float64)
+  whatever the result's dtype; a Keras schedule evaluates in the dtype of its initial learning rate --
+  float32 for a Python float, which TensorFlow converts to float32 whatever ``keras.config.floatx()`` is.
 - ``constant_dtype``: ``"float32"`` rounds the schedule's other float hyperparameters through float32
   (Keras's ``ops.cast(python_float, dtype)`` converts to a float32 tensor first), even in float64.
 - ``divide_by_constant``: ``"exact"``, or ``"reciprocal"`` -- :math:`x / d` for a constant :math:`d` is
@@ -26,7 +26,8 @@ import math
 
 import numpy as np
 
-from .validation import check_choice, check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
+from .validation import check_choice, check_floating, check_integer, check_ndim, check_no_nan, check_nonempty, \
+    check_number, check_same_dtype, check_shape
 
 __all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_restarts", "warmup_cosine",
            "polynomial_decay", "reduce_on_plateau", "lr_range_test"]
@@ -35,23 +36,14 @@ _DTYPES = (None, "float32", "float64")
 
 
 def _check_number(value, name, *, low=0.0, low_open=True, high=math.inf, high_open=False, integer=False):
-    """Raise unless ``value`` is a real number (an int if ``integer``) in the interval from ``low`` to
-    ``high`` (open at ``low`` by default, closed at ``high``)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if integer and int(value) != value:
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    above = low < value if low_open else low <= value
-    below = value < high if high_open else value <= high
-    if not (above and below):
-        raise ValueError(f"{name} must be in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}, "
-                         f"got {value!r}")
+    """``validation.check_number`` with the schedules' default interval, open at 0: a real number (an int if
+    ``integer``), finite, from ``low`` to ``high``."""
+    check_number(value, name, low=low, high=high, low_open=low_open, high_open=high_open, integer=integer)
 
 
 def _check_steps(steps):
     """Step indices: a non-empty 1-D integer array of non-negative values."""
-    if not isinstance(steps, np.ndarray) or not np.issubdtype(steps.dtype, np.integer):
-        raise TypeError(f"steps must be an integer numpy.ndarray, got {getattr(steps, 'dtype', type(steps).__name__)}")
+    check_integer(steps, "steps", "step indices")
     check_ndim(steps, 1, "steps")
     if steps.size == 0 or steps.min() < 0:
         raise ValueError("steps must be a non-empty array of non-negative step indices")
@@ -88,7 +80,7 @@ def _cosine(t, period, lr, min_lr, c):
     return c(min_lr) + (c(lr) - c(min_lr)) * (c(1) + np.cos(c(math.pi) * (t / c(period)))) / c(2)
 
 
-def step_decay(steps, *, lr, step_size, gamma=0.1, dtype=None, compute_dtype=None, step_offset=0,
+def step_decay(steps, *, lr, step_size, gamma=0.1, dtype=None, compute_dtype="float64", step_offset=0,
                at_boundary="decayed"):
     r"""Multiply by :math:`\gamma` every ``step_size`` steps: :math:`\eta_k = \eta\,\gamma^{n(k)}`.
 
@@ -104,7 +96,7 @@ def step_decay(steps, *, lr, step_size, gamma=0.1, dtype=None, compute_dtype=Non
     return (c(lr) * _power(c(gamma), n.astype(c))).astype(out)
 
 
-def exponential_decay(steps, *, lr, decay_rate, decay_steps=1, staircase=False, dtype=None, compute_dtype=None,
+def exponential_decay(steps, *, lr, decay_rate, decay_steps=1, staircase=False, dtype=None, compute_dtype="float64",
                       step_offset=0, constant_dtype=None, divide_by_constant="exact"):
     r""":math:`\eta_k = \eta\, r^{k / d}` (:math:`\lfloor k / d \rfloor` with ``staircase``)."""
     t, c, out = _prepare(steps, lr, dtype, compute_dtype, step_offset)
@@ -115,7 +107,7 @@ def exponential_decay(steps, *, lr, decay_rate, decay_steps=1, staircase=False, 
     return (c(lr) * _power(k(decay_rate), np.floor(p) if staircase else p)).astype(out)
 
 
-def cosine_annealing(steps, *, lr, decay_steps, min_lr=0.0, dtype=None, compute_dtype=None, step_offset=0,
+def cosine_annealing(steps, *, lr, decay_steps, min_lr=0.0, dtype=None, compute_dtype="float64", step_offset=0,
                      after_end="periodic"):
     r""":math:`\eta_k = \eta_{min} + (\eta - \eta_{min})(1 + \cos(\pi k / T)) / 2`, :math:`T` = ``decay_steps``;
     past :math:`T` the cosine goes on (``"periodic"``) or :math:`k` is clamped to :math:`T` (``"hold"``)."""
@@ -154,7 +146,7 @@ def _traced_restarts(t, first, t_mult, c):
 
 
 def cosine_warm_restarts(steps, *, lr, first_decay_steps, t_mult=1, m_mul=1.0, min_lr=0.0, dtype=None,
-                         compute_dtype=None, step_offset=0, constant_dtype=None, divide_by_constant="exact"):
+                         compute_dtype="float64", step_offset=0, constant_dtype=None, divide_by_constant="exact"):
     r"""SGDR: cycle :math:`i` lasts :math:`T_0 m^i` steps and starts from :math:`\mu^i \eta`:
     :math:`\eta_k = \eta_{min} + (\eta - \eta_{min})\,\mu^i (1 + \cos(\pi t_{cur} / T_i)) / 2`
     (:math:`m` = ``t_mult``, :math:`\mu` = ``m_mul``; torch has no :math:`\mu`, i.e. 1). ``"exact"``
@@ -178,7 +170,7 @@ def cosine_warm_restarts(steps, *, lr, first_decay_steps, t_mult=1, m_mul=1.0, m
 
 
 def warmup_cosine(steps, *, lr, decay_steps, warmup_steps=5, start_factor=1.0 / 3, min_lr=0.0, dtype=None,
-                  compute_dtype=None, step_offset=0, after_end="periodic", constant_dtype=None):
+                  compute_dtype="float64", step_offset=0, after_end="periodic", constant_dtype=None):
     r"""Linear warmup from ``start_factor`` :math:`\eta` to :math:`\eta` over :math:`W` = ``warmup_steps``,
     then :func:`cosine_annealing` of :math:`k - W` over ``decay_steps``:
     :math:`\eta_k = s\eta + (\eta - s\eta) k / W` for :math:`k < W` (the peak :math:`\eta` is Keras's
@@ -197,7 +189,7 @@ def warmup_cosine(steps, *, lr, decay_steps, warmup_steps=5, start_factor=1.0 / 
 
 
 def polynomial_decay(steps, *, lr, decay_steps=5, end_lr=0.0, power=1.0, cycle=False, dtype=None,
-                     compute_dtype=None, step_offset=0, constant_dtype=None, divide_by_constant="exact"):
+                     compute_dtype="float64", step_offset=0, constant_dtype=None, divide_by_constant="exact"):
     r""":math:`\eta_k = (\eta - \eta_{end})(1 - \min(k, D) / D)^p + \eta_{end}`; with ``cycle`` (Keras only)
     :math:`D` = ``decay_steps`` :math:`\cdot \max(\lceil k / D \rceil, 1)` and :math:`k` is not clamped."""
     t, c, out = _prepare(steps, lr, dtype, compute_dtype, step_offset)
@@ -235,6 +227,7 @@ def _reduced(lr, factor, min_lr, min_change, c):
 def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
     check_floating(val_loss, "val_loss")
     check_ndim(val_loss, 1, "val_loss")
+    check_nonempty(val_loss, "val_loss")
     check_no_nan(val_loss, "val_loss")
     _check_number(lr, "lr")
     _check_number(factor, "factor", high=1.0, high_open=True)
@@ -245,7 +238,7 @@ def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
 
 
 def reduce_on_plateau(val_loss, *, lr=1e-3, factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
-                      cooldown=0, min_lr=0.0, dtype=None, compute_dtype=None, compare_dtype=None,
+                      cooldown=0, min_lr=0.0, dtype=None, compute_dtype="float64", compare_dtype="float64",
                       patience_rule="exceeds", cooldown_rule="full", abs_form="best_minus", min_change=1e-8):
     r"""The LR used during each epoch, given that epoch's validation loss ``val_loss[k]`` (mode 'min').
 
@@ -294,7 +287,7 @@ def _check_plateau_switches(threshold_mode, patience_rule, cooldown_rule, abs_fo
         check_choice(value, choices, name)
 
 
-def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_size=8, dtype=None, lr_dtype=None):
+def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_size=8, dtype=None, lr_dtype="float64"):
     r"""LR range test on least squares with plain mini-batch SGD (no momentum).
 
     Step :math:`k` (of :math:`n` = ``num_steps``) takes the batch of ``batch_size`` rows starting at row

@@ -40,7 +40,7 @@ BAD = [
     ("b1 shape", (X, P[0], P[3], *P[2:]), {"activations": ACT}, ValueError, "b1"),
     ("one activation for two layers", (X, *P), {"activations": ("relu",)}, ValueError, "activations"),
     ("unknown activation", (X, *P), {"activations": ("relu", "softsign")}, ValueError, "activations"),
-    ("activations not a sequence", (X, *P), {"activations": "relu"}, ValueError, "activations"),
+    ("activations not a sequence", (X, *P), {"activations": "relu"}, TypeError, "activations"),
 ]
 
 

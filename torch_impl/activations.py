@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from .defaults import DEFAULT, given
-from .validation import check_floating, check_ndim, check_same_dtype
+from .validation import check_floating, check_ndim, check_number, check_same_dtype
 
 __all__ = ["step", "sigmoid", "tanh", "hard_sigmoid", "relu", "leaky_relu", "prelu", "elu", "selu"]
 
@@ -45,6 +45,7 @@ def relu(x):
 def leaky_relu(x, *, negative_slope=DEFAULT):
     r""":math:`x` if :math:`x > 0` else :math:`s x`: ``F.leaky_relu`` (torch's default slope, 0.01 in torch 2.13)."""
     check_floating(x, "x")
+    check_number(negative_slope, "negative_slope")
     return F.leaky_relu(x, **given(negative_slope=negative_slope))
 
 
@@ -66,6 +67,7 @@ def elu(x, *, alpha=DEFAULT):
     r""":math:`x` if :math:`x > 0` else :math:`\alpha\,\mathrm{expm1}(x)`: ``F.elu`` (torch's default
     :math:`\alpha`, 1.0 in torch 2.13)."""
     check_floating(x, "x")
+    check_number(alpha, "alpha")
     return F.elu(x, **given(alpha=alpha))
 
 

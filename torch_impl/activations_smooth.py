@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 
 from .defaults import DEFAULT, given
-from .validation import check_choice, check_floating
+from .validation import check_choice, check_floating, check_number
 
 __all__ = ["softplus", "silu", "gelu", "mish"]
 
@@ -12,12 +12,14 @@ def softplus(x, *, beta=DEFAULT):
     r""":math:`\frac{1}{\beta}\log(1+e^{\beta x})`: ``F.softplus`` (torch's default :math:`\beta`, 1 in torch 2.13;
     returns :math:`x` where :math:`\beta x > 20`, its ``threshold``)."""
     check_floating(x, "x")
+    check_number(beta, "beta", low=0.0, low_open=True)
     return F.softplus(x, **given(beta=beta))
 
 
 def silu(x, *, beta=1.0):  # no torch default: F.silu has no beta
     r""":math:`x\,\sigma(\beta x)`: ``F.silu`` for :math:`\beta = 1`; torch has no :math:`\beta`, so otherwise written out."""
     check_floating(x, "x")
+    check_number(beta, "beta")
     return F.silu(x) if beta == 1.0 else x * torch.sigmoid(beta * x)
 
 

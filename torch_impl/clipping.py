@@ -4,16 +4,13 @@ clipping multiplies by ``clamp(max_norm / (total_norm + 1e-6), max=1)``, the tot
 the per-tensor norms."""
 import torch
 
-from .validation import check_floating, check_no_nan, check_same_dtype
+from .validation import check_floating, check_no_nan, check_number, check_same_dtype
 
 __all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm"]
 
 
 def _check_positive(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not 0 < value < float("inf"):
-        raise ValueError(f"{name} must be positive and finite, got {value!r}")
+    check_number(value, name, low=0.0, low_open=True)
 
 
 def _check_grad(g, name):

@@ -14,13 +14,12 @@ float64 :math:`\epsilon = 10^{-6}` (truncation and rounding far below the tolera
 ``1e-3, 1e-2`` in float32 (about 20x its error). Unlike ``torch.autograd.gradcheck`` (a fixed
 ``eps=1e-6`` meant for float64 inputs), the step follows the dtype and the parameter's magnitude.
 """
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import torch
 
-from .validation import check_floating, check_no_nan
+from .validation import check_floating, check_no_nan, check_nonempty, check_number
 
 __all__ = ["gradcheck"]
 
@@ -45,12 +44,9 @@ class GradcheckResult:
 
 
 def _check_option(value, name, *, positive):
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number or None, got {type(value).__name__}")
-    if not (0 < value if positive else 0 <= value) or not value < float("inf"):
-        raise ValueError(f"{name} must be {'positive' if positive else 'non-negative'} and finite, got {value!r}")
+    """None (the table's value) or a finite real number, positive or non-negative."""
+    if value is not None:
+        check_number(value, name, low=0.0, low_open=positive)
 
 
 def _check_params(params):
@@ -63,11 +59,11 @@ def _check_params(params):
     for key, p in params.items():
         check_floating(p, f"params[{key!r}]")
         dtypes.add(p.dtype)
-        if p.numel() == 0:
-            raise ValueError(f"params[{key!r}] is empty")
+        check_nonempty(p, f"params[{key!r}]")
         check_no_nan(p, f"params[{key!r}]")
     if len(dtypes) > 1 or not dtypes <= set(STEPS):
-        raise TypeError(f"params must all be float32 or all float64, got {sorted(map(str, dtypes))}")
+        names = sorted(str(d).removeprefix("torch.") for d in dtypes)
+        raise TypeError(f"params must all be float32 or all float64, got {names}")
     return dtypes.pop()
 
 

@@ -9,7 +9,6 @@ The loss is :math:`L = \tfrac{1}{2N} \sum h_L^2`. ``eps`` not passed (``DEFAULT`
 ``nn.BatchNorm1d``, so torch's own default applies (1e-5 in torch 2.13).
 """
 import functools
-import numbers
 
 import torch
 from torch import nn
@@ -19,7 +18,7 @@ from .clipping import clip_by_global_norm
 from .defaults import DEFAULT, given
 from .losses_common import compute_in
 from .models import check_mlp, mlp_forward, mlp_model
-from .validation import check_choice
+from .validation import check_choice, check_number
 
 __all__ = ["deep_net_forward", "layer_gradient_norms", "sgd_loss_curve"]
 
@@ -27,30 +26,27 @@ ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu")
 _MODULES = {"linear": nn.Identity, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 
 
-def check_network(x, params, activations, *, batchnorm=False, residual=False):
-    """An MLP's checks, an activation without hyperparameters per layer, a batch of at least two rows for
-    batch statistics and square weights for residual connections."""
+def check_network(x, params, activations, *, batchnorm=False, residual=False, eps=None):
+    """An MLP's checks, an activation without hyperparameters per layer, a batch of at least two rows and a
+    positive finite ``eps`` for batch statistics, and square weights for residual connections."""
     check_mlp(x, params, activations)
     for name in activations:
         check_choice(name, ACTIVATIONS, "activations")
     if batchnorm and x.shape[0] < 2:
         raise ValueError(f"x has {x.shape[0]} rows; batch normalisation in training mode needs at least 2")
+    if batchnorm:
+        check_number(eps, "eps", low=0.0, low_open=True)
     for i, W in enumerate(params[::2], start=1):
         if residual and W.shape[0] != W.shape[1]:
             raise ValueError(f"W{i} is {tuple(W.shape)}; a residual connection needs square weights")
 
 
 def check_training(steps, learning_rate, max_norm):
-    """``steps`` a positive integer, ``learning_rate`` and ``max_norm`` (or None) positive and finite."""
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    for value, name in ((learning_rate, "learning_rate"), (max_norm, "max_norm")):
-        if value is None and name == "max_norm":
-            continue
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-        if not 0 < value < float("inf"):
-            raise ValueError(f"{name} must be positive and finite, got {value!r}")
+    """``steps`` a positive int, ``learning_rate`` and ``max_norm`` (or None) positive and finite."""
+    check_number(steps, "steps", low=1, integer=True)
+    check_number(learning_rate, "learning_rate", low=0.0, low_open=True)
+    if max_norm is not None:
+        check_number(max_norm, "max_norm", low=0.0, low_open=True)
 
 
 class _DeepNet(nn.Module):
@@ -79,7 +75,7 @@ def _network(sizes, activations, batchnorm, residual, eps, dtype):
 
 def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, eps=DEFAULT, dtype=None):
     r"""The deep network (see :mod:`reference_numpy.gradient_flow`); the output only."""
-    check_network(x, params, activations, batchnorm=batchnorm, residual=residual)
+    check_network(x, params, activations, batchnorm=batchnorm, residual=residual, eps=eps)
     if not batchnorm and not residual:
         return mlp_forward(x, *params, activations=activations, dtype=dtype)
     x, *params = compute_in(dtype, x, *params)
@@ -97,7 +93,7 @@ def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, e
 def layer_gradient_norms(x, *params, activations, batchnorm=False, residual=False, eps=DEFAULT, dtype=None):
     r"""(L,) :math:`\lVert \partial L / \partial W_i \rVert_2` from ``torch.autograd.grad``, in the
     parameters' dtype."""
-    check_network(x, params, activations, batchnorm=batchnorm, residual=residual)
+    check_network(x, params, activations, batchnorm=batchnorm, residual=residual, eps=eps)
     leaves = [p.detach().requires_grad_(True) for p in params]
     out = deep_net_forward(x, *leaves, activations=activations, batchnorm=batchnorm, residual=residual, eps=eps,
                            dtype=dtype)

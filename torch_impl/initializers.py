@@ -15,12 +15,11 @@ A hyperparameter not passed (``DEFAULT``) is left out of the ``torch.nn.init`` c
 """
 import math
 
-import numpy as np
 import torch
 from torch.nn import init
 
 from .defaults import DEFAULT, framework_default, given
-from .validation import check_choice
+from .validation import check_choice, check_number
 
 __all__ = ["zeros", "constant", "random_normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
            "lecun_normal", "dense_default"]
@@ -31,20 +30,12 @@ _MODES = ("fan_in", "fan_out")
 
 
 def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    check_number(value, name, low=minimum, integer=True)
 
 
 def _check_number(value, name, positive=False):
-    """Raise unless ``value`` is a finite number (positive if ``positive``); ``DEFAULT`` (torch's own) passes."""
-    if value is DEFAULT:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not math.isfinite(value) or (positive and value <= 0):
-        raise ValueError(f"{name} must be {'positive and ' if positive else ''}finite, got {value!r}")
+    """A finite real number (positive if ``positive``), ``DEFAULT`` passing."""
+    check_number(value, name, low=0.0 if positive else -math.inf, low_open=positive)
 
 
 def _check_call(fan_in, fan_out, seed, dtype):

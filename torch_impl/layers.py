@@ -16,7 +16,7 @@ from torch.func import functional_call
 
 from .defaults import DEFAULT, given
 from .losses_common import compute_in
-from .validation import check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
+from .validation import check_floating, check_ndim, check_no_nan, check_number, check_same_dtype, check_shape
 
 __all__ = ["dense_forward", "batchnorm_forward", "batchnorm_inference_forward", "batchnorm_running_stats",
            "residual_forward"]
@@ -64,8 +64,11 @@ def dense_forward(x, W, b, *, dtype=None):
     return functional_call(_linear(*W.shape, x.dtype), {"weight": W.T, "bias": b}, (x,))
 
 
-def _check_batchnorm(x, gamma, beta, *, batch=1):
+def _check_batchnorm(x, gamma, beta, eps, *, batch=1):
+    """``x`` with ``batch`` rows, ``gamma`` and ``beta`` (D,), ``eps`` positive and finite (torch raises for a
+    negative one in training mode only; NumPy and Keras would return NaN)."""
     check_input(x, batch=batch)
+    check_number(eps, "eps", low=0.0, low_open=True)
     check_vector(gamma, "gamma", x, x.shape[1])
     check_vector(beta, "beta", x, x.shape[1])
 
@@ -78,14 +81,14 @@ def _batchnorm(x, *, eps=DEFAULT, momentum=DEFAULT):
 def batchnorm_forward(x, gamma, beta, *, eps=DEFAULT, dtype=None):
     r"""Training mode: ``nn.BatchNorm1d(D)`` (torch's default ``eps``, 1e-5 in torch 2.13) normalises with the
     batch's biased variance."""
-    _check_batchnorm(x, gamma, beta, batch=2)
+    _check_batchnorm(x, gamma, beta, eps, batch=2)
     x, gamma, beta = compute_in(dtype, x, gamma, beta)
     return functional_call(_batchnorm(x, eps=eps).train(), {"weight": gamma, "bias": beta}, (x,))
 
 
 def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, *, eps=DEFAULT, dtype=None):
     r"""Inference mode (``module.eval()``): ``nn.BatchNorm1d`` normalises with the running statistics."""
-    _check_batchnorm(x, gamma, beta)
+    _check_batchnorm(x, gamma, beta, eps)
     check_vector(running_mean, "running_mean", x, x.shape[1])
     check_vector(running_var, "running_var", x, x.shape[1])
     if torch.any(running_var < 0):
@@ -101,8 +104,7 @@ def batchnorm_running_stats(x, running_mean, running_var, *, momentum=DEFAULT, d
     check_input(x, batch=2)
     check_vector(running_mean, "running_mean", x, x.shape[1])
     check_vector(running_var, "running_var", x, x.shape[1])
-    if momentum is not DEFAULT and not 0 <= momentum <= 1:
-        raise ValueError(f"momentum must be in [0, 1], got {momentum!r}")
+    check_number(momentum, "momentum", low=0.0, high=1.0)
     x, mean, var = compute_in(dtype, x, running_mean, running_var)
     module = _batchnorm(x, momentum=momentum).train()
     with torch.no_grad():

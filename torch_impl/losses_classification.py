@@ -7,7 +7,8 @@ import torch.nn.functional as F
 
 from .defaults import DEFAULT, given
 from .losses_common import check_pair, check_reduction, compute_in, reduce
-from .validation import check_floating, check_labels, check_ndim, check_no_nan, check_same_dtype, check_shape
+from .validation import check_choice, check_floating, check_labels, check_ndim, check_no_nan, check_probabilities, \
+    check_same_dtype, check_shape
 
 __all__ = ["binary_crossentropy", "binary_crossentropy_with_logits", "categorical_crossentropy",
            "categorical_crossentropy_with_logits", "sparse_categorical_crossentropy", "weighted_crossentropy",
@@ -15,12 +16,6 @@ __all__ = ["binary_crossentropy", "binary_crossentropy_with_logits", "categorica
 
 
 _IGNORE_NOTHING = -100  # a negative class index: labels are checked to lie in [0, C), so it never matches
-
-
-def _check_probabilities(p, name):
-    """ValueError (torch's own check raises RuntimeError) unless every element lies in [0, 1]."""
-    if p.numel() and (p.min() < 0 or p.max() > 1):
-        raise ValueError(f"{name} must hold probabilities in [0, 1], got min {float(p.min())}, max {float(p.max())}")
 
 
 def _check_logits_labels(y_pred, y_true):
@@ -31,12 +26,20 @@ def _check_logits_labels(y_pred, y_true):
     check_shape(y_true, y_pred.shape[:1], "y_true", what="expected one label per row of y_pred:")
 
 
+def _check_from_logits(from_logits, *inputs):
+    """``from_logits`` a bool; with ``False`` the ``inputs`` ((tensor, name) pairs) must be probabilities."""
+    check_choice(from_logits, (True, False), "from_logits")
+    if not from_logits:
+        for x, name in inputs:
+            check_probabilities(x, name)
+
+
 def binary_crossentropy(y_pred, y_true, *, reduction=DEFAULT, dtype=None):
     r"""BCE on probabilities: ``F.binary_cross_entropy`` (torch's default reduction; logs floored at -100;
     backward :math:`(p - t) / \max(p(1-p), 10^{-12})`)."""
     check_pair(y_pred, y_true)
-    _check_probabilities(y_pred, "y_pred")
-    _check_probabilities(y_true, "y_true")
+    check_probabilities(y_pred, "y_pred")
+    check_probabilities(y_true, "y_true")
     check_reduction(reduction)
     return F.binary_cross_entropy(*compute_in(dtype, y_pred, y_true), **given(reduction=reduction))
 
@@ -53,8 +56,8 @@ def categorical_crossentropy(y_pred, y_true, *, reduction="mean", dtype=None):
     given: no normalisation, no clipping; :math:`0 \log 0 = 0`, but its gradient there is 0/0 = NaN)."""
     check_pair(y_pred, y_true)
     check_ndim(y_pred, 2, "y_pred")
-    _check_probabilities(y_pred, "y_pred")
-    _check_probabilities(y_true, "y_true")
+    check_probabilities(y_pred, "y_pred")
+    check_probabilities(y_true, "y_true")
     p, t = compute_in(dtype, y_pred, y_true)
     return reduce(-torch.xlogy(t, p).sum(dim=-1), reduction)
 
@@ -73,6 +76,7 @@ def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=True, ignore_
     probabilities (``from_logits`` is the wrapper's switch between the two). ``ignore_index``: torch's default
     (-100 in torch 2.13; labels are checked to lie in [0, C), so it never matches); ``None`` ignores nothing."""
     _check_logits_labels(y_pred, y_true)
+    _check_from_logits(from_logits, (y_pred, "y_pred"))
     check_reduction(reduction)
     (x,) = compute_in(dtype, y_pred)
     index = _IGNORE_NOTHING if ignore_index is None else ignore_index
@@ -99,19 +103,18 @@ def focal_loss(y_pred, y_true, *, alpha=0.25, gamma=2.0, apply_class_balancing=T
     r"""Binary focal loss written with torch ops as ``torchvision.ops.sigmoid_focal_loss`` (logits,
     alpha=0.25 applied, gamma=2, reduction='none'; no torch default: torch ships no focal loss, these are
     torchvision's, copied); ``from_logits=False`` uses
-    ``F.binary_cross_entropy`` on probabilities, which requires them in [0, 1] (checked here:
-    ValueError; Keras and the reference compute with any value).
+    ``F.binary_cross_entropy`` on probabilities, which requires them in [0, 1] (checked here: ValueError, as in
+    the reference and the Keras wrapper given ``from_logits=False``).
 
     .. math:: \ell = \alpha_t (1 - p_t)^\gamma \, \mathrm{ce}, \quad p_t = p t + (1 - p)(1 - t)
     """
     check_pair(y_pred, y_true)
+    _check_from_logits(from_logits, (y_pred, "y_pred"), (y_true, "y_true"))
     check_reduction(reduction)
     x, t = compute_in(dtype, y_pred, y_true)
     if from_logits:
         p, ce = torch.sigmoid(x), F.binary_cross_entropy_with_logits(x, t, reduction="none")
     else:
-        _check_probabilities(y_pred, "y_pred")
-        _check_probabilities(y_true, "y_true")
         p, ce = x, F.binary_cross_entropy(x, t, reduction="none")
     p_t = p * t + (1 - p) * (1 - t)
     loss = ce * ((1 - p_t) ** gamma)

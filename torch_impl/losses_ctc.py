@@ -12,18 +12,14 @@ import torch.nn.functional as F
 
 from .defaults import DEFAULT, framework_default, given
 from .losses_common import check_reduction, compute_in
-from .validation import check_floating, check_labels, check_ndim, check_no_nan, check_shape
+from .validation import check_floating, check_integer, check_labels, check_ndim, check_no_nan, check_number, \
+    check_shape
 
 __all__ = ["ctc"]
 
 
-def _integer(x):
-    return isinstance(x, torch.Tensor) and not x.is_floating_point() and not x.is_complex() and x.dtype != torch.bool
-
-
 def _check_lengths(lengths, n, upper, name):
-    if not _integer(lengths):
-        raise TypeError(f"{name} must be an integer tensor of lengths, got {getattr(lengths, 'dtype', type(lengths).__name__)}")
+    check_integer(lengths, name, "lengths")
     check_shape(lengths, (n,), name, what="expected one length per sequence:")
     if n and (lengths.min() < 0 or lengths.max() > upper):
         raise ValueError(f"{name} must lie in [0, {upper}] (the padded size), got min {int(lengths.min())}, "
@@ -43,10 +39,7 @@ def _check(y_pred, y_true, pred_lengths, label_lengths, blank):
     _check_lengths(label_lengths, n, y_true.shape[1], "label_lengths")
     if blank is DEFAULT:  # torch's own: valid by definition; the label check below needs its value
         blank = framework_default(F.ctc_loss, "blank")
-    elif not isinstance(blank, int) or isinstance(blank, bool):
-        raise TypeError(f"blank must be an int class index, got {type(blank).__name__}")
-    elif not 0 <= blank < c:
-        raise ValueError(f"blank={blank} is outside [0, {c})")
+    check_number(blank, "blank", low=0, high=c, high_open=True, integer=True)
     used = torch.arange(y_true.shape[1]) < label_lengths[:, None]
     if torch.any(used & (y_true == blank)):
         raise ValueError(f"y_true holds the blank index {blank} inside label_lengths")

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 
 from .defaults import DEFAULT, framework_default, given
 from .losses_common import check_pair, check_reduction, compute_in, reduce
-from .validation import check_choice
+from .validation import check_choice, check_probabilities
 
 __all__ = ["hinge", "squared_hinge", "kl_divergence", "js_divergence", "poisson"]
 
@@ -17,11 +17,6 @@ def _check_binary_labels(y_true):
     """Hinge labels: all in {0, 1} or all in {-1, 1}."""
     if not (((y_true == 0) | (y_true == 1)).all() or (y_true.abs() == 1).all()):
         raise ValueError("y_true must hold binary labels, all in {0, 1} or all in {-1, 1}")
-
-
-def _check_probabilities(x, name):
-    if ((x < 0) | (x > 1)).any():
-        raise ValueError(f"{name} must hold probabilities in [0, 1]")
 
 
 def _check_non_negative(x, name, what):
@@ -50,8 +45,8 @@ def squared_hinge(y_pred, y_true, *, reduction="mean", dtype=None):
 
 def _kl_inputs(y_pred, y_true, reduction, dtype):
     check_pair(y_pred, y_true)
-    _check_probabilities(y_pred, "y_pred")
-    _check_probabilities(y_true, "y_true")
+    check_probabilities(y_pred, "y_pred")
+    check_probabilities(y_true, "y_true")
     check_choice(reduction, KL_REDUCTIONS, "reduction")
     return compute_in(dtype, y_pred, y_true)
 

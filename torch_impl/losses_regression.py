@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 from .defaults import DEFAULT, given
 from .losses_common import check_pair, check_reduction, compute_in, reduce
-from .validation import check_floating, check_same_dtype, check_shape
+from .validation import check_floating, check_number, check_same_dtype, check_shape
 
 __all__ = ["mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "weighted_mse"]
 
@@ -29,6 +29,7 @@ def mae(y_pred, y_true, *, reduction=DEFAULT, dtype=None):
 def huber(y_pred, y_true, *, delta=DEFAULT, reduction=DEFAULT, dtype=None):
     r"""Huber with threshold :math:`\delta`: ``F.huber_loss`` (torch's defaults, ``delta=1.0`` in torch 2.13)."""
     check_pair(y_pred, y_true)
+    check_number(delta, "delta", low=0.0, low_open=True)
     check_reduction(reduction)
     return F.huber_loss(*compute_in(dtype, y_pred, y_true), **given(reduction=reduction, delta=delta))
 
@@ -37,6 +38,7 @@ def smooth_l1(y_pred, y_true, *, beta=DEFAULT, reduction=DEFAULT, dtype=None):
     r""":math:`\mathrm{huber}_{\delta=\beta} / \beta`: ``F.smooth_l1_loss`` (torch's defaults, ``beta=1.0`` in
     torch 2.13)."""
     check_pair(y_pred, y_true)
+    check_number(beta, "beta", low=0.0, low_open=True)
     check_reduction(reduction)
     return F.smooth_l1_loss(*compute_in(dtype, y_pred, y_true), **given(reduction=reduction, beta=beta))
 
@@ -53,8 +55,7 @@ def quantile(y_pred, y_true, *, q=0.5, reduction="mean", dtype=None):
     r"""Pinball :math:`\max(q u, (q-1) u)`, :math:`u = t - p` (torch has none; ``torch.maximum``
     shares the gradient between tied arguments)."""
     check_pair(y_pred, y_true)
-    if not 0 < q < 1:
-        raise ValueError(f"q must be in (0, 1), got {q!r}")
+    check_number(q, "q", low=0.0, high=1.0, low_open=True, high_open=True)
     p, t = compute_in(dtype, y_pred, y_true)
     u = t - p
     return reduce(torch.maximum(q * u, (q - 1) * u), reduction)

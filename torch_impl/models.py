@@ -17,7 +17,7 @@ from torch.func import functional_call
 from .defaults import DEFAULT, given
 from .layers import check_input, check_weights
 from .losses_common import compute_in
-from .validation import check_choice, check_floating, check_ndim
+from .validation import check_choice, check_floating, check_ndim, check_number
 
 __all__ = ["mlp_forward", "mlp_model", "params_of", "numpy_layout"]
 
@@ -25,11 +25,16 @@ ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu")
 _MODULES = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 
 
-def check_mlp(x, params, activations):
-    """``x`` (N, D); ``params`` W1, b1, ... chained by shape; one known activation name per layer."""
+def check_mlp(x, params, activations, negative_slope=None):
+    """``x`` (N, D); ``params`` W1, b1, ... chained by shape; one known activation name per layer (a tuple or
+    list: a bare string is a TypeError); ``negative_slope`` (None: not checked) a finite real number."""
     check_input(x)
-    if not isinstance(activations, (tuple, list)) or not activations:
-        raise ValueError(f"activations must be a non-empty tuple of names, got {activations!r}")
+    if not isinstance(activations, (tuple, list)):
+        raise TypeError(f"activations must be a tuple of names, got {type(activations).__name__}")
+    if not activations:
+        raise ValueError("activations must name at least one layer, got ()")
+    if negative_slope is not None:
+        check_number(negative_slope, "negative_slope")
     for name in activations:
         check_choice(name, ACTIVATIONS, "activations")
     if len(params) != 2 * len(activations):
@@ -67,7 +72,7 @@ def _sizes(x_width, params):
 
 def mlp_forward(x, *params, activations, negative_slope=DEFAULT, dtype=None):
     r""":math:`h_i = f_i(h_{i-1} W_i + b_i)`: a cached ``nn.Sequential`` run with ``functional_call``."""
-    check_mlp(x, params, activations)
+    check_mlp(x, params, activations, negative_slope)
     x, *params = compute_in(dtype, x, *params)
     model = _cached_sequential(_sizes(x.shape[1], params), tuple(activations), negative_slope, x.dtype)
     state = {}
@@ -84,7 +89,8 @@ def mlp_model(params, *, activations, negative_slope=DEFAULT, dtype=None):
         raise ValueError("params must hold W, b per layer")
     check_floating(params[0], "W1")
     check_ndim(params[0], 2, "W1")
-    check_mlp(torch.zeros((1, params[0].shape[0]), dtype=params[0].dtype), params, activations)
+    check_mlp(torch.zeros((1, params[0].shape[0]), dtype=params[0].dtype), params, activations,
+              negative_slope)
     dtype = getattr(torch, dtype) if dtype else params[0].dtype
     model = _sequential(_sizes(params[0].shape[0], params), tuple(activations), negative_slope, dtype)
     with torch.no_grad():

@@ -1,10 +1,12 @@
-"""What every torch update rule wrapper shares: hyperparameter checks and the base class of the rules
-torch does not ship (each a proper ``torch.optim.Optimizer``)."""
+"""What every torch update rule wrapper shares: hyperparameter checks, the base class of the rules torch
+does not ship (each a proper ``torch.optim.Optimizer``) and ``apply_gradients(optimizer, grads)``, one step with
+gradients checked as the reference's ``update`` checks them (torch's own ``p.grad = g`` raises a RuntimeError
+that names no argument)."""
 import torch
 
-from .defaults import DEFAULT
+from .validation import check_floating, check_number, check_same_dtype, check_shape
 
-__all__ = ["Optimizer", "check_hyperparameter"]
+__all__ = ["Optimizer", "check_hyperparameter", "check_grads", "apply_gradients"]
 
 
 class Optimizer(torch.optim.Optimizer):
@@ -27,11 +29,28 @@ class Optimizer(torch.optim.Optimizer):
         raise NotImplementedError
 
 
-def check_hyperparameter(name, value, *, low=0.0, high=float("inf"), low_open=False):
-    """Raise ValueError unless ``low <= value <= high`` (``low < value`` with ``low_open``); ``DEFAULT`` (torch's
-    own value) passes."""
-    if value is DEFAULT:
-        return
-    if not (low < value if low_open else low <= value) or not value <= high:
-        bound = f"({low}" if low_open else f"[{low}"
-        raise ValueError(f"{name} must be in {bound}, {high}], got {value!r}")
+def check_hyperparameter(name, value, *, low=0.0, high=float("inf"), low_open=False, high_open=False):
+    """``validation.check_number``: TypeError unless a real number, ValueError unless finite and in the interval
+    from ``low`` to ``high`` (closed unless ``low_open`` / ``high_open``); ``DEFAULT``, the framework's own, passes."""
+    check_number(value, name, low=low, high=high, low_open=low_open, high_open=high_open)
+
+
+def check_grads(grads, params):
+    """One float gradient per parameter, with its shape and dtype (the reference's messages)."""
+    if not isinstance(grads, (tuple, list)):
+        raise TypeError(f"grads must be a tuple or list of arrays, one per parameter, got {type(grads).__name__}")
+    if len(grads) != len(params):
+        raise ValueError(f"grads has {len(grads)} arrays for {len(params)} parameters")
+    for g, p in zip(grads, params):
+        check_floating(g, "grads")
+        check_shape(g, p.shape, "grads", what="each must match its parameter's shape")
+        check_same_dtype(p, "params", g, "grads")
+
+
+def apply_gradients(optimizer, grads):
+    """One ``optimizer.step()`` with ``grads``, one per parameter in ``param_groups`` order, checked first."""
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    check_grads(grads, params)
+    for p, g in zip(params, grads):
+        p.grad = g
+    optimizer.step()

@@ -9,7 +9,7 @@ import torch
 
 from .defaults import DEFAULT, framework_default, given
 from .optimizers_common import Optimizer, check_hyperparameter
-from .validation import check_choice
+from .validation import check_choice, check_number
 
 __all__ = ["lion", "lamb", "lars", "adafactor", "muon"]
 
@@ -141,8 +141,7 @@ def adafactor(*, lr=DEFAULT, beta2_decay=DEFAULT, eps1=DEFAULT, eps2=DEFAULT, cl
 
 
 def _check_newton_schulz(ns_coefficients, ns_steps):
-    if ns_steps is not DEFAULT and (not isinstance(ns_steps, int) or not 0 < ns_steps < 100):
-        raise ValueError(f"ns_steps must be an int in [1, 99], got {ns_steps!r}")
+    check_number(ns_steps, "ns_steps", low=1, high=99, integer=True)
     if ns_coefficients is not DEFAULT and len(ns_coefficients) != 3:
         raise ValueError(f"ns_coefficients must be 3 floats (a, b, c), got {ns_coefficients!r}")
 

@@ -7,6 +7,7 @@ import torch
 
 from .defaults import DEFAULT, framework_default, given
 from .optimizers_common import check_hyperparameter
+from .validation import check_choice
 
 __all__ = ["sgd"]
 
@@ -23,6 +24,7 @@ def sgd(*, lr=DEFAULT, momentum=DEFAULT, dampening=DEFAULT, nesterov=DEFAULT, we
     for name, value, high in (("lr", lr, float("inf")), ("momentum", momentum, 1.0), ("dampening", dampening, 1.0),
                               ("weight_decay", weight_decay, float("inf"))):
         check_hyperparameter(name, value, high=high)
+    check_choice(nesterov, (True, False), "nesterov")
     if _value("nesterov", nesterov) and (not _value("momentum", momentum) or _value("dampening", dampening)):
         raise ValueError("nesterov needs a momentum and zero dampening")
     return functools.partial(torch.optim.SGD, **given(lr=lr, momentum=momentum, dampening=dampening,

@@ -6,26 +6,18 @@ one sample at a time in the data order; :math:`H` is ``torch_impl.activations.st
 (``torch.heaviside(z, 1)``: :math:`H(0) = 1`). An epoch that leaves the weights unchanged is a fixed
 point, so the loop stops there and repeats that epoch's rows (the full loop's result).
 """
-import numbers
-
 import torch
 
 from .activations import step
-from .validation import check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
+from .validation import check_floating, check_ndim, check_no_nan, check_number, check_same_dtype, check_shape
 
 __all__ = ["perceptron"]
 
 
 def _check_hyper(lr, epochs):
     """``lr`` a positive finite number, ``epochs`` a positive int (bools rejected)."""
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-        raise TypeError(f"lr must be a number, got {type(lr).__name__}")
-    if not 0 < lr < float("inf"):
-        raise ValueError(f"lr must be positive and finite, got {lr!r}")
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral):
-        raise TypeError(f"epochs must be an int, got {type(epochs).__name__}")
-    if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs!r}")
+    check_number(lr, "lr", low=0.0, low_open=True)
+    check_number(epochs, "epochs", low=1, integer=True)
 
 
 def _check_data(x, y, w, b):

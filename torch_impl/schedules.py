@@ -17,7 +17,8 @@ import torch.nn.functional as F
 from torch.optim import lr_scheduler
 
 from .defaults import DEFAULT, framework_default, given
-from .validation import check_choice, check_floating, check_ndim, check_no_nan, check_same_dtype, check_shape
+from .validation import check_choice, check_floating, check_integer, check_ndim, check_no_nan, check_nonempty, \
+    check_number, check_same_dtype, check_shape
 
 __all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_restarts", "warmup_cosine",
            "polynomial_decay", "reduce_on_plateau", "lr_range_test"]
@@ -26,20 +27,9 @@ _DTYPES = {None: torch.float64, "float32": torch.float32, "float64": torch.float
 
 
 def _check_number(value, name, *, low=0.0, low_open=True, high=math.inf, high_open=False, integer=False):
-    """Raise unless ``value`` is a real number (an int if ``integer``) in the interval from ``low`` to
-    ``high`` (open at ``low`` by default, closed at ``high``); ``DEFAULT`` (torch's own value)
-    passes."""
-    if value is DEFAULT:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if integer and int(value) != value:
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    above = low < value if low_open else low <= value
-    below = value < high if high_open else value <= high
-    if not (above and below):
-        raise ValueError(f"{name} must be in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}, "
-                         f"got {value!r}")
+    """``validation.check_number`` with the schedules' default interval, open at 0: a real number (an int if
+    ``integer``), finite, from ``low`` to ``high`` (``DEFAULT``, the framework's own, passes)."""
+    check_number(value, name, low=low, high=high, low_open=low_open, high_open=high_open, integer=integer)
 
 
 def _lr(lr):
@@ -53,8 +43,7 @@ def _int(value):
 
 def _check_steps(steps):
     """Step indices: a non-empty 1-D integer tensor of non-negative values."""
-    if not isinstance(steps, torch.Tensor) or steps.is_floating_point() or steps.dtype == torch.bool:
-        raise TypeError(f"steps must be an integer torch.Tensor, got {getattr(steps, 'dtype', type(steps).__name__)}")
+    check_integer(steps, "steps", "step indices")
     check_ndim(steps, 1, "steps")
     if steps.numel() == 0 or steps.min() < 0:
         raise ValueError("steps must be a non-empty array of non-negative step indices")
@@ -127,7 +116,9 @@ def cosine_warm_restarts(steps, *, lr=DEFAULT, first_decay_steps, t_mult=DEFAULT
     torch 2.13; torch takes an integer ``T_mult`` and has no restart multiplier -- so ``m_mul`` has no torch
     default --: ``m_mul != 1`` uses a subclass scaling cycle i by ``m_mul**i``)."""
     _check_number(first_decay_steps, "first_decay_steps", integer=True)
-    _check_number(t_mult, "t_mult", low=1.0, low_open=False, integer=True)
+    _check_number(t_mult, "t_mult", low=1.0, low_open=False)
+    if t_mult is not DEFAULT and t_mult != int(t_mult):  # what torch cannot express (the reference and Keras can)
+        raise ValueError(f"t_mult must be a whole number for torch's CosineAnnealingWarmRestarts, got {t_mult!r}")
     _check_number(m_mul, "m_mul")
     _check_min_lr(min_lr, lr)
     first, kwargs = int(first_decay_steps), given(T_mult=_int(t_mult), eta_min=min_lr)
@@ -187,6 +178,7 @@ def reduce_on_plateau(val_loss, *, lr=DEFAULT, factor=DEFAULT, patience=DEFAULT,
     exceeds ``patience``."""
     check_floating(val_loss, "val_loss")
     check_ndim(val_loss, 1, "val_loss")
+    check_nonempty(val_loss, "val_loss")
     check_no_nan(val_loss, "val_loss")
     _check_plateau_numbers(lr, factor, patience, threshold, cooldown, min_lr)
     check_choice(threshold_mode, ("rel", "abs"), "threshold_mode")

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from .models import numpy_layout
-from .validation import check_floating, check_ndim, check_shape
+from .validation import check_floating, check_ndim, check_number, check_shape
 
 __all__ = ["train"]
 
@@ -23,11 +23,8 @@ def check_training(x, y, batch_size, epochs):
     check_floating(y, "y")
     check_ndim(y, 2, "y")
     check_shape(y, (x.shape[0], y.shape[1]), "y", what="expected one target row per row of x:")
-    for name, value in (("batch_size", batch_size), ("epochs", epochs)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < 1:
-            raise ValueError(f"{name} must be >= 1, got {value}")
+    check_number(batch_size, "batch_size", low=1, integer=True)
+    check_number(epochs, "epochs", low=1, integer=True)
     if x.shape[0] % batch_size:
         raise ValueError(f"batch_size {batch_size} must divide the {x.shape[0]} samples (no partial batch)")
 

@@ -1,10 +1,21 @@
-"""Input checks for the torch implementations: same names, classes and messages as the reference."""
+"""Input checks for the torch implementations, their one home: same names, classes and messages as the
+reference's (``reference_numpy/validation.py`` states the contract); a dtype prints as NumPy prints it
+(``float32``, not ``torch.float32``). ``DEFAULT`` (torch's own value) passes every hyperparameter check."""
+import math
+import numbers
+
 import torch
 
 from .defaults import DEFAULT
 
-__all__ = ["check_floating", "check_same_dtype", "check_shape", "check_like", "check_ndim", "check_axis", "check_choice",
-           "check_same_shape", "check_no_nan", "check_labels"]
+__all__ = ["check_floating", "check_same_dtype", "check_shape", "check_like", "check_ndim", "check_axis",
+           "check_choice", "check_same_shape", "check_no_nan", "check_integer", "check_labels", "check_number",
+           "check_nonempty", "check_min_ndim", "check_probabilities", "check_below_inf", "interval", "dtype_name"]
+
+
+def dtype_name(x):
+    """``x``'s dtype as NumPy names it (``float32``)."""
+    return str(x.dtype).removeprefix("torch.")
 
 
 def check_floating(x, name):
@@ -12,13 +23,13 @@ def check_floating(x, name):
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
     if not x.is_floating_point():
-        raise TypeError(f"{name} must have a floating-point dtype, got {x.dtype}")
+        raise TypeError(f"{name} must have a floating-point dtype, got {dtype_name(x)}")
 
 
 def check_same_dtype(a, name_a, b, name_b):
     """Raise TypeError unless ``a`` and ``b`` share a dtype."""
     if a.dtype != b.dtype:
-        raise TypeError(f"{name_b} has dtype {b.dtype} but {name_a} has dtype {a.dtype}; they must match")
+        raise TypeError(f"{name_b} has dtype {dtype_name(b)} but {name_a} has dtype {dtype_name(a)}; they must match")
 
 
 def check_shape(x, shape, name, what="expected"):
@@ -41,14 +52,22 @@ def check_ndim(x, ndim, name):
 
 
 def check_axis(axis, ndim, name="axis"):
-    """Raise ValueError (torch itself raises IndexError) unless ``axis`` is in ``[-ndim, ndim)``."""
-    if not isinstance(axis, int) or not -ndim <= axis < ndim:
+    """Raise TypeError unless ``axis`` is an int, ValueError (torch itself raises IndexError) unless it lies in
+    ``[-ndim, ndim)``."""
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
         raise ValueError(f"{name}={axis!r} is out of range for an input with {ndim} dimensions")
 
 
 def check_choice(value, choices, name):
-    """Raise ValueError unless ``value`` is one of ``choices`` (``DEFAULT``, torch's own, passes)."""
-    if value is not DEFAULT and value not in choices:
+    """Raise TypeError unless ``value`` has the type of one of ``choices``, ValueError unless it is one of them
+    (``DEFAULT``, torch's own, passes)."""
+    if value is DEFAULT:
+        return
+    if not isinstance(value, tuple({type(c) for c in choices})):
+        raise TypeError(f"{name} must be one of {sorted(map(repr, choices))}, got {type(value).__name__}")
+    if value not in choices:
         raise ValueError(f"{name} must be one of {sorted(map(repr, choices))}, got {value!r}")
 
 
@@ -63,9 +82,61 @@ def check_no_nan(x, name):
         raise ValueError(f"{name} contains NaN")
 
 
+def check_integer(x, name, what):
+    """Raise TypeError unless ``x`` is an integer tensor (a bool, float or complex one is not -- complex would
+    reach torch as NotImplementedError) of ``what``."""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be an integer tensor of {what}, got {type(x).__name__}")
+    if x.is_floating_point() or x.is_complex() or x.dtype == torch.bool:
+        raise TypeError(f"{name} must be an integer tensor of {what}, got {dtype_name(x)}")
+
+
 def check_labels(y, num_classes, name):
-    """Raise unless ``y`` holds integer class indices in ``[0, num_classes)``."""
-    if not isinstance(y, torch.Tensor) or y.is_floating_point() or y.dtype == torch.bool:
-        raise TypeError(f"{name} must be an integer tensor of class indices, got {getattr(y, 'dtype', type(y).__name__)}")
+    """Raise TypeError unless ``y`` is an integer tensor, ValueError unless its class indices lie in
+    ``[0, num_classes)``."""
+    check_integer(y, name, "class indices")
     if y.numel() and (y.min() < 0 or y.max() >= num_classes):
         raise ValueError(f"{name} has labels outside [0, {num_classes}): min {int(y.min())}, max {int(y.max())}")
+
+
+def interval(low, high, low_open, high_open):
+    """``[low, high)`` and the like, as the messages print an interval (open at an infinite end)."""
+    return f"{'(' if low_open or low == -math.inf else '['}{low}, {high}{')' if high_open or high == math.inf else ']'}"
+
+
+def check_number(value, name, *, low=-math.inf, high=math.inf, low_open=False, high_open=False, integer=False):
+    """Raise TypeError unless ``value`` is a real number (an integer with ``integer``; never a bool, None or a
+    string), ValueError unless it is finite and lies in the interval from ``low`` to ``high`` (closed unless
+    ``low_open`` / ``high_open``); ``DEFAULT`` (torch's own) passes."""
+    if value is DEFAULT:
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral if integer else numbers.Real):
+        raise TypeError(f"{name} must be {'an int' if integer else 'a real number'}, got {type(value).__name__}")
+    above = low < value if low_open else low <= value
+    below = value < high if high_open else value <= high
+    if not (above and below and math.isfinite(value)):
+        raise ValueError(f"{name} must be finite and in {interval(low, high, low_open, high_open)}, got {value!r}")
+
+
+def check_nonempty(x, name):
+    """Raise ValueError if ``x`` has no elements (a reduction over it would be undefined)."""
+    if x.numel() == 0:
+        raise ValueError(f"{name} is empty (shape {tuple(x.shape)}); it needs at least one element")
+
+
+def check_min_ndim(x, ndim, name):
+    """Raise ValueError unless ``x`` has at least ``ndim`` dimensions (a 0-d tensor is not a batch)."""
+    if x.ndim < ndim:
+        raise ValueError(f"{name} must have at least {ndim} dimension(s), got shape {tuple(x.shape)}")
+
+
+def check_probabilities(p, name):
+    """Raise ValueError (torch's own check raises RuntimeError) unless every element of ``p`` lies in [0, 1]."""
+    if p.numel() and (p.min() < 0 or p.max() > 1):
+        raise ValueError(f"{name} must hold probabilities in [0, 1], got min {float(p.min())}, max {float(p.max())}")
+
+
+def check_below_inf(x, name):
+    """Raise ValueError if ``x`` holds NaN or +inf (one pass: ``x < inf`` is False exactly there); -inf passes."""
+    if not bool((x < math.inf).all()):
+        raise ValueError(f"{name} contains NaN or +inf")

@@ -3,7 +3,9 @@
 hyperparameters everywhere) and a ``defaults`` variant (each framework as a user gets it). Aligned sets
 repeat a default wherever it is also the concept's textbook value (the memo then draws once for both
 variants), and add one non-default set where the Keras wrapper maps a hyperparameter Keras lacks onto
-VarianceScaling (Glorot's gain for tanh, He's slope and fan_out mode)."""
+VarianceScaling (Glorot's gain for tanh, He's slope and fan_out mode). Where a concept has one aligned set and a
+hyperparameter no other set varies (random_normal's mean, glorot_uniform's gain, he_uniform's slope and mode), the
+set takes a non-default value: the defaults variant draws the defaults."""
 import keras_impl.initializers as k
 import reference_numpy.initializers as n
 import torch_impl.initializers as t
@@ -31,10 +33,10 @@ def _row(concept, *, parts=("weight",), required=None, aligned=({},)):
 INITS = (
     _row("zeros"),
     _row("constant", required={"value": 0.1}),  # torch's constant_ has no default value
-    _row("random_normal", aligned=({"mean": 0.0, "std": 0.01},)),  # the classic "small random" weight
-    _row("glorot_uniform", aligned=({"gain": 1.0},)),
+    _row("random_normal", aligned=({"mean": 0.1, "std": 0.01},)),  # a "small random" weight, off-centre
+    _row("glorot_uniform", aligned=({"gain": TANH_GAIN},)),
     _row("glorot_normal", aligned=({"gain": 1.0}, {"gain": TANH_GAIN})),
-    _row("he_uniform", aligned=({"negative_slope": 0.0, "mode": "fan_in"},)),
+    _row("he_uniform", aligned=({"negative_slope": 0.2, "mode": "fan_out"},)),
     _row("he_normal", aligned=({"negative_slope": 0.0, "mode": "fan_in"}, {"negative_slope": 0.2, "mode": "fan_out"})),
     _row("lecun_normal"),
     _row("dense_default", parts=("kernel", "bias")),

@@ -8,7 +8,7 @@ import torch_impl.optimizers_large_batch as t
 
 from ..case import Skip
 from ..trajectory import Rule
-from .optimizers_sgd import ONE_CLOSED_LOOP
+from .optimizers_sgd import ONE_CLOSED_LOOP, SECOND_SET_OPEN_LOOP
 
 __all__ = ["RULES", "MUON_FLOAT64_BUG", "ADAFACTOR_CHAOS"]
 
@@ -23,24 +23,33 @@ MUON_FLOAT64_BUG = ("keras.optimizers.Muon cannot update float64 variables under
                     "(TypeError traced, InvalidArgumentError eager; a Keras bug, pinned in "
                     "test_optimizers_large_batch)")
 
+# Set 0 of each rule moves the rule's own hyperparameters off their defaults (betas, momentum, trust coefficient,
+# Adafactor's decay exponent, eps2 and clipping threshold, Muon's Newton-Schulz quintic -- the classic (15/8,
+# -5/4, 3/8) -- and step count); the defaults variant runs the defaults. Muon's set 1 turns Nesterov off.
+_LAMB = {"lr": 0.01, "beta1": 0.85, "beta2": 0.99, "eps": 1e-6, "weight_decay": 0.01}
+_LARS = {"lr": 5.0, "momentum": 0.8, "weight_decay": 0.01, "trust_coefficient": 0.002}
+_ADAFACTOR = {"lr": 0.1, "beta2_decay": -0.7, "eps1": 1e-30, "eps2": 2e-3, "clip_threshold": 1.5, "weight_decay": 0.0}
+_MUON = {"lr": 0.02, "weight_decay": 0.01, "adjust_lr_fn": "match_rms_adamw"}
+_MUON_NS = {**_MUON, "momentum": 0.9, "ns_coefficients": (1.875, -1.25, 0.375), "ns_steps": 6}
+
 # Adafactor's state is not compared: Keras names its factored row/column variables after the parameter with no
 # suffix ("adafactor/<name>", twice), which the harness's "<name>_<suffix>" lookup cannot address, and its
 # "<name>_velocity" holds the full estimate V that torch never stores for matrices. Pinned in the group's test.
 RULES = (
     Rule("optimizers", "lion", n.lion, t.lion, k.lion, state={"momentum": ("exp_avg", "momentum")},
-         aligned=({"lr": 0.01, "weight_decay": 0.01},), skips=ONE_CLOSED_LOOP),
+         aligned=({"lr": 0.01, "beta1": 0.95, "beta2": 0.98, "weight_decay": 0.01},), skips=ONE_CLOSED_LOOP),
     Rule("optimizers", "lamb", n.lamb, t.lamb, k.lamb,
          state={"exp_avg": ("exp_avg", "momentum"), "exp_avg_sq": ("exp_avg_sq", "velocity")},
-         aligned=({"lr": 0.01, "eps": 1e-6, "weight_decay": 0.01},), skips=ONE_CLOSED_LOOP),
+         aligned=(_LAMB,), skips=ONE_CLOSED_LOOP),
     Rule("optimizers", "lars", n.lars, t.lars, k.lars, state={"momentum": ("momentum_buffer", "momentum")},
-         aligned=({"lr": 5.0, "weight_decay": 0.01},), skips=ONE_CLOSED_LOOP),
+         aligned=(_LARS,), skips=ONE_CLOSED_LOOP),
     # Set 0: lr 0.1 > 1/sqrt(t) from step 101, so the relative step min(lr, 1/sqrt(t)) takes over (open loop only:
     # see ADAFACTOR_CHAOS). Set 1: lr 0.02 with the decay, where the frameworks differ (RMS(p) read before or after
     # it, the decay factor's rounding); its closed loop is stable (rounding differences stay at 1e-16).
     Rule("optimizers", "adafactor", n.adafactor, t.adafactor, k.adafactor,
-         aligned=({"lr": 0.1, "eps1": 1e-30, "weight_decay": 0.0}, {"lr": 0.02, "eps1": 1e-30, "weight_decay": 0.01}),
+         aligned=(_ADAFACTOR, {"lr": 0.02, "eps1": 1e-30, "weight_decay": 0.01}),
          skips=ONE_CLOSED_LOOP + (Skip(ADAFACTOR_CHAOS, regime="closed_loop", index=0),)),
     Rule("optimizers", "muon", n.muon, t.muon, k.muon, state={"momentum": ("momentum_buffer", "momentum")},
-         aligned=({"lr": 0.02, "weight_decay": 0.01, "adjust_lr_fn": "match_rms_adamw"},),
-         skips=ONE_CLOSED_LOOP + (Skip(MUON_FLOAT64_BUG, variant="defaults", dtype="float64"),)),
+         aligned=(_MUON_NS, {**_MUON, "nesterov": False}),
+         skips=ONE_CLOSED_LOOP + SECOND_SET_OPEN_LOOP + (Skip(MUON_FLOAT64_BUG, variant="defaults", dtype="float64"),)),
 )

@@ -6,7 +6,7 @@ import torch_impl.optimizers_sgd as t
 from ..case import Skip
 from ..trajectory import Rule
 
-__all__ = ["RULES", "ONE_CLOSED_LOOP"]
+__all__ = ["RULES", "ONE_CLOSED_LOOP", "SECOND_SET_OPEN_LOOP"]
 
 # Each Keras trajectory is a traced 200-step loop (~0.1 s): the closed loop, where each framework
 # differentiates its own loss, runs once per rule (aligned, float64); the open loop runs everywhere.
@@ -14,6 +14,10 @@ ONE_CLOSED_LOOP = (Skip("closed loop once per rule (aligned, float64): a Keras t
                         regime="closed_loop", variant="defaults"),
                    Skip("closed loop once per rule (aligned, float64): a Keras trajectory costs a trace",
                         regime="closed_loop", dtype="float32"))
+# A second aligned set that only switches a code path on (AMSGrad in AdamW, Muon without Nesterov) runs the
+# open loop: the rule's closed loop already runs once, with set 0.
+SECOND_SET_OPEN_LOOP = (Skip("closed loop once per rule (set 0): this set switches a code path the open loop covers",
+                             regime="closed_loop", index=1),)
 _LR = {"lr": 0.05, "weight_decay": 0.0}
 _MOMENTUM_STATE = {"momentum": ("momentum_buffer", "momentum")}
 

@@ -95,8 +95,10 @@ def test_leaky_relu_defaults_curves_use_each_frameworks_slope():
 
 def test_glorot_uniform_histogram_against_stated_density():
     from parity_tests.views.plots_initializers import init_data, spec_pdf
+    from parity_tests.cases import ALL_INITS
     data = init_data("glorot_uniform", variant="aligned", seed=DEFAULT_SEED)["parts"]["weight"]
-    bound = np.sqrt(6.0 / (128 + 512))
+    gain = next(row for row in ALL_INITS if row.concept == "glorot_uniform").aligned[0].get("gain", 1.0)
+    bound = gain * np.sqrt(6.0 / (128 + 512))  # the aligned set's gain (the fans of the shape drawn)
     for impl in IMPLS:
         spec = data["spec"][impl]
         assert (spec["distribution"], spec["low"], spec["high"]) == ("uniform", pytest.approx(-bound),
