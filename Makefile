@@ -5,14 +5,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: parity parity-all reference html docs test env browser upgrade-report clean
+.PHONY: parity parity-all reference html docs test env browser upgrade-report mutants clean
 
 env: $(STAMP)
 
 $(STAMP): constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
-	$(PY) -c "import torch, tensorflow, keras, scipy, pandas, rich, matplotlib, pytest, selenium"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,mutation]"
+	$(PY) -c "import torch, tensorflow, keras, scipy, pandas, rich, matplotlib, pytest, selenium, cosmic_ray"
 	touch $@
 
 # The gate (target: <= 3x a bare framework import): every concept, aligned float64 and defaults float32 (of
@@ -55,6 +55,18 @@ browser:
 # Everything: parity cases plus unit tests of the harness and the views (writes reports/, untracked).
 test: $(STAMP) browser
 	$(PY) -m pytest
+
+# Mutation testing (issue 12; not part of `make test`): cosmic-ray mutates reference_numpy/ in a copy of the tree
+# (/tmp/dl-parity-mutants/tree) and runs the gate on each mutant of a seeded sample (mutation/cosmic-ray.toml,
+# mutation/run.py; ~15 s a mutant). Survivors with file:line go to reports/mutation/survivors.txt (untracked);
+# equivalent mutants are recorded in mutation/equivalent.toml. Options: N=40 (sample size), MUTANTS=all (every
+# mutant, ~16k: days), SEED=20261205, PYTEST=1 (re-run the gate's survivors against the unit tests, ~3 min each),
+# FAIL_UNDER=95 (exit 1 below that gate score).
+N ?= 40
+SEED ?= 20261205
+mutants: $(STAMP)
+	$(PY) mutation/run.py --n $(if $(filter all,$(MUTANTS)),all,$(N)) --seed $(SEED) $(if $(PYTEST),--pytest) \
+	  $(if $(FAIL_UNDER),--fail-under $(FAIL_UNDER))
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,348 @@
+"""``make mutants``: cosmic-ray over reference_numpy/, the gate as the test command, on a seeded sample.
+
+Glue only: cosmic-ray generates, applies and runs the mutants. This script
+
+1. copies the source tree (without the venvs and run outputs) to ``--tree``, so the mutants never touch the
+   working tree; everything runs there with ``PYTHONPATH`` set to the copy and the project's venv first on
+   ``PATH`` (the package is installed editable from the working tree, which the copy must shadow);
+2. runs the gate once unmutated in the copy (a red baseline would make every mutant look caught);
+3. ``cosmic-ray init`` with mutation/cosmic-ray.toml: every mutant of reference_numpy/ (~16k);
+4. keeps a seeded sample of them in the session (``--n``, default 40; ``--n all`` keeps every one): the work
+   items are sorted by (file, operator, occurrence) and shuffled with the seed, so the sample depends on the
+   seed and the source only; mutants that do not compile are passed over (a SyntaxError is no check's catch);
+5. marks the sampled mutants recorded in mutation/equivalent.toml as skipped (equivalent: never run);
+6. ``cosmic-ray exec``: each remaining mutant applied in the copy, then the gate, killed when it exits non-zero;
+7. with ``--pytest``, a second session of the gate's survivors with the unit tests (``make test``) as the
+   test command;
+8. writes ``--out`` (reports/mutation/): the sessions (``cr-report reports/mutation/gate.sqlite``), the
+   survivors with file:line, operator and diff (survivors.txt) and summary.json, and prints the score.
+
+The score is caught / (sampled - equivalent - incompetent). Exit status 0 unless the baseline or cosmic-ray
+fails, or ``--fail-under`` is given and the gate's score is below it.
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import random
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import tomllib
+from pathlib import Path
+
+from cosmic_ray.config import load_config, serialize_config
+from cosmic_ray.mutating import mutate_code
+from cosmic_ray.plugins import get_operator
+from cosmic_ray.work_db import WorkDB, use_db
+from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkItem, WorkResult
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "mutation" / "cosmic-ray.toml"
+EQUIVALENTS = ROOT / "mutation" / "equivalent.toml"
+BIN = Path(sys.executable).parent
+# Not copied: the venvs, bytecode, build metadata, run outputs (the committed reference report is copied).
+SKIP_TOP = {"reports/site", "reports/mutation", ".mutants-out"}
+SKIP_NAME = ("__pycache__", ".pytest_cache")
+
+
+def log(message: str) -> None:
+    print(f"[mutants {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def copy_tree(tree: Path) -> None:
+    if tree.exists():
+        shutil.rmtree(tree)
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        rel = Path(directory).resolve().relative_to(ROOT)
+        return {n for n in names
+                if n in SKIP_NAME or n.endswith(".egg-info") or (rel == Path(".") and n.startswith(".venv"))
+                or (rel / n).as_posix() in SKIP_TOP}
+
+    # .git is copied (a few MB): tests/test_cli.py asks git which reports are tracked.
+    shutil.copytree(ROOT, tree, ignore=ignore, symlinks=True)
+
+
+def environment(tree: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = str(tree)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+def cosmic_ray(*args: str, tree: Path, env: dict[str, str]) -> None:
+    subprocess.run([str(BIN / "cosmic-ray"), *args], cwd=tree, env=env, check=True)
+
+
+def write_config(cfg, path: Path, **overrides) -> Path:
+    cfg = type(cfg)(cfg)
+    cfg.update(overrides)
+    path.write_text(serialize_config(cfg))
+    return path
+
+
+def baseline(command: str, tree: Path, env: dict[str, str], timeout: float) -> float:
+    where = subprocess.run([sys.executable, "-c", "import reference_numpy; print(reference_numpy.__file__)"],
+                           cwd=tree, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    if not Path(where).resolve().is_relative_to(tree.resolve()):
+        sys.exit(f"reference_numpy resolves to {where}, not to the copy in {tree}")
+    start = time.monotonic()
+    proc = subprocess.run(shlex.split(command), cwd=tree, env=env, capture_output=True, text=True, timeout=timeout)
+    took = time.monotonic() - start
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
+        raise SystemExit(f"baseline failed: `{command}` exits {proc.returncode} on the unmutated copy ({tree})")
+    return took
+
+
+def sort_key(item: WorkItem):
+    m = item.mutations[0]
+    return (str(m.module_path), m.operator_name, json.dumps(m.operator_args, sort_keys=True), m.occurrence)
+
+
+def keep_sample(session: Path, n: int | None, seed: int, tree: Path, sources: dict) -> tuple[int, int, list, dict]:
+    """Leave in the session only a seeded sample of n of its work items (every one for n=None).
+
+    The work items, sorted, are shuffled with the seed and taken in that order; a mutant whose source does not
+    compile (e.g. the ``*`` of a keyword-only signature replaced by ``+``) is passed over, never run: it would be
+    "caught" by the SyntaxError, not by a check."""
+    with use_db(session) as db:
+        items = sorted(db.work_items, key=sort_key)
+        order = list(items)
+        random.Random(seed).shuffle(order)
+        chosen, infos, invalid = [], {}, 0
+        for item in order:
+            if n is not None and len(chosen) >= n:
+                break
+            info = describe(item, tree, sources)
+            if info.pop("compiles"):
+                chosen.append(item)
+                infos[item.job_id] = info
+            else:
+                invalid += 1
+        chosen.sort(key=sort_key)
+        db.clear()
+        db.add_work_items(chosen)
+    return len(items), invalid, chosen, infos
+
+
+def describe(item: WorkItem, tree: Path, sources: dict) -> dict:
+    """file, line, operator, definition, the original/mutated lines and whether the mutant compiles."""
+    m = item.mutations[0]
+    path = str(m.module_path)
+    if path not in sources:
+        sources[path] = (tree / path).read_text(encoding="utf-8")
+    original = sources[path]
+    mutated = mutate_code(original, get_operator(m.operator_name)(**m.operator_args), m.occurrence) or original
+    try:
+        compile(mutated, path, "exec")
+        compiles = True
+    except SyntaxError:
+        compiles = False
+    before, after = [], []
+    for line in difflib.ndiff(original.splitlines(), mutated.splitlines()):
+        if line.startswith("- "):
+            before.append(line[2:].strip())
+        elif line.startswith("+ "):
+            after.append(line[2:].strip())
+    return {"file": path, "line": m.start_pos[0], "operator": m.operator_name, "occurrence": m.occurrence,
+            "definition": m.definition_name or "", "original": " ".join(before), "mutated": " ".join(after),
+            "job_id": item.job_id, "compiles": compiles}
+
+
+def equivalent_reason(info: dict, entries: list[dict]) -> str | None:
+    for e in entries:
+        if (e["file"] == info["file"] and e["operator"] == info["operator"]
+                and e.get("definition", info["definition"]) == info["definition"]
+                and e["original"].strip() == info["original"] and e["mutated"].strip() == info["mutated"]):
+            return e["reason"]
+    return None
+
+
+def execute(config: Path, session: Path, tree: Path, env: dict[str, str], label: str) -> None:
+    """``cosmic-ray exec``, with a progress line every 30 s read from the session."""
+    with use_db(session, WorkDB.Mode.open) as db:
+        total, done0 = db.num_work_items, db.num_results
+    log(f"{label}: cosmic-ray exec, {total - done0} mutants to run")
+    stop = threading.Event()
+
+    def progress():
+        while not stop.wait(30):
+            with use_db(session, WorkDB.Mode.open) as db:
+                results = [r for _, r in db.results if r.worker_outcome != WorkerOutcome.SKIPPED]
+            survived = sum(r.test_outcome == TestOutcome.SURVIVED for r in results)
+            log(f"{label}: {len(results)}/{total - done0} run, {survived} survived so far")
+
+    thread = threading.Thread(target=progress, daemon=True)
+    thread.start()
+    try:
+        cosmic_ray("exec", str(config), str(session), tree=tree, env=env)
+    finally:
+        stop.set()
+
+
+def outcomes(session: Path) -> dict[str, WorkResult]:
+    with use_db(session, WorkDB.Mode.open) as db:
+        return {job: result for job, result in db.results}
+
+
+def main(argv=None) -> int:
+    settings = tomllib.loads(CONFIG.read_text())["parity-mutants"]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", default=str(settings["sample"]), help="mutants to sample, or 'all' (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=settings["seed"], help="sampling seed (default: %(default)s)")
+    parser.add_argument("--tree", type=Path, default=Path("/tmp/dl-parity-mutants/tree"),
+                        help="where the tree is copied and mutated (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "mutation",
+                        help="sessions, survivors.txt, summary.json (default: reports/mutation)")
+    parser.add_argument("--pytest", action="store_true", help="re-run the gate's survivors against the unit tests")
+    parser.add_argument("--pytest-args", default="",
+                        help="more pytest arguments for the second pass, e.g. a --deselect of a test that fails "
+                             "on the unmutated copy for reasons of its own (the pass needs a green baseline)")
+    parser.add_argument("--resume", action="store_true",
+                        help="reuse --tree and --out/gate.sqlite of the last run: no copy, no new sample; run what is "
+                             "pending there (e.g. after an interruption), then the --pytest pass")
+    parser.add_argument("--fail-under", type=float, default=None, help="exit 1 if the gate's score (%%) is below")
+    args = parser.parse_args(argv)
+    n = None if args.n == "all" else int(args.n)
+    tree, out = args.tree.resolve(), args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+
+    cfg = load_config(str(CONFIG))
+    gate_config = write_config(cfg, out / "gate.toml")
+    gate_session = out / "gate.sqlite"
+    sources: dict = {}
+    previous: dict = {}
+    if args.resume:
+        if not (tree.is_dir() and gate_session.exists()):
+            sys.exit(f"--resume needs the tree {tree} and the session {gate_session} of an earlier run")
+        env = environment(tree)
+        previous = json.loads((out / "summary.json").read_text()) if (out / "summary.json").exists() else {}
+        total, invalid = previous.get("mutants_total", 0), previous.get("not_compiling_passed_over", 0)
+        took, args.seed = previous.get("baseline_seconds", 0.0), previous.get("seed", args.seed)
+        with use_db(gate_session, WorkDB.Mode.open) as db:
+            sample = sorted(db.work_items, key=sort_key)
+        infos = {item.job_id: describe(item, tree, sources) for item in sample}
+        for info in infos.values():
+            info.pop("compiles")
+        log(f"resuming {gate_session}: {len(sample)} mutants in {tree}")
+    else:
+        log(f"copying {ROOT} to {tree}")
+        copy_tree(tree)
+        env = environment(tree)
+        took = baseline(cfg.test_command, tree, env, cfg.timeout)
+        log(f"baseline: the gate passes on the unmutated copy in {took:.0f} s")
+        gate_session.unlink(missing_ok=True)
+        cosmic_ray("init", str(gate_config), str(gate_session), tree=tree, env=env)
+        total, invalid, sample, infos = keep_sample(gate_session, n, args.seed, tree, sources)
+        log(f"cosmic-ray init: {total} mutants; sample of {len(sample)} (seed {args.seed}), "
+            f"passing over {invalid} that do not compile")
+
+    entries = tomllib.loads(EQUIVALENTS.read_text()).get("equivalent", []) if EQUIVALENTS.exists() else []
+    with use_db(gate_session) as db:
+        for item in sample:
+            info = infos[item.job_id]
+            reason = equivalent_reason(info, entries)
+            if reason:
+                info["equivalent"] = reason
+                db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED,
+                                                      output=f"equivalent: {reason}"))
+    execute(gate_config, gate_session, tree, env, "gate")
+    gate = outcomes(gate_session)
+
+    rows = []
+    for item in sample:
+        info = infos[item.job_id]
+        result = gate.get(item.job_id)
+        if "equivalent" in info:
+            info["gate"] = "equivalent"
+        elif result is None:
+            info["gate"] = "not run"
+        elif result.worker_outcome != WorkerOutcome.NORMAL or result.test_outcome == TestOutcome.INCOMPETENT:
+            info["gate"] = "incompetent"
+        else:
+            info["gate"] = "killed" if result.test_outcome == TestOutcome.KILLED else "survived"
+            info["timeout"] = result.output == "timeout"
+        rows.append(info)
+
+    survivors = [r for r in rows if r["gate"] == "survived"]
+    if args.pytest and survivors:
+        pytest_command = f"{settings['pytest-command']} {args.pytest_args}".strip()
+        pytest_config = write_config(cfg, out / "pytest.toml", **{"test-command": pytest_command,
+                                                                   "timeout": settings["pytest-timeout"]})
+        try:
+            took_pytest = baseline(pytest_command, tree, env, settings["pytest-timeout"])
+        except (SystemExit, subprocess.TimeoutExpired) as failed:  # the gate's results are still written
+            log(f"no second pass: {failed}")
+            args.pytest = False
+    if args.pytest and survivors:
+        log(f"baseline: the unit tests pass on the unmutated copy in {took_pytest:.0f} s")
+        pytest_session = out / "pytest.sqlite"
+        pytest_session.unlink(missing_ok=True)
+        ids = {r["job_id"] for r in survivors}
+        with use_db(pytest_session) as db:
+            db.clear()
+            db.add_work_items([item for item in sample if item.job_id in ids])
+        execute(pytest_config, pytest_session, tree, env, "pytest")
+        unit = outcomes(pytest_session)
+        for r in survivors:
+            result = unit.get(r["job_id"])
+            r["pytest"] = ("incompetent" if result is None or result.worker_outcome != WorkerOutcome.NORMAL
+                           else "killed" if result.test_outcome == TestOutcome.KILLED else "survived")
+            if r["pytest"] == "killed":  # pytest -x: the first failing test
+                failed = [ln for ln in (result.output or "").splitlines() if ln.startswith(("FAILED", "ERROR"))]
+                r["pytest_killed_by"] = failed[0] if failed else (result.output or "")[-300:]
+
+    counted = [r for r in rows if r["gate"] in ("killed", "survived")]
+    killed = sum(r["gate"] == "killed" for r in counted)
+    score = 100.0 * killed / len(counted) if counted else 100.0
+    summary = {
+        "tool": "cosmic-ray 8.7.0", "seed": args.seed, "mutants_total": total, "sampled": len(sample),
+        "not_compiling_passed_over": invalid,
+        "equivalent": sum(r["gate"] == "equivalent" for r in rows),
+        "incompetent": sum(r["gate"] == "incompetent" for r in rows),
+        "gate": {"caught": killed, "counted": len(counted), "score_percent": round(score, 1),
+                 "timeouts": sum(bool(r.get("timeout")) for r in rows)},
+        "seconds": round(time.monotonic() - started) + (previous.get("seconds", 0) if args.resume else 0), "baseline_seconds": round(took, 1),
+    }
+    if args.pytest:
+        by_tests = killed + sum(r.get("pytest") == "killed" for r in survivors)
+        summary["make_test"] = {"caught": by_tests, "counted": len(counted),
+                                "score_percent": round(100.0 * by_tests / len(counted), 1) if counted else 100.0}
+    summary["mutants"] = rows
+    (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+
+    lines = [f"# cosmic-ray 8.7.0 over reference_numpy/, seed {args.seed}: {len(sample)} of {total} mutants; "
+             f"gate caught {killed}/{len(counted)} ({score:.1f}%), {summary['equivalent']} equivalent, "
+             f"{summary['incompetent']} incompetent" + (f"; make test caught {summary['make_test']['caught']}/"
+                                                         f"{len(counted)}" if args.pytest else ""),
+             "# file:line  operator  [definition]  original -> mutated" + ("  (pytest: outcome)" if args.pytest else "")]
+    for r in survivors:
+        lines.append(f"{r['file']}:{r['line']}  {r['operator']}  [{r['definition']}]  "
+                     f"{r['original']}  ->  {r['mutated']}" + (f"  (pytest: {r['pytest']})" if "pytest" in r else ""))
+        if r.get("pytest_killed_by"):
+            lines.append(f"    pytest: {r['pytest_killed_by']}")
+    (out / "survivors.txt").write_text("\n".join(lines) + "\n")
+
+    print("\n".join(lines))
+    for r in rows:
+        if r["gate"] == "equivalent":
+            print(f"equivalent: {r['file']}:{r['line']} {r['operator']}: {r['equivalent']}")
+    log(f"done in {summary['seconds']} s; {out / 'survivors.txt'}, {out / 'summary.json'}; "
+        f"`cr-report {out / 'gate.sqlite'} --show-diff --surviving-only` for cosmic-ray's own report")
+    if args.fail_under is not None and score < args.fail_under:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
