@@ -275,24 +275,31 @@ def main(argv=None) -> int:
         rows.append(info)
 
     survivors = [r for r in rows if r["gate"] == "survived"]
+    pytest_session = out / "pytest.sqlite"
     if args.pytest and survivors:
+        ids = {r["job_id"] for r in survivors}
+        if not args.resume:
+            pytest_session.unlink(missing_ok=True)
+        with use_db(pytest_session) as db:  # --resume keeps the results it has for these mutants
+            kept = {job: result for job, result in db.results if job in ids}
+            db.clear()
+            db.add_work_items([item for item in sample if item.job_id in ids])
+            for job, result in kept.items():
+                db.set_result(job, result)
+        pending = ids - set(kept)
         pytest_command = f"{settings['pytest-command']} {args.pytest_args}".strip()
         pytest_config = write_config(cfg, out / "pytest.toml", **{"test-command": pytest_command,
                                                                    "timeout": settings["pytest-timeout"]})
-        try:
-            took_pytest = baseline(pytest_command, tree, env, settings["pytest-timeout"])
-        except (SystemExit, subprocess.TimeoutExpired) as failed:  # the gate's results are still written
-            log(f"no second pass: {failed}")
-            args.pytest = False
+        if pending:
+            try:
+                took_pytest = baseline(pytest_command, tree, env, settings["pytest-timeout"])
+                log(f"baseline: the unit tests pass on the unmutated copy in {took_pytest:.0f} s")
+            except (SystemExit, subprocess.TimeoutExpired) as failed:  # the gate's results are still written
+                log(f"no second pass: {failed}")
+                args.pytest = False
     if args.pytest and survivors:
-        log(f"baseline: the unit tests pass on the unmutated copy in {took_pytest:.0f} s")
-        pytest_session = out / "pytest.sqlite"
-        pytest_session.unlink(missing_ok=True)
-        ids = {r["job_id"] for r in survivors}
-        with use_db(pytest_session) as db:
-            db.clear()
-            db.add_work_items([item for item in sample if item.job_id in ids])
-        execute(pytest_config, pytest_session, tree, env, "pytest")
+        if pending:
+            execute(pytest_config, pytest_session, tree, env, "pytest")
         unit = outcomes(pytest_session)
         for r in survivors:
             result = unit.get(r["job_id"])

@@ -5,13 +5,12 @@ Reports go to ./reports of the working directory (or --out), never into the pack
 report (reports/reference/ of the source tree) is written only when asked for with --out.
 """
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
 import time
 import warnings
-import contextlib
-from contextlib import contextmanager
 
 from . import DEFAULT_SEED, report_dir
 from .pool import KNOWN_WARNINGS, Workers, claim_in, done_in, mark_done_in
@@ -36,7 +35,7 @@ def parser():
     return p
 
 
-@contextmanager
+@contextlib.contextmanager
 def _progress(total):
     """``advance(done)`` for a progress bar on stderr -- only when stderr is a terminal (CI logs stay clean)."""
     if not sys.stderr.isatty():
