@@ -7,9 +7,10 @@ Glue only: cosmic-ray generates, applies and runs the mutants. This script
    ``PATH`` (the package is installed editable from the working tree, which the copy must shadow);
 2. runs the gate once unmutated in the copy (a red baseline would make every mutant look caught);
 3. ``cosmic-ray init`` with mutation/cosmic-ray.toml: every mutant of reference_numpy/ (~16k);
-4. keeps a seeded sample of them in the session (``--n``, default 40; ``--n all`` keeps every one): the work
-   items are sorted by (file, operator, occurrence) and shuffled with the seed, so the sample depends on the
-   seed and the source only; mutants that do not compile are passed over (a SyntaxError is no check's catch);
+4. keeps a seeded sample of them in the session (``--n``, default 40; ``--n all`` keeps every one): the
+   mutants whose stable name (file, function, operator, rank in the function) hashes lowest with the seed, so
+   a re-run after edits draws the same mutants outside the edited functions; mutants that do not compile are
+   passed over (a SyntaxError is no check's catch); ``--survivors-of`` keeps an earlier run's survivors instead;
 5. marks the sampled mutants recorded in mutation/equivalent.toml as skipped (equivalent: never run);
 6. ``cosmic-ray exec``: each remaining mutant applied in the copy, then the gate, killed when it exits non-zero;
 7. with ``--pytest``, a second session of the gate's survivors with the unit tests (``make test``) as the
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import json
 import os
 import random
@@ -108,21 +110,45 @@ def sort_key(item: WorkItem):
     return (str(m.module_path), m.operator_name, json.dumps(m.operator_args, sort_keys=True), m.occurrence)
 
 
-def keep_sample(session: Path, n: int | None, seed: int, tree: Path, sources: dict) -> tuple[int, int, list, dict]:
-    """Leave in the session only a seeded sample of n of its work items (every one for n=None).
+def stable_keys(items: list[WorkItem]) -> dict[str, str]:
+    """A name for each mutant that edits elsewhere leave alone: file, enclosing function, operator and its rank
+    among that function's mutants of that operator. cosmic-ray's own ``occurrence`` counts from the top of the
+    file, so any edit above a mutant would renumber it and reshuffle a sample drawn on it."""
+    groups: dict[tuple, list[WorkItem]] = {}
+    for item in items:
+        m = item.mutations[0]
+        group = (str(m.module_path), m.definition_name or "", m.operator_name, json.dumps(m.operator_args, sort_keys=True))
+        groups.setdefault(group, []).append(item)
+    keys = {}
+    for group, members in groups.items():
+        members.sort(key=lambda it: (it.mutations[0].start_pos, it.mutations[0].occurrence))
+        for rank, item in enumerate(members):
+            keys[item.job_id] = "|".join((*group, str(rank)))
+    return keys
 
-    The work items, sorted, are shuffled with the seed and taken in that order; a mutant whose source does not
-    compile (e.g. the ``*`` of a keyword-only signature replaced by ``+``) is passed over, never run: it would be
-    "caught" by the SyntaxError, not by a check."""
+
+def keep_sample(session: Path, n: int | None, seed: int, tree: Path, sources: dict,
+                wanted=None) -> tuple[int, int, list, dict]:
+    """Leave in the session only a seeded sample of n of its work items (every one for n=None), or (wanted) the
+    ones whose description ``wanted(info)`` accepts.
+
+    The sample: the n mutants whose stable name (``stable_keys``) hashes lowest with the seed, so a re-run with
+    the same seed after an edit draws the same mutants except in the edited functions. A mutant whose source
+    does not compile (e.g. the ``*`` of a keyword-only signature replaced by ``+``) is passed over, never run:
+    it would be "caught" by the SyntaxError, not by a check."""
     with use_db(session) as db:
-        items = sorted(db.work_items, key=sort_key)
-        order = list(items)
-        random.Random(seed).shuffle(order)
+        items = db.work_items
+        keys = stable_keys(list(items))
+        order = sorted(items, key=lambda it: hashlib.sha256(f"{seed}|{keys[it.job_id]}".encode()).hexdigest())
         chosen, infos, invalid = [], {}, 0
         for item in order:
             if n is not None and len(chosen) >= n:
                 break
+            if wanted is not None and not wanted.prefilter(item):
+                continue
             info = describe(item, tree, sources)
+            if wanted is not None and not wanted(info, sources):
+                continue
             if info.pop("compiles"):
                 chosen.append(item)
                 infos[item.job_id] = info
@@ -132,6 +158,22 @@ def keep_sample(session: Path, n: int | None, seed: int, tree: Path, sources: di
         db.clear()
         db.add_work_items(chosen)
     return len(items), invalid, chosen, infos
+
+
+class Matching:
+    """The mutants of an earlier summary.json (its survivors, by default), found again by file, operator,
+    enclosing function and original/mutated lines in the current source."""
+
+    def __init__(self, summary: Path, outcome: str = "survived"):
+        rows = json.loads(summary.read_text())["mutants"]
+        self.rows = [r for r in rows if r["gate"] == outcome]
+        self.pairs = {(r["file"], r["operator"]) for r in self.rows}
+
+    def prefilter(self, item: WorkItem) -> bool:
+        return (str(item.mutations[0].module_path), item.mutations[0].operator_name) in self.pairs
+
+    def __call__(self, info: dict, sources: dict) -> bool:
+        return any(same_mutant(r, info, sources) for r in self.rows)
 
 
 def describe(item: WorkItem, tree: Path, sources: dict) -> dict:
@@ -158,11 +200,23 @@ def describe(item: WorkItem, tree: Path, sources: dict) -> dict:
             "job_id": item.job_id, "compiles": compiles}
 
 
-def equivalent_reason(info: dict, entries: list[dict]) -> str | None:
+def same_mutant(record: dict, info: dict, sources: dict) -> bool:
+    """Whether a recorded mutant (an equivalents entry, a row of an earlier summary.json) is ``info``: same file,
+    operator, enclosing function, original and mutated line; where the original line occurs more than once in
+    the file, the occurrence nearest the recorded line."""
+    if not (record["file"] == info["file"] and record["operator"] == info["operator"]
+            and record.get("definition", info["definition"]) == info["definition"]
+            and record["original"].strip() == info["original"] and record["mutated"].strip() == info["mutated"]):
+        return False
+    at = [i for i, text in enumerate(sources[info["file"]].splitlines(), 1) if text.strip() == info["original"]]
+    if len(at) > 1 and "line" in record:
+        return min(at, key=lambda i: (abs(i - record["line"]), i)) == info["line"]
+    return True
+
+
+def equivalent_reason(info: dict, entries: list[dict], sources: dict) -> str | None:
     for e in entries:
-        if (e["file"] == info["file"] and e["operator"] == info["operator"]
-                and e.get("definition", info["definition"]) == info["definition"]
-                and e["original"].strip() == info["original"] and e["mutated"].strip() == info["mutated"]):
+        if same_mutant(e, info, sources):
             return e["reason"]
     return None
 
@@ -210,6 +264,9 @@ def main(argv=None) -> int:
     parser.add_argument("--resume", action="store_true",
                         help="reuse --tree and --out/gate.sqlite of the last run: no copy, no new sample; run what is "
                              "pending there (e.g. after an interruption), then the --pytest pass")
+    parser.add_argument("--survivors-of", type=Path, default=None, metavar="SUMMARY_JSON",
+                        help="instead of a sample: the gate's survivors of an earlier run (its summary.json), found "
+                             "again in the current source (e.g. to check that new checks catch them)")
     parser.add_argument("--fail-under", type=float, default=None, help="exit 1 if the gate's score (%%) is below")
     args = parser.parse_args(argv)
     n = None if args.n == "all" else int(args.n)
@@ -243,15 +300,21 @@ def main(argv=None) -> int:
         log(f"baseline: the gate passes on the unmutated copy in {took:.0f} s")
         gate_session.unlink(missing_ok=True)
         cosmic_ray("init", str(gate_config), str(gate_session), tree=tree, env=env)
-        total, invalid, sample, infos = keep_sample(gate_session, n, args.seed, tree, sources)
-        log(f"cosmic-ray init: {total} mutants; sample of {len(sample)} (seed {args.seed}), "
-            f"passing over {invalid} that do not compile")
+        if args.survivors_of:
+            wanted = Matching(args.survivors_of.resolve())
+            total, invalid, sample, infos = keep_sample(gate_session, None, args.seed, tree, sources, wanted)
+            log(f"cosmic-ray init: {total} mutants; {len(sample)} of the {len(wanted.rows)} survivors in "
+                f"{args.survivors_of} found again")
+        else:
+            total, invalid, sample, infos = keep_sample(gate_session, n, args.seed, tree, sources)
+            log(f"cosmic-ray init: {total} mutants; sample of {len(sample)} (seed {args.seed}), "
+                f"passing over {invalid} that do not compile")
 
     entries = tomllib.loads(EQUIVALENTS.read_text()).get("equivalent", []) if EQUIVALENTS.exists() else []
     with use_db(gate_session) as db:
         for item in sample:
             info = infos[item.job_id]
-            reason = equivalent_reason(info, entries)
+            reason = equivalent_reason(info, entries, sources)
             if reason:
                 info["equivalent"] = reason
                 db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome.SKIPPED,
@@ -313,7 +376,8 @@ def main(argv=None) -> int:
     killed = sum(r["gate"] == "killed" for r in counted)
     score = 100.0 * killed / len(counted) if counted else 100.0
     summary = {
-        "tool": "cosmic-ray 8.7.0", "seed": args.seed, "mutants_total": total, "sampled": len(sample),
+        "tool": "cosmic-ray 8.7.0", "seed": None if args.survivors_of else args.seed,
+        "survivors_of": str(args.survivors_of) if args.survivors_of else None, "mutants_total": total, "sampled": len(sample),
         "not_compiling_passed_over": invalid,
         "equivalent": sum(r["gate"] == "equivalent" for r in rows),
         "incompetent": sum(r["gate"] == "incompetent" for r in rows),
