@@ -5,6 +5,8 @@ tolerance overrides or skips, each with its reason. ``expand`` turns rows into r
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .conventions import convention
+
 __all__ = ["Case", "Skip", "Run", "DTYPES", "expand"]
 
 DTYPES = ("float32", "float64")
@@ -64,6 +66,12 @@ class Run:
     def id(self):
         suffix = str(self.index) if self.variant == "aligned" and len(self.case.aligned) > 1 else ""
         return f"{self.case.family}/{self.case.concept}/{self.variant}{suffix}/{self.dtype}/{self.regime}"
+
+    def numpy_kwargs(self, framework):
+        """The NumPy reference's keywords for numpy[framework]: the convention's, or in a defaults run of
+        numpy[torch] none but the run's (the reference's own defaults, as a user calling it bare gets)."""
+        own = self.variant == "defaults" and framework == "torch"
+        return convention(self.case.concept, framework).numpy_kwargs(self.kwargs, own_defaults=own)
 
     @property
     def input_key(self):

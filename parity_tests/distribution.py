@@ -260,7 +260,7 @@ def _kwargs(impl, run):
     or the reference's under that framework's convention."""
     if impl in ("torch", "keras"):
         return dict(run.kwargs)
-    return convention(run.case.concept, framework_of(impl)).numpy_kwargs(run.kwargs)
+    return run.numpy_kwargs(framework_of(impl))
 
 
 def _function(run, impl):

@@ -51,7 +51,7 @@ def _split(case, values):
 
 
 def _numpy_kwargs(run, framework, flip):
-    kwargs = convention(run.case.concept, framework).numpy_kwargs(run.kwargs)
+    kwargs = run.numpy_kwargs(framework)
     if flip is not None and flip[0] != "param_init":
         kwargs[flip[1]] = flip[2]
     return kwargs

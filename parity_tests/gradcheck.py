@@ -77,7 +77,7 @@ def _draws(seed, input_key, out_shape, sizes):
 def _rows_for(run, seed, framework):
     case = run.case
     inputs = case.inputs(rng_for(seed, run.input_key), run.regime, np.dtype(run.dtype), case.kinks)
-    kwargs = convention(case.concept, framework).numpy_kwargs(run.kwargs)
+    kwargs = run.numpy_kwargs(framework)
     kwargs.update({k: None for k in _PRECISION_KEYS if k in kwargs})
     values = tuple(inputs.values())
     primals, constants = values[:len(case.grad_wrt)], values[len(case.grad_wrt):]

@@ -66,7 +66,7 @@ def _call_key(impl, run):
     if impl in ("torch", "keras"):
         kwargs = {**_keyword_defaults(getattr(run.case, impl)), **run.kwargs}
     else:
-        kwargs = convention(run.case.concept, framework_of(impl)).numpy_kwargs(run.kwargs)
+        kwargs = run.numpy_kwargs(framework_of(impl))
     floatx = floatx_of(run) if impl == "keras" else None
     initialised = run.variant == "defaults" and bool(run.case.init_inputs)
     return impl, id(run.case), run.input_key, tuple(sorted(kwargs.items(), key=repr)), floatx, initialised

@@ -84,7 +84,7 @@ def problem(run, seed):
 
 def _numpy_parts(run, framework, flip=None):
     """The framework's convention as NumPy keywords, per part; ``"floatx"`` means the floatx Keras ran with."""
-    kwargs = convention(run.case.concept, framework).numpy_kwargs(run.kwargs)
+    kwargs = run.numpy_kwargs(framework)
     if flip is not None:
         kwargs[flip[0]] = flip[1]
     return split({k: floatx_of(run) if v == "floatx" else v for k, v in kwargs.items()})

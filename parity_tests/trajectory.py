@@ -57,7 +57,7 @@ class Rule:
 
 def _numpy_kwargs(run, framework, flip=None):
     """The convention's keywords; the value "floatx" means the floatx Keras ran with."""
-    kwargs = convention(run.case.concept, framework).numpy_kwargs(run.kwargs)
+    kwargs = run.numpy_kwargs(framework)
     if flip is not None:
         kwargs[flip[1]] = flip[2]
     return {k: floatx_of(run) if v == "floatx" else v for k, v in kwargs.items()}
