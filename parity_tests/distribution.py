@@ -38,7 +38,6 @@ import torch
 from scipy import special
 
 from .case import expand
-from .conventions import convention
 from .frameworks import framework_of
 from .inputs import rng_for
 from .runner import classify, digests, flip_matters, gaps, row_for, tolerance

@@ -17,7 +17,7 @@ import reference_numpy.autograd as numpy_autograd
 
 from .case import Run
 from .compare import compare
-from .conventions import FRAMEWORKS, convention
+from .conventions import FRAMEWORKS
 from .inputs import rng_for
 from .runner import row_for
 from .tolerance import FINITE_DIFF

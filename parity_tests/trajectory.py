@@ -15,7 +15,6 @@ import numpy as np
 import tensorflow as tf
 import torch
 
-from .conventions import convention
 from .frameworks import attempt, floatx_of, keras_floatx
 from .inputs import rng_for
 from .compare import differences
