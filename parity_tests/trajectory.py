@@ -25,7 +25,9 @@ __all__ = ["STEPS", "SHAPE", "CURVE_STEPS", "Rule", "run_keras_batch", "step_col
 
 STEPS = 200
 SHAPE = (3, 4)
-SCENARIOS = (("typical", 1.0), ("grads_1e-6", 1e-6))
+# Open-loop scenarios (name, gradient scale, transposed): the second runs on the (4, 3) transpose, so each rule
+# meets a wide and a tall parameter (Muon's Newton-Schulz transposes tall ones; Adafactor factors rows and columns).
+SCENARIOS = (("typical", 1.0, False), ("grads_1e-6", 1e-6, True))
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,8 @@ def _problem(run, seed):
     p0 = rng.standard_normal(SHAPE).astype(run.dtype)
     if run.regime == "open_loop":
         g = rng.standard_normal((STEPS,) + SHAPE)
-        return {name: (p0, (g * scale).astype(run.dtype)) for name, scale in SCENARIOS}
+        return {name: (p0.T.copy(), (g * scale).transpose(0, 2, 1).astype(run.dtype)) if transposed
+                else (p0, (g * scale).astype(run.dtype)) for name, scale, transposed in SCENARIOS}
     x, y = rng.standard_normal((8, SHAPE[0])), rng.standard_normal((8, SHAPE[1]))
     return {"closed_loop": (p0, (x.astype(run.dtype), y.astype(run.dtype)))}
 

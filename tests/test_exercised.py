@@ -43,7 +43,6 @@ HELPER_MODULES = ("autograd", "validation", "losses_common", "optimizers_common"
 # Public functions no case row calls, and why their keywords are still covered.
 NO_ROW = {
     "gradient_flow.deep_net_forward": "the forward of layer_gradient_norms, which passes every keyword on (its rows)",
-    "gradient_flow.sgd_loss_curve": "no case row: compared across the three packages by tests/test_gradient_flow.py",
 }
 
 # (a): defaults no run uses and no torch convention states.

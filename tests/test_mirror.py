@@ -90,8 +90,17 @@ def _names_concept(name, concept):
     return concept in (name, stem) or concept.startswith(f"{stem}_")
 
 
+# Rows whose callables are the harness's adapters around a mirrored tool that takes a function, not arrays.
+ADAPTED = {"gradcheck": "each package's gradcheck checks a loss the adapters build from that package's mlp_forward "
+                        "(parity_tests/cases/gradcheck.py: numpy_tool, torch_tool, keras_tool)"}
+
+
 def test_cases_register_the_mirrored_objects():
     for case in ALL_CASES:
+        if case.concept in ADAPTED:
+            assert [fn.__name__ for fn in (case.numpy, case.torch, case.keras)] == [
+                f"{name}_tool" for name in ("numpy", "torch", "keras")], case.concept
+            continue
         names = {fn.__name__ for fn in (case.numpy, case.torch, case.keras)}
         modules = {fn.__module__.split(".", 1)[1] for fn in (case.numpy, case.torch, case.keras)}
         assert len(names) == 1 and _names_concept(*names, case.concept) and len(modules) == 1, case.concept

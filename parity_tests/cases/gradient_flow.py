@@ -1,7 +1,8 @@
 """Gradient-flow rows (forward only): the per-layer gradient norms of four deep networks, width 32, depth 8,
 batch 16: sigmoid with N(0, 1/fan_in) weights (vanishing), ReLU with He's N(0, 2/fan_in) (preserved), and the
 sigmoid network with batch normalisation in training mode and with residual connections (the mitigations).
-Weights are drawn here with NumPy, biases are zero (both frameworks' default)."""
+Weights are drawn here with NumPy, biases are zero (both frameworks' default). ``sgd_loss_curve``: the loss of a
+small sigmoid/ReLU/linear net over five SGD steps, plain and with the gradients clipped to a global norm."""
 import numpy as np
 
 import keras_impl.gradient_flow as k
@@ -11,7 +12,7 @@ import torch_impl.gradient_flow as t
 from ..case import Case
 from ..inputs import draw
 
-__all__ = ["CASES", "NETWORKS", "BATCH", "WIDTH", "DEPTH", "deep_params", "deep_inputs"]
+__all__ = ["CASES", "NETWORKS", "BATCH", "WIDTH", "DEPTH", "CURVE", "deep_params", "deep_inputs"]
 
 BATCH, WIDTH, DEPTH = 16, 32, 8
 SIGMOIDS, RELUS = ("sigmoid",) * DEPTH, ("relu",) * DEPTH
@@ -48,4 +49,10 @@ def _row(concept):
                 inputs=deep_inputs(gain), grad_wrt=(), aligned=(aligned,), regimes=("typical",), required=required)
 
 
-CASES = tuple(_row(concept) for concept in NETWORKS)
+CURVE = {"activations": ("sigmoid", "relu", "linear"), "steps": 5, "learning_rate": 0.5}  # depth 3, width 8
+
+CASES = tuple(_row(concept) for concept in NETWORKS) + (
+    Case("gradient_flow", "sgd_loss_curve", n.sgd_loss_curve, t.sgd_loss_curve, k.sgd_loss_curve,
+         inputs=deep_inputs(1.0, batch=6, depth=3, width=8), grad_wrt=(), regimes=("typical",), required=CURVE,
+         aligned=({"dtype": None}, {"dtype": None, "max_norm": 0.5})),
+)

@@ -106,7 +106,8 @@ _MODULES = {"activations": "activations", "clipping": "clipping", "layers": "lay
             "losses_ctc": "losses", "losses_probabilistic": "losses", "losses_regression": "losses",
             "losses_similarity": "losses", "models": "models", "optimizers_adam": "optimizers",
             "optimizers_adaptive": "optimizers", "optimizers_large_batch": "optimizers", "optimizers_sgd": "optimizers",
-            "perceptron": "perceptron", "schedules": "schedules", "training": "training"}
+            "perceptron": "perceptron", "schedules": "schedules", "training": "training",
+            "gradcheck": "gradcheck"}
 _FAMILY = {}  # concept -> the family of its cases (checked against the cases by tests/test_catalog.py)
 
 

@@ -2,10 +2,13 @@
 what the frameworks' own checkers do, each with its reason. Pinned by parity_tests/test_gradcheck_tool.py
 against the packages (their ``STEPS`` / ``TOLERANCES``) and the installed frameworks.
 
-Nothing here is registered as a ``Convention``: ``gradcheck`` is a helper module like ``autograd`` (no case
-row runs it; its inputs are a function and a dict), and nothing about it differs between the packages.
+The tool itself is one concept, ``gradcheck`` (parity_tests/cases/gradcheck.py runs the three packages' tools on one
+network): its one convention is the model's compute dtype (``mlp_forward``'s); the tools' own rule is shared.
 """
 import numpy as np
+
+from . import register
+from .layers import layer_pair
 
 __all__ = ["STEP", "TOLERANCE", "NOTES", "FRAMEWORK_TOOLS", "FRAMEWORK_NOTES"]
 
@@ -33,3 +36,7 @@ FRAMEWORK_NOTES = {
     "tf.test.compute_gradient": "a fixed delta = 2^-10 for every dtype (exactly representable), returns the two "
                                 "Jacobians and leaves the comparison to the caller",
 }
+
+_API = {"torch": "torch_impl.gradcheck.gradcheck: torch.autograd.grad against central differences of the loss",
+        "keras": "keras_impl.gradcheck.gradcheck: tf.GradientTape against central differences of the loss"}
+register(*layer_pair("gradcheck", _API["torch"], _API["keras"]))

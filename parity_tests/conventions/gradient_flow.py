@@ -7,11 +7,12 @@ Each value is checked against the installed frameworks by parity_tests/test_grad
 from . import Source, register
 from .layers import BATCHNORM_EPS_SOURCES, layer_pair
 
-__all__ = ["PLAIN_NETWORKS", "BATCHNORM_NETWORKS", "RESIDUAL_NETWORKS"]
+__all__ = ["PLAIN_NETWORKS", "BATCHNORM_NETWORKS", "RESIDUAL_NETWORKS", "LOSS_CURVES"]
 
 PLAIN_NETWORKS = ("layer_gradient_norms_sigmoid", "layer_gradient_norms_relu_he")
 BATCHNORM_NETWORKS = ("layer_gradient_norms_sigmoid_batchnorm",)
 RESIDUAL_NETWORKS = ("layer_gradient_norms_sigmoid_residual",)
+LOSS_CURVES = ("sgd_loss_curve",)
 
 _TORCH_API = "torch.autograd.grad of 0.5 * sum(out^2) / N: nn.Linear [-> nn.BatchNorm1d] -> activation module"
 _KERAS_API = "tf.GradientTape of 0.5 * sum(out^2) / N: Dense [-> BatchNormalization -> Activation]"
@@ -47,3 +48,8 @@ for _concept in BATCHNORM_NETWORKS:
 for _concept in RESIDUAL_NETWORKS:
     register(*layer_pair(_concept, f"{_TORCH_API}, h + block(h) in forward",
                          f"{_KERAS_API}, Add()([h, block(h)])"))
+
+for _concept in LOSS_CURVES:
+    register(*layer_pair(_concept, "torch.optim.SGD steps of an nn.Sequential on 0.5 * sum(out^2) / N "
+                         "[after nn.utils.clip_grad_norm_]", "keras.optimizers.SGD.apply of tf.GradientTape gradients "
+                         "of a keras.Sequential [after clip_by_global_norm]"))
