@@ -1,5 +1,6 @@
 """Adaptive-rule rows: Adagrad, RMSprop (plain, heavy-ball momentum, centered; one function, three concepts)
-and Adadelta. Weight decay (coupled in torch, decoupled in Keras) gets a second aligned set once per function."""
+and Adadelta. Weight decay (coupled in torch, decoupled in Keras) is on in set 0 once per function (the gate runs set 0,
+so both decay paths are in it) and off in set 1."""
 import keras_impl.optimizers_adaptive as k
 import reference_numpy.optimizers_adaptive as n
 import torch_impl.optimizers_adaptive as t
@@ -21,7 +22,7 @@ _SQUARE_AVG = {"square_avg": ("square_avg", "velocity")}
 
 
 def _with_decay(aligned):
-    return aligned, {**aligned, "weight_decay": 0.01}
+    return {**aligned, "weight_decay": 0.01}, aligned
 
 
 RULES = (

@@ -22,7 +22,8 @@ _LR = {"lr": 0.05, "weight_decay": 0.0}
 _MOMENTUM_STATE = {"momentum": ("momentum_buffer", "momentum")}
 
 RULES = (
-    Rule("optimizers", "sgd", n.sgd, t.sgd, k.sgd, aligned=(_LR, {"lr": 0.05, "weight_decay": 0.01}),
+    # set 0 decays the weights (coupled in torch, decoupled in Keras: both paths in the gate), set 1 does not
+    Rule("optimizers", "sgd", n.sgd, t.sgd, k.sgd, aligned=({"lr": 0.05, "weight_decay": 0.01}, _LR),
          skips=ONE_CLOSED_LOOP),
     Rule("optimizers", "momentum", n.sgd, t.sgd, k.sgd, state=_MOMENTUM_STATE, required={"momentum": 0.9},
          aligned=(_LR,), skips=ONE_CLOSED_LOOP),
