@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: parity parity-all reference html docs test env browser upgrade-report mutants clean
+.PHONY: parity parity-all reference html docs test env browser upgrade-report mutants bench clean
 
 env: $(STAMP)
 
@@ -67,6 +67,13 @@ SEED ?= 20261205
 mutants: $(STAMP)
 	$(PY) mutation/run.py --n $(if $(filter all,$(MUTANTS)),all,$(N)) --seed $(SEED) $(if $(PYTEST),--pytest) \
 	  $(if $(FAIL_UNDER),--fail-under $(FAIL_UNDER))
+
+# Timing (issue 15): NumPy, torch and Keras (eager and tf.function) per family, as ratios to torch and to the
+# machine's limits (copy bandwidth, GEMM FLOP/s) measured in the same interleaved rounds (docs/bench.md). Writes
+# reports/bench.csv and reports/bench_metadata.json (untracked); a few minutes (`make test` runs --quick once).
+# Options: QUICK=1 (under a minute), BENCH_ARGS="--family models --threads 2 --repeats 21 --out DIR".
+bench: $(STAMP)
+	$(VENV)/bin/parity bench $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info

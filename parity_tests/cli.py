@@ -7,6 +7,7 @@
   parity docs [--check]             regenerate README.md's convention tables from parity_tests/conventions
   parity compare ...                a torch model against its Keras port (your own models)
   parity translate ...              an optimizer, schedule, loss or layer in the other framework
+  parity bench [--quick]            time NumPy, torch and Keras per family, write ./reports/bench.csv
 
 Selection options (``run`` and ``list``): --family, --concept, --pair, --dtype, --variant (repeatable).
 ``parity --fast ...`` (options first) means ``parity run --fast ...``.
@@ -29,6 +30,7 @@ SUBCOMMANDS = {  # name -> (module with main(argv) -> int, one line of help)
     "compare": ("parity_tests.porting.cli", "compare a torch model with its Keras port"),
     "translate": ("parity_tests.porting.translate", "translate an optimizer, schedule, loss or layer"),
     "diff": ("parity_tests.views.diff", "what changed between two reports (exit 1 when anything got worse)"),
+    "bench": ("parity_tests.bench.cli", "time NumPy, torch and Keras per family (ratios to torch and to the machine)"),
 }
 
 
