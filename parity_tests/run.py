@@ -27,7 +27,7 @@ def parser():
     p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes (default: %(default)s)")
     p.add_argument("--fast", action="store_true",
                    help="the gate (`make parity`): every concept, aligned float64 and defaults float32; of update "
-                        "rules, LR schedules and training aligned float64 only (parity_tests.suite.in_gate)")
+                        "rules and training aligned float64 only (parity_tests.suite.in_gate)")
     p.add_argument("--repeat", type=int, default=1, metavar="N",
                    help="run N times, each repeat in fresh processes; the `repeat` column says whether the results "
                         "were bit-identical (the determinism audit)")

@@ -19,7 +19,8 @@ from .tolerance import policy_rows
 __all__ = ["DEFAULT_SEED", "SLOW_FAMILIES", "GATE_CORNERS", "KINDS", "CHUNK", "select", "in_gate",
            "Unit", "units", "run_shard", "lost_pieces", "count_units", "merge", "run_all", "write_report"]
 
-SLOW_FAMILIES = ("optimizers", "schedules", "training")  # their Keras side runs traced loops: ~0.1 s of tracing a run
+SLOW_FAMILIES = ("optimizers", "training")  # their Keras side runs traced loops: ~0.1-0.2 s of tracing a run
+# (a schedule, ~40 ms a run once its first trace is made, runs both gate corners: 48 runs cost ~2 s CPU more than 9)
 KINDS = ("cases", "rules", "inits", "trainings")  # single calls, update-rule trajectories, initialiser distributions,
 #                                                  training runs
 
@@ -43,7 +44,7 @@ def in_gate(run):
     fails it) and defaults float32 (what a user gets, floatx included: a changed default or a float32 code
     path fails it). Of the traced-loop families (SLOW_FAMILIES: ~0.1 s of Keras tracing per run) only the
     aligned float64 corner with the row's first aligned set, in its first regime (update rules: the open loop
-    at both gradient scales; schedules: the typical course; training: the tape loop). The rest -- aligned
+    at both gradient scales; training: the tape loop). The rest -- aligned
     float32, defaults float64, further aligned sets, the closed loop and ``model.fit`` of those families, the
     default-mismatch explanations of update rules -- runs in the complete matrix (``make parity-all``,
     ``make test``)."""
