@@ -13,6 +13,7 @@ import time
 import warnings
 
 from . import DEFAULT_SEED, report_dir
+from . import pool
 from .pool import KNOWN_WARNINGS, Workers, claim_in, done_in, mark_done_in
 from .selection import Selection, UnknownName, add_arguments
 
@@ -53,11 +54,31 @@ def _options(args, selection):
     return ["--seed", str(args.seed), *(["--fast"] if args.fast else []), *selection.argv()]
 
 
+def _start_workers(args, selection, claims):
+    """(workers, suite): forked after the frameworks are imported (one import for all processes), or, without
+    ``os.fork``, started first so that their imports overlap the parent's."""
+    if not pool.FORK:
+        workers = Workers(_options(args, selection), args.jobs, claims)
+        try:
+            from . import suite
+        except BaseException:
+            workers.stop()
+            raise
+        return workers, suite
+    from . import suite
+    chosen = suite.select(selection)
+
+    def shard_work(shard):  # in the child: pool.claim_in and mark_done_in are looked up there (a test replaces them)
+        return suite.run_shard(args.seed, chosen, pool.claim_in(claims, shard), args.fast, keep_run=selection.keeps_run,
+                               on_done=pool.mark_done_in(claims))[0]
+    return Workers(None, args.jobs, claims, shard_work), suite
+
+
 def _run_pool(args, selection, claims):
     """(rows, skipped, rows run): this process's share and the workers', merged in table order."""
-    workers = Workers(_options(args, selection), args.jobs, claims)
+    workers = None
     try:
-        from . import suite  # the frameworks, imported while the workers import theirs
+        workers, suite = _start_workers(args, selection, claims)
         chosen = suite.select(selection)
         mark, total = mark_done_in(claims), suite.count_units(chosen, args.fast, selection.keeps_run)
         with _progress(total) as advance:
@@ -71,7 +92,8 @@ def _run_pool(args, selection, claims):
         finished, lost = workers.collect()
         rows = suite.merge(own, *finished, *(_lost(args, chosen, selection, dead) for dead in lost))
     finally:
-        workers.stop()
+        if workers is not None:
+            workers.stop()
     return [r for r in rows if r["impl_a"] == "worker" or selection.keeps_result(r)], skipped, sum(chosen.values(), ())
 
 

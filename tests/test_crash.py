@@ -1,8 +1,12 @@
 """Crash containment: a worker that dies mid-run (here ``os._exit(3)`` after its first unit) leaves a complete,
 fresh report -- its units become ERROR rows naming the unit and the exit status, every other row intact -- and
-a non-zero exit; the previous report is never left in place."""
+a non-zero exit; the previous report is never left in place. Both kinds of worker: forked after the import (the
+default where ``os.fork`` exists) and started as ``python -m parity_tests.worker``."""
 import csv
+import os
 import textwrap
+
+import pytest
 
 from parity_tests import pool, run
 from parity_tests.cli import main
@@ -32,16 +36,35 @@ def _rows(path):
         return list(csv.DictReader(f))
 
 
-def test_a_dying_worker_leaves_a_complete_fresh_report(tmp_path, monkeypatch, capfd):
+def _crashing_mark_done_in(directory):
+    def on_done(unit):  # a forked worker dies as soon as it has finished one unit
+        os._exit(3)
+    return on_done
+
+
+def _inject(tmp_path, monkeypatch, forked):
+    """Make the workers (not the parent) die after their first unit."""
+    monkeypatch.setattr(pool, "FORK", forked)
+    if forked:  # the children look pool.mark_done_in up after the fork; the parent uses run's own name
+        monkeypatch.setattr(pool, "mark_done_in", _crashing_mark_done_in)
+        return
+    crash = tmp_path / "inject"
+    crash.mkdir()
+    (crash / "sitecustomize.py").write_text(_CRASH)  # loaded by the worker processes only (started after this)
+    monkeypatch.setenv("PYTHONPATH", str(crash))
+
+
+@pytest.mark.parametrize("forked", [True, False], ids=["forked", "started"])
+def test_a_dying_worker_leaves_a_complete_fresh_report(tmp_path, monkeypatch, capfd, forked):
+    if forked and not pool.FORK:
+        pytest.skip("os.fork is not available on this platform")
     healthy = tmp_path / "healthy"
     assert main([*ARGV, "--out", str(healthy)]) == 0
     expected = {(r["concept"], r["variant"], r["dtype"], r["inputs"]) for r in _rows(healthy / "divergence.csv")}
-    crash, out = tmp_path / "inject", tmp_path / "crashed"
-    crash.mkdir()
-    (crash / "sitecustomize.py").write_text(_CRASH)  # loaded by the worker processes only (started after this)
+    out = tmp_path / "crashed"
     out.mkdir()
     (out / "divergence.csv").write_text("the previous run's report\n")
-    monkeypatch.setenv("PYTHONPATH", str(crash))
+    _inject(tmp_path, monkeypatch, forked)
     monkeypatch.setattr(run, "claim_in", _leaving_unit_0)  # the parent leaves unit 0 to the worker
     assert main([*ARGV, "--out", str(out)]) == 1
     rows = _rows(out / "divergence.csv")
