@@ -31,11 +31,17 @@ def _evaluate(case, inputs, framework):
     return (out,) + grads
 
 
+# Rows whose result is a float64 record in all three packages, whatever the inputs' dtype.
+FLOAT64_RECORDS = {"sgd_loss_curve": "the loss history is a float64 array (NaN after a non-finite step)",
+                   "gradcheck": "the tool reports its central differences in float64 (GradcheckResult.numeric)"}
+
+
 @pytest.mark.parametrize("case", ALL_CASES, ids=CASE_IDS)
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_float32_in_float32_out(case, framework):
+    want = np.float64 if case.concept in FLOAT64_RECORDS else np.float32
     for result in _evaluate(case, _inputs(case, "typical", "float32"), framework):
-        assert np.asarray(result).dtype == np.float32
+        assert np.asarray(result).dtype == want
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=CASE_IDS)

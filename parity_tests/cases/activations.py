@@ -39,7 +39,9 @@ CASES = (
          kinks=(0.0,), init_inputs=("alpha",)),
     _row("elu", (na.elu, ta.elu, ka.elu), kinks=(0.0,), aligned=({"alpha": 1.0}, {"alpha": 0.5})),
     _row("selu", (na.selu, ta.selu, ka.selu), kinks=(0.0,)),
-    _row("softplus", (ns.softplus, ts.softplus, ks.softplus), aligned=({"beta": 1.0}, {"beta": 2.0})),
+    # torch returns x where beta*x > 20 (its threshold): kinks one unit either side of the switch at x = 20 / beta
+    _row("softplus", (ns.softplus, ts.softplus, ks.softplus), aligned=({"beta": 1.0}, {"beta": 2.0}, {"beta": 0.5}),
+         kinks=(9.0, 11.0, 19.0, 21.0, 39.0, 41.0)),
     _row("silu", (ns.silu, ts.silu, ks.silu), aligned=({"beta": 1.0}, {"beta": 1.702})),
     _row("gelu", (ns.gelu, ts.gelu, ks.gelu), aligned=({"approximate": "none"}, {"approximate": "tanh"})),
     _row("mish", (ns.mish, ts.mish, ks.mish)),
