@@ -2,7 +2,9 @@ r"""Element-wise activations with hand-written backward passes (vector-Jacobian 
 
 Every ``<name>_backward(dout, x, ...)`` returns ``dout * f'(x)`` (or a tuple for several inputs).
 Switches that reproduce one framework's formula are keyword-only and documented per function;
-the harness reads their values from ``parity_tests/conventions``.
+the harness reads their values from ``parity_tests/conventions``. ``sigmoid_grad_from_output`` and
+``tanh_grad_from_output`` (the VJP from the forward's output, for a network that keeps it) are shared with
+:mod:`reference_numpy.models`; they are not part of the mirrored API.
 """
 import numpy as np
 
@@ -35,17 +37,21 @@ def step(x):
 def sigmoid(x):
     r"""Logistic sigmoid, evaluated without overflow for large :math:`|x|`.
 
-    .. math:: \sigma(x) = 1 / (1 + e^{-x})
+    .. math:: \sigma(x) = 1 / (1 + e^{-x}) = e^{\min(x, 0)} / (1 + e^{-|x|})
     """
     check_floating(x, "x")
-    e = np.exp(-np.abs(x))  # (...) in (0, 1]: never overflows
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    numerator = np.exp(np.minimum(x, 0))  # (...) 1 for x >= 0, e^x below: never overflows
+    return numerator / (1 + np.exp(-np.abs(x)))  # (...) 1/(1 + e^-x) for x >= 0, e^x/(1 + e^x) below
 
 
 def sigmoid_backward(dout, x):
     r""".. math:: \partial L/\partial x = g \, \sigma(x) (1 - \sigma(x))"""
     check_like(dout, "dout", x, "x")
-    s = sigmoid(x)
+    return sigmoid_grad_from_output(dout, sigmoid(x))
+
+
+def sigmoid_grad_from_output(dout, s):
+    """:func:`sigmoid_backward` from the forward's output ``s`` (a network keeps it: no second exp)."""
     return dout * s * (1 - s)
 
 
@@ -58,7 +64,11 @@ def tanh(x):
 def tanh_backward(dout, x):
     r""".. math:: \partial L/\partial x = g \, (1 - \tanh^2 x)"""
     check_like(dout, "dout", x, "x")
-    t = np.tanh(x)
+    return tanh_grad_from_output(dout, np.tanh(x))
+
+
+def tanh_grad_from_output(dout, t):
+    """:func:`tanh_backward` from the forward's output ``t`` (a network keeps it: no second tanh)."""
     return dout * (1 - t * t)
 
 
@@ -95,6 +105,14 @@ def relu_backward(dout, x):
     return dout * (x > 0)
 
 
+def _leaky_slope(x, s):
+    """Leaky ReLU's local slope, in ``x``'s dtype: 1 where ``x > 0``, ``s`` elsewhere (NaN included). Exact (1 + s*0
+    is 1, 0 + s*1 is s; only a slope of -0.0 becomes +0.0, a zero's sign), so ``x * slope`` is bit for bit
+    ``np.where(x > 0, x, s * x)`` without its per-element branch (several times slower on mixed signs)."""
+    positive = x > 0  # (...)
+    return positive + s * ~positive  # (...)
+
+
 def leaky_relu(x, *, negative_slope=0.01, constant_dtype=None):
     r"""Leaky ReLU.
 
@@ -106,7 +124,7 @@ def leaky_relu(x, *, negative_slope=0.01, constant_dtype=None):
     check_floating(x, "x")
     check_number(negative_slope, "negative_slope")
     s = _round_constant(negative_slope, constant_dtype, x.dtype)
-    return np.where(x > 0, x, s * x)
+    return x * _leaky_slope(x, s)  # (...)
 
 
 def leaky_relu_backward(dout, x, *, negative_slope=0.01, constant_dtype=None):
@@ -116,7 +134,7 @@ def leaky_relu_backward(dout, x, *, negative_slope=0.01, constant_dtype=None):
     """
     check_like(dout, "dout", x, "x")
     s = _round_constant(negative_slope, constant_dtype, x.dtype)
-    return np.where(x > 0, dout, s * dout)
+    return dout * _leaky_slope(x, s)  # (...)
 
 
 def _check_alpha(alpha, x):

@@ -127,7 +127,7 @@ def sgd_loss_curve(x, *params, activations, steps, learning_rate, max_norm=None,
             losses[step] = 0.5 * np.sum(out * out) / out.shape[0]
             if step == steps or not np.isfinite(losses[step]):
                 break
-            grads = mlp_backward(out / out.shape[0], cache)[1:]  # dW1, db1, ...
+            grads = mlp_backward(out / out.shape[0], cache, input_grad=False)[1:]  # dW1, db1, ...
             if max_norm is not None:
                 grads = _unravel(clip_by_global_norm(*grads, max_norm=max_norm), grads)
             params = [p - p.dtype.type(learning_rate) * g for p, g in zip(params, grads)]

@@ -77,19 +77,23 @@ def dense_forward(x, W, b, *, dtype=None):
 
 def affine(x, W, b):
     """:func:`dense_forward` on inputs already checked and cast, by a network that checked them once."""
-    return x @ W + b, (x, W, x.dtype)  # (N, H)
+    out = x @ W  # (N, H)
+    out += b  # in place: no second (N, H) array
+    return out, (x, W, x.dtype)
 
 
-def dense_backward(dout, cache):
+def dense_backward(dout, cache, *, input_grad=True):
     r""".. math:: \partial L/\partial x = g W^\top, \quad \partial L/\partial W = x^\top g, \quad
               \partial L/\partial b = \textstyle\sum_n g_n
+
+    ``input_grad=False``: ``None`` for :math:`\partial L/\partial x` (x is data: one GEMM less).
     """
     x, W, in_dtype = cache
     check_dout(dout, (x.shape[0], W.shape[1]), x.dtype)
-    dx = dout @ W.T  # (N, D)
+    dx = dout @ W.T if input_grad else None  # (N, D)
     dW = x.T @ dout  # (D, H)
     db = dout.sum(axis=0)  # (H,)
-    return tuple(g.astype(in_dtype, copy=False) for g in (dx, dW, db))
+    return tuple(None if g is None else g.astype(in_dtype, copy=False) for g in (dx, dW, db))
 
 
 def _check_batchnorm(x, gamma, beta, eps, *, batch=1):

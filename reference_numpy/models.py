@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import (leaky_relu, leaky_relu_backward, relu, relu_backward, sigmoid, sigmoid_backward, tanh,
-                          tanh_backward)
+from .activations import (leaky_relu, leaky_relu_backward, relu, relu_backward, sigmoid, sigmoid_backward,
+                          sigmoid_grad_from_output, tanh, tanh_backward, tanh_grad_from_output)
 from .layers import affine, check_dout, check_input, check_weights, dense_backward
 from .losses_common import compute_in
 from .validation import check_choice, check_floating, check_ndim, check_number
@@ -19,6 +19,7 @@ from .validation import check_choice, check_floating, check_ndim, check_number
 __all__ = ["mlp_forward", "mlp_model", "params_of", "numpy_layout"]
 
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu")
+_FROM_OUTPUT = {"sigmoid": sigmoid_grad_from_output, "tanh": tanh_grad_from_output}  # the VJP from f(z)
 
 
 def check_mlp(x, params, activations, negative_slope=None):
@@ -48,7 +49,10 @@ def _activate(name, z, slope, constant_dtype):
     return {"linear": lambda v: v, "sigmoid": sigmoid, "tanh": tanh, "relu": relu}[name](z)
 
 
-def _activate_backward(name, da, z, slope, constant_dtype):
+def _activate_backward(name, da, z, h, slope, constant_dtype):
+    """The activation's VJP at ``z``; sigmoid and tanh read it off their output ``h`` when given (not recomputed)."""
+    if h is not None and name in _FROM_OUTPUT:
+        return _FROM_OUTPUT[name](da, h)
     if name == "leaky_relu":
         return leaky_relu_backward(da, z, negative_slope=slope, constant_dtype=constant_dtype)
     backward = {"linear": lambda g, v: g, "sigmoid": sigmoid_backward, "tanh": tanh_backward, "relu": relu_backward}
@@ -72,22 +76,28 @@ def mlp_forward(x, *params, activations, negative_slope=0.01, constant_dtype=Non
     return h, (layers, negative_slope, constant_dtype, x.dtype)
 
 
-def mlp_backward(dout, cache):
+def mlp_backward(dout, cache, *, input_grad=True):
     r"""Back through the layers in reverse: each activation's VJP, then the dense layer's.
 
     .. math:: \partial L/\partial z_i = f_i'(z_i) \odot \partial L/\partial h_i, \quad
               \partial L/\partial W_i = h_{i-1}^\top \partial L/\partial z_i, \quad
               \partial L/\partial h_{i-1} = \partial L/\partial z_i \, W_i^\top
+
+    ``(dx, dW1, db1, ...)``; ``input_grad=False`` leaves out :math:`\partial L/\partial x` (``None`` in its
+    place): a training step's x is data, and its gradient is the first layer's third GEMM (torch skips it for an
+    input that does not require grad).
     """
     layers, slope, constant_dtype, in_dtype = cache
     last_z = layers[-1][1]
     check_dout(dout, last_z.shape, last_z.dtype)
+    # h_i is layer i+1's input, kept in its cache; the last layer's is the caller's ``out`` (maybe changed since)
+    outputs = [dense[0] for dense, _, _ in layers[1:]] + [None]
     g, grads = dout, []
-    for dense, z, name in reversed(layers):
-        dz = _activate_backward(name, g, z, slope, constant_dtype)  # (N, H_i)
-        g, dW, db = dense_backward(dz, dense)  # (N, H_{i-1}), (H_{i-1}, H_i), (H_i,)
+    for i, ((dense, z, name), h) in reversed(list(enumerate(zip(layers, outputs)))):
+        dz = _activate_backward(name, g, z, h, slope, constant_dtype)  # (N, H_i)
+        g, dW, db = dense_backward(dz, dense, input_grad=input_grad or i > 0)  # (N, H_{i-1}), (H_{i-1}, H_i), (H_i,)
         grads = [dW, db] + grads
-    return tuple(a.astype(in_dtype, copy=False) for a in (g, *grads))
+    return tuple(None if a is None else a.astype(in_dtype, copy=False) for a in (g, *grads))
 
 
 @dataclass
@@ -104,9 +114,9 @@ class _MLP:
         return mlp_forward(x, *self.params, activations=self.activations, negative_slope=self.negative_slope,
                            constant_dtype=self.constant_dtype, dtype=self.dtype)
 
-    def backward(self, dout, cache):
-        """``(dx, dW1, db1, ...)``: :func:`mlp_backward`."""
-        return mlp_backward(dout, cache)
+    def backward(self, dout, cache, *, input_grad=True):
+        """``(dx, dW1, db1, ...)``: :func:`mlp_backward` (``input_grad=False``: ``dx`` is ``None``)."""
+        return mlp_backward(dout, cache, input_grad=input_grad)
 
 
 def mlp_model(params, *, activations, negative_slope=0.01, constant_dtype=None, dtype=None):

@@ -61,7 +61,7 @@ def _step(model, fn, keywords, xb, yb):
     out, cache = model.forward(xb)  # (B, K)
     dvalue = np.ones((), dtype=keywords.get("dtype") or out.dtype)  # dL/dL in the loss's compute dtype
     value, (dout,) = autograd.vjp(fn, (out,), dvalue, (yb,), **keywords)  # scalar, (B, K)
-    _, *grads = model.backward(dout, cache)  # dx, dW1, db1, ...
+    _, *grads = model.backward(dout, cache, input_grad=False)  # dW1, db1, ... (x is data)
     return value, grads
 
 

@@ -106,8 +106,9 @@ def _numpy_train(params, activations, x, y):
     def step():
         out, cache = n_models.mlp_forward(x, *params, activations=activations)  # (B, K)
         _, (dout,) = numpy_vjp(n_losses.mse, (out,), one, (y,))  # the loss and dL/dout
-        _, *grads = n_models.mlp_backward(dout, cache)  # dx, dW1, db1, ...
-        params[:] = [p - lr * g for p, g in zip(params, grads)]
+        _, *grads = n_models.mlp_backward(dout, cache, input_grad=False)  # dW1, db1, ... (x is data)
+        for p, g in zip(params, grads):
+            p -= lr * g  # in place, as torch.optim.SGD updates its parameters
     return step
 
 
