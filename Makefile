@@ -61,11 +61,11 @@ test: $(STAMP) browser
 # mutation/run.py; ~15 s a mutant). Survivors with file:line go to reports/mutation/survivors.txt (untracked);
 # equivalent mutants are recorded in mutation/equivalent.toml. Options: N=40 (sample size), MUTANTS=all (every
 # mutant, ~16k: days), SEED=20261205, PYTEST=1 (re-run the gate's survivors against the unit tests, ~3 min each),
-# FAIL_UNDER=95 (exit 1 below that gate score).
+# FAIL_UNDER=95 (exit 1 below that gate score), HEAD=1 (mutate the committed tree, not the working tree).
 N ?= 40
 SEED ?= 20261205
 mutants: $(STAMP)
-	$(PY) mutation/run.py --n $(if $(filter all,$(MUTANTS)),all,$(N)) --seed $(SEED) $(if $(PYTEST),--pytest) \
+	$(PY) mutation/run.py --n $(if $(filter all,$(MUTANTS)),all,$(N)) --seed $(SEED) $(if $(PYTEST),--pytest) $(if $(HEAD),--head) \
 	  $(if $(FAIL_UNDER),--fail-under $(FAIL_UNDER))
 
 # Timing (issue 15): NumPy, torch and Keras (eager and tf.function) per family, as ratios to torch and to the

@@ -56,6 +56,13 @@ def log(message: str) -> None:
     print(f"[mutants {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+def clone_head(tree: Path) -> None:
+    """``--head``: the committed tree (``git clone`` of HEAD, .git included), whatever the working tree holds."""
+    if tree.exists():
+        shutil.rmtree(tree)
+    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(tree)], check=True)
+
+
 def copy_tree(tree: Path) -> None:
     if tree.exists():
         shutil.rmtree(tree)
@@ -135,6 +142,8 @@ def parse_args(argv: list[str] | None, settings: dict) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", default=str(settings["sample"]), help="mutants to sample, or 'all' (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=settings["seed"], help="sampling seed (default: %(default)s)")
+    parser.add_argument("--head", action="store_true",
+                        help="mutate the committed tree (a git clone of HEAD) instead of a copy of the working tree")
     parser.add_argument("--tree", type=Path, default=Path("/tmp/dl-parity-mutants/tree"),
                         help="where the tree is copied and mutated (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "mutation",
@@ -208,7 +217,7 @@ def resume(run: Run) -> Sample:
 def fresh_sample(run: Run) -> Sample:
     """Copy the tree, check the gate passes on it, ``cosmic-ray init`` and keep the sample (or the survivors)."""
     log(f"copying {ROOT} to {run.tree}")
-    copy_tree(run.tree)
+    (clone_head if run.args.head else copy_tree)(run.tree)
     run.env = environment(run.tree)
     run.baseline_seconds = baseline(run.cfg.test_command, run.tree, run.env, run.cfg.timeout)
     log(f"baseline: the gate passes on the unmutated copy in {run.baseline_seconds:.0f} s")
