@@ -14,7 +14,7 @@ from .plots import Plot, case_of, run_of
 
 __all__ = ["COORDINATES", "SCENARIOS", "trajectory_data", "curve_panels", "figures"]
 
-COORDINATES = ((0, 0), (2, 3))  # two of the (3, 4) parameter's elements
+COORDINATES = ((0, 0), (-1, -1))  # the first and the last element of the (3, 4) parameter or its transpose
 SCENARIOS = ("typical", "grads_1e-6", "closed_loop")
 _QUANTITY_STYLE = ("-", "--", ":", "-.")
 
@@ -99,7 +99,7 @@ def _trajectory_runs(case):
 
 
 def trajectory_data(concept, *, seed=DEFAULT_SEED):
-    r"""[{"run", "scenario", "params": {impl: (steps, 3, 4) float64 array, or the exception raised}}], one entry per
+    r"""[{"run", "scenario", "params": {impl: (steps, rows, cols) float64 array, or the exception raised}}], one entry per
     scenario of each run of ``_trajectory_runs``, computed by the harness's own trajectory runners."""
     from .. import trajectory
     from ..frameworks import attempt
@@ -117,6 +117,11 @@ def trajectory_data(concept, *, seed=DEFAULT_SEED):
     return out
 
 
+def _shape(params):
+    r"""The parameter's (rows, cols): of the first implementation that returned a trajectory."""
+    return next((p.shape[1:] for p in params.values() if not isinstance(p, Exception)), (1, 1))
+
+
 def _draw_trajectories(entries):
     def draw(fig, axes):
         for row, entry in enumerate(entries):
@@ -126,8 +131,8 @@ def _draw_trajectories(entries):
                     if not isinstance(params, Exception):
                         steps = np.arange(1, len(params) + 1)
                         ax.plot(*style.downsample(steps, params[:, i, j], points=100), **style.impl_style(impl))
-                run = entry["run"]
-                ax.set_title(f"{run.variant} · {run.dtype} · {entry['scenario']} · w[{i}, {j}]")
+                run, shape = entry["run"], _shape(entry["params"])
+                ax.set_title(f"{run.variant} · {run.dtype} · {entry['scenario']} · w[{i % shape[0]}, {j % shape[1]}]")
             axes[row][0].set_ylabel("parameter")
         for ax in axes[-1]:
             ax.set_xlabel("step")

@@ -6,6 +6,7 @@ r"""``parity html``: a static site from a report, under ``./reports/site/`` (``-
                            its conventions, its plots and its measured rows (sortable, filterable)
   concepts/<slug>/*.svg    the plots of ``parity_tests.views.plots.figures``
   site.css                 the shared stylesheet (pygments' rules included)
+  bench.html, bench.svg    ``parity bench``'s figures, when its bench.csv sits beside the report
 
 The same report gives byte-identical files (no timestamps, fixed order). The site is written into a temporary
 directory beside ``--out`` and renamed into place, so a crash never leaves half of one. Importing this module
@@ -27,6 +28,7 @@ from .. import DEFAULT_SEED, report_dir
 from ..conventions import family_of
 from ..selection import UnknownName, check_name, concepts_by_family
 from . import concept as views
+from . import site_bench
 from .site_assets import site_css
 from .site_concept import concept_page
 from .site_index import index_page
@@ -100,9 +102,23 @@ def _build(out, *, report_path, seed, concepts, plots):
         counts = pair_counts(frame)
         n_plots = sum(_write_concept(root, concept, frame=frame, counts=counts, figures=figures, seed=seed,
                                      nav=_nav(selected, i)) for i, concept in enumerate(selected))
+        bench = _write_bench(root, report_path, plots=plots)
         _write(root / "index.html", index_page(frame=frame, meta=meta, by_family=by_family, linked=set(selected),
-                                               report_label=_label(report_path)))
+                                               report_label=_label(report_path), bench=bench))
     return Built(out / "index.html", len(selected), n_plots)
+
+
+def _write_bench(root, report_path, *, plots):
+    r"""``bench.html`` (and its plot) when ``parity bench`` wrote ``bench.csv`` beside the report; its name or None."""
+    path = site_bench.bench_csv(report_path)
+    if path is None:
+        return None
+    rows = site_bench.load(path)
+    if plots:
+        _write(root / "bench.svg", site_bench.bench_plot(rows))
+    _write(root / "bench.html", site_bench.bench_page(rows, source_label=_label(path),
+                                                      plot_file="bench.svg" if plots else ""))
+    return "bench.html"
 
 
 def _load(path):

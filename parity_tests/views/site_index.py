@@ -11,9 +11,9 @@ from .site_tables import cell_text, concept_order, family_counts, pair_counts, p
 __all__ = ["index_page"]
 
 
-def index_page(*, frame, meta, by_family, linked, report_label):
+def index_page(*, frame, meta, by_family, linked, report_label, bench=None):
     r"""The whole index. ``linked``: the concepts whose page was built (only those are links); ``report_label``:
-    how the report is named on the page."""
+    how the report is named on the page; ``bench``: the speed page's file, when there is one."""
     totals = status_totals(frame)
     body = "\n".join([
         "<h1>Parity report</h1>",
@@ -21,6 +21,8 @@ def index_page(*, frame, meta, by_family, linked, report_label):
         f"{len(frame)} checks &middot; {len(linked)} concept pages</p>",
         f"<p>{status_badges(totals)}</p>",
         _stale_counts(meta, totals),
+        f'<p><a href="{esc(bench)}">Speed: parity bench</a> (time over torch\'s, fraction of the machine\'s '
+        "limit)</p>" if bench else "",
         "<h2>Concepts &times; pairs</h2>", _LEGEND,
         filter_box("matrix", placeholder="concept, family or status, e.g. losses expected"),
         _matrix(frame, by_family, linked),
