@@ -7,7 +7,7 @@ from typing import Callable
 
 from .conventions import convention
 
-__all__ = ["Case", "Skip", "Run", "DTYPES", "expand"]
+__all__ = ["Case", "Skip", "Run", "DTYPES", "expand", "split_inputs"]
 
 DTYPES = ("float32", "float64")
 
@@ -97,3 +97,15 @@ def expand(cases):
             reasons = [s.reason for s in case.skips if s.applies(run)]
             (skipped.append((run, reasons[0])) if reasons else runs.append(run))
     return runs, skipped
+
+
+def split_inputs(case, inputs, convert=lambda value: value):
+    """(primals, constants) of an inputs dict, each value through ``convert``: the ``grad_wrt`` inputs are
+    differentiated, the rest are not. Arguments are positional, so the differentiated inputs must lead the dict in
+    ``grad_wrt``'s order: a builder that reorders them raises here instead of a gradient under the wrong name."""
+    names, k = tuple(inputs), len(case.grad_wrt)
+    if names[:k] != tuple(case.grad_wrt):
+        raise ValueError(f"{case.concept}: grad_wrt {tuple(case.grad_wrt)} must lead the inputs in order; the input "
+                         f"builder gives {names}")
+    values = [convert(value) for value in inputs.values()]
+    return tuple(values[:k]), tuple(values[k:])

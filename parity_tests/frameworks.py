@@ -16,6 +16,7 @@ import keras_impl.autograd as keras_autograd
 import reference_numpy.autograd as numpy_autograd
 import torch_impl.autograd as torch_autograd
 
+from .case import split_inputs
 from .conventions import convention
 from .inputs import rng_for
 from .schema import IMPLS, PAIRS
@@ -44,10 +45,6 @@ def inputs_for(impl, run, inputs):
     return {k: np.full_like(v, init[k]) if k in run.case.init_inputs else v for k, v in inputs.items()}
 
 
-def _split(case, values):
-    """(primals, constants): the leading ``grad_wrt`` inputs are differentiated, the rest are not."""
-    values = tuple(values)
-    return values[:len(case.grad_wrt)], values[len(case.grad_wrt):]
 
 
 def _numpy_kwargs(run, framework, flip):
@@ -107,13 +104,13 @@ def _call_numpy(run, inputs, dout, framework, flip):
     kwargs = _numpy_kwargs(run, framework, flip)
     if not run.case.grad_wrt:
         return {"forward": numpy_autograd.output(run.case.numpy, *inputs.values(), **kwargs)}
-    primals, constants = _split(run.case, inputs.values())
+    primals, constants = split_inputs(run.case, inputs)
     out, grads = numpy_autograd.vjp(run.case.numpy, primals, dout, constants, **kwargs)
     return _pack(run.case, out, grads)
 
 
 def _call_torch(run, inputs, dout):
-    primals, constants = _split(run.case, (torch.from_numpy(a.copy()) for a in inputs.values()))
+    primals, constants = split_inputs(run.case, inputs, lambda a: torch.from_numpy(a.copy()))
     if not run.case.grad_wrt:
         return {"forward": run.case.torch(*constants, **run.kwargs).numpy()}
     out, grads = torch_autograd.vjp(run.case.torch, primals, torch.from_numpy(dout.copy()), constants, **run.kwargs)
@@ -123,7 +120,7 @@ def _call_torch(run, inputs, dout):
 def _call_keras(run, inputs, dout):
     # Keras computes in floatx: aligned runs set it to the run's dtype, defaults keep the user's default.
     with keras_floatx(floatx_of(run)):
-        primals, constants = _split(run.case, (tf.convert_to_tensor(a) for a in inputs.values()))
+        primals, constants = split_inputs(run.case, inputs, tf.convert_to_tensor)
         if not run.case.grad_wrt:
             return {"forward": keras.ops.convert_to_numpy(run.case.keras(*constants, **run.kwargs))}
         out, grads = keras_autograd.vjp(run.case.keras, primals, tf.convert_to_tensor(dout), constants, **run.kwargs)

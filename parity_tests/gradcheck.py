@@ -15,7 +15,7 @@ import numpy as np
 
 import reference_numpy.autograd as numpy_autograd
 
-from .case import Run
+from .case import Run, split_inputs
 from .compare import compare
 from .conventions import FRAMEWORKS
 from .inputs import rng_for
@@ -80,7 +80,7 @@ def _rows_for(run, seed, framework):
     kwargs = run.numpy_kwargs(framework)
     kwargs.update({k: None for k in _PRECISION_KEYS if k in kwargs})
     values = tuple(inputs.values())
-    primals, constants = values[:len(case.grad_wrt)], values[len(case.grad_wrt):]
+    primals, constants = split_inputs(case, inputs)
     out = numpy_autograd.output(case.numpy, *values, **_forward_kwargs(case.numpy, kwargs))
     dout, probes = _draws(seed, run.input_key, np.shape(out), tuple(p.size for p in primals))
     _, analytic = numpy_autograd.vjp(case.numpy, primals, dout, constants, **kwargs)

@@ -177,3 +177,20 @@ def test_keras_float32_compute_in_a_float64_run_is_expected_with_its_cause():
     row = _loss_row("mae", "defaults", "float64", {}, ("torch", "keras"), "forward")
     assert row["status"] == "expected" and "dtypes differ: float64 vs float32" in row["cause"]
     assert "dtype (torch=None, keras='float32')" in row["cause"]
+
+
+def test_grad_wrt_must_lead_the_inputs_in_order():
+    """A builder that puts a non-differentiated input first is refused by name, never differentiated silently."""
+    from dataclasses import replace
+
+    from parity_tests.case import split_inputs
+    from parity_tests.cases import ALL_CASES
+    case = next(c for c in ALL_CASES if c.concept == "mse")
+    inputs = {"y_pred": np.ones(2), "y_true": np.zeros(2)}
+    primals, constants = split_inputs(case, inputs)
+    assert (len(primals), len(constants)) == (len(case.grad_wrt), 2 - len(case.grad_wrt))
+    swapped = dict(reversed(list(inputs.items())))
+    with pytest.raises(ValueError, match=r"grad_wrt .* must lead the inputs"):
+        split_inputs(case, swapped)
+    with pytest.raises(ValueError, match="grad_wrt"):
+        split_inputs(replace(case, grad_wrt=("y_true",)), inputs)
