@@ -1,6 +1,7 @@
 """The process pool of ``parity run``: with ``--jobs N`` the run imports the frameworks once and forks N-1 workers
-(they share the parent's imported modules: no worker pays the ~4 s import again; where ``os.fork`` is missing,
-N-1 ``python -m parity_tests.worker`` processes are started before the import instead); every process then takes
+(they share the parent's imported modules: no worker pays the ~4 s import again; where ``os.fork`` is missing, or
+the frameworks were imported before the run, N-1 ``python -m parity_tests.worker`` processes are started before the
+import instead); every process then takes
 units of work from one pool (the costliest first; a unit is claimed by creating its file, so whoever is free takes
 the next) and marks each unit done (the progress display counts them); the run merges the rows in table order, so
 the report is identical for any N."""
@@ -14,9 +15,16 @@ import time
 import traceback
 from typing import NamedTuple
 
-__all__ = ["KNOWN_WARNINGS", "FORK", "claim_in", "claimed_by", "mark_done_in", "done_in", "Lost", "Forked", "Workers"]
+__all__ = ["KNOWN_WARNINGS", "FORK", "fresh_frameworks", "claim_in", "claimed_by", "mark_done_in", "done_in", "Lost", "Forked", "Workers"]
 
 FORK = hasattr(os, "fork")
+_FRAMEWORKS = ("tensorflow", "torch", "keras")
+
+
+def fresh_frameworks():
+    """True while no framework is imported in this process: one imported now, by the run, has run nothing yet, and
+    a child forked then works (TensorFlow's and torch's thread pools start with their first op, not the import)."""
+    return not any(name in sys.modules for name in _FRAMEWORKS)
 
 # torch warns on every F.kl_div(reduction='mean'); the behaviour is a recorded convention (kl_divergence).
 KNOWN_WARNINGS = (r"reduction: 'mean' divides the total loss",)

@@ -55,9 +55,11 @@ def _options(args, selection):
 
 
 def _start_workers(args, selection, claims):
-    """(workers, suite): forked after the frameworks are imported (one import for all processes), or, without
-    ``os.fork``, started first so that their imports overlap the parent's."""
-    if not pool.FORK:
+    """(workers, suite): forked after the frameworks are imported (one import for all processes), or started
+    first so that their imports overlap the parent's -- without ``os.fork``, and whenever this process had imported
+    TensorFlow or torch before the run (a caller in Python, a test): a framework that has run keeps thread pools
+    and locks a forked child does not inherit working, so only a fresh import is forked."""
+    if not pool.FORK or not pool.fresh_frameworks():
         workers = Workers(_options(args, selection), args.jobs, claims)
         try:
             from . import suite

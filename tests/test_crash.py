@@ -3,7 +3,8 @@ fresh report -- its units become ERROR rows naming the unit and the exit status,
 a non-zero exit; the previous report is never left in place. Both kinds of worker: forked after the import (the
 default where ``os.fork`` exists) and started as ``python -m parity_tests.worker``."""
 import csv
-import os
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -36,22 +37,42 @@ def _rows(path):
         return list(csv.DictReader(f))
 
 
-def _crashing_mark_done_in(directory):
-    def on_done(unit):  # a forked worker dies as soon as it has finished one unit
-        os._exit(3)
-    return on_done
+# The forked kind runs in a fresh process (fork is taken only before any framework has run): the parent replaces
+# pool.mark_done_in, which only forked children use -- a worker started as a new interpreter would not crash.
+_FORKED = textwrap.dedent('''
+    import os, sys
+    from parity_tests import pool, run
+    from parity_tests.cli import main
+
+    assert pool.FORK and pool.fresh_frameworks()
+
+    def mark_done_in(directory):
+        def on_done(unit):
+            os._exit(3)
+        return on_done
+
+    pool.mark_done_in = mark_done_in
+    claim_in = pool.claim_in
+    run.claim_in = lambda claims: (lambda unit: unit != 0 and claim_in(claims)(unit))  # the parent leaves unit 0
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    os._exit(code)
+''')
 
 
-def _inject(tmp_path, monkeypatch, forked):
-    """Make the workers (not the parent) die after their first unit."""
-    monkeypatch.setattr(pool, "FORK", forked)
-    if forked:  # the children look pool.mark_done_in up after the fork; the parent uses run's own name
-        monkeypatch.setattr(pool, "mark_done_in", _crashing_mark_done_in)
-        return
+def _crash_run(tmp_path, monkeypatch, forked, out):
+    """The run with its worker dying after its first unit: (exit code, stderr)."""
+    if forked:
+        done = subprocess.run([sys.executable, "-c", _FORKED, *ARGV, "--out", str(out)], capture_output=True,
+                              text=True, timeout=600)
+        return done.returncode, done.stderr
+    assert not pool.fresh_frameworks()  # in-process after the frameworks ran: workers are started, never forked
     crash = tmp_path / "inject"
     crash.mkdir()
     (crash / "sitecustomize.py").write_text(_CRASH)  # loaded by the worker processes only (started after this)
     monkeypatch.setenv("PYTHONPATH", str(crash))
+    monkeypatch.setattr(run, "claim_in", _leaving_unit_0)  # the parent leaves unit 0 to the worker
+    return main([*ARGV, "--out", str(out)]), None
 
 
 @pytest.mark.parametrize("forked", [True, False], ids=["forked", "started"])
@@ -64,13 +85,12 @@ def test_a_dying_worker_leaves_a_complete_fresh_report(tmp_path, monkeypatch, ca
     out = tmp_path / "crashed"
     out.mkdir()
     (out / "divergence.csv").write_text("the previous run's report\n")
-    _inject(tmp_path, monkeypatch, forked)
-    monkeypatch.setattr(run, "claim_in", _leaving_unit_0)  # the parent leaves unit 0 to the worker
-    assert main([*ARGV, "--out", str(out)]) == 1
+    code, err = _crash_run(tmp_path, monkeypatch, forked, out)
+    assert code == 1
     rows = _rows(out / "divergence.csv")
     lost = [r for r in rows if (r["impl_a"], r["impl_b"]) == ("worker", "lost")]
     assert lost and all(r["status"] == "ERROR" and "exit status 3" in r["cause"] and "unit " in r["cause"]
                         for r in lost)
     assert {(r["concept"], r["variant"], r["dtype"], r["inputs"]) for r in rows} == expected  # no run missing
     assert all(r["status"] == "match" or r in lost or r["status"] == "expected" for r in rows)
-    assert "worker shard 1 died (exit status 3)" in capfd.readouterr().err
+    assert "worker shard 1 died (exit status 3)" in (err if forked else capfd.readouterr().err)
