@@ -14,6 +14,7 @@ from .frameworks import KERAS_DEFAULT_FLOATX, versions
 from .gradcheck import gradcheck_rows
 from .report import status_counts, write_csv, write_json
 from .runner import execute, row_for
+from .schema import CONTRACT_PAIRS
 from .tolerance import policy_rows
 
 __all__ = ["DEFAULT_SEED", "SLOW_FAMILIES", "GATE_CORNERS", "KINDS", "CHUNK", "select", "in_gate",
@@ -101,22 +102,48 @@ def _gradcheck_unit(seed, j, case):
     return [((1, j), gradcheck_rows([case], seed))]
 
 
+def _concepts(selection):
+    return dict.fromkeys(row.concept for kind in KINDS for row in selection.get(kind, ()))
+
+
 def _introspection_unit(seed, selection):
     """The conventions table against the installed frameworks' signatures (``introspect``), for the concepts
     selected: cheap, so in the gate too."""
-    concepts = dict.fromkeys(row.concept for kind in KINDS for row in selection.get(kind, ()))
-    return [((5, 0), introspect.rows(concepts, seed))]
+    return [((5, 0), introspect.rows(_concepts(selection), seed))]
+
+
+def _stub(selection, variant, regime):
+    """A Run standing for a unit's rows before they exist (``Unit.lost``), or None for an empty selection."""
+    rows = [row for kind in KINDS for row in selection.get(kind, ())]
+    return Run(rows[0], variant, {}, "", regime) if rows else None
+
+
+def _bad_input_unit(seed, selection):
+    """The bad-input contract (``badinput``), its rows of the concepts selected: each raises in the packages'
+    validation before any framework computes, so the whole table is cheap, in the gate too. A table that cannot
+    be built (an implementation renamed) gives ERROR rows, not a crashed run."""
+    try:
+        from .badinput.report import report_rows
+        from .badinput.table import chosen
+    except Exception as exc:
+        cause = f"the bad-input table cannot be built: {type(exc).__name__}: {exc}"
+        stub = _stub(selection, "bad_input", "contract")
+        return [((6, 0), [row_for(stub, seed, *pair, "error", status="ERROR", cause=cause)
+                          for pair in CONTRACT_PAIRS if stub])]
+    return [((6, 0), report_rows(chosen(_concepts(selection)), seed))]
 
 
 def _single_units(seed, selection, fast):
-    """Finite differences (one unit per case; not in the gate) and the introspection (one unit)."""
+    """Finite differences (one unit per case; not in the gate), the introspection and the bad-input contract
+    (one unit each)."""
     cases = selection.get("cases", ())
     grad = [] if fast else [Unit(functools.partial(_gradcheck_unit, seed, j, c),
                                  (((1, j), Run(c, "aligned", {}, "float64", "finite_diff")),))
                             for j, c in enumerate(cases)]
-    rows = [row for kind in KINDS for row in selection.get(kind, ())]
-    stub = ((5, 0), Run(rows[0], "defaults", {}, "", "installed")) if rows else None
-    return grad, [Unit(functools.partial(_introspection_unit, seed, selection), (stub,) if stub else ())]
+    singles = [(5, _introspection_unit, _stub(selection, "defaults", "installed")),
+              (6, _bad_input_unit, _stub(selection, "bad_input", "contract"))]
+    return grad, [Unit(functools.partial(work, seed, selection), (((position, 0), stub),) if stub else ())
+                  for position, work, stub in singles]
 
 
 def units(seed, selection, fast=False, keep_run=None):
@@ -124,7 +151,8 @@ def units(seed, selection, fast=False, keep_run=None):
     gate's runs, see ``in_gate``, and no finite-difference rows: there every NumPy backward is held to both
     frameworks at float64 tolerance; ``keep_run(run)``: a further filter, e.g. by dtype or variant) as ``Unit``s,
     the costliest first (traced training and update-rule chunks, then single calls, finite differences,
-    initialisers, the introspection of installed defaults). Skipped runs are listed whatever ``fast``."""
+    initialisers, the introspection of installed defaults, the bad-input contract). Skipped runs are listed
+    whatever ``fast``."""
     expanded = {kind: expand(selection.get(kind, ())) for kind in KINDS}
     keep = lambda run: (not fast or in_gate(run)) and (keep_run is None or keep_run(run))  # noqa: E731
     runs = {kind: [r for r in rs if keep(r)] for kind, (rs, _) in expanded.items()}

@@ -1,78 +1,33 @@
-"""One bad-input contract for the three packages, as one table (rows by family in ``tests/test_bad_input_*.py``).
-
-Each row's three implementations raise the same built-in exception class -- ``TypeError`` for a wrong type or dtype
-(None, strings, bools where a number is meant, complex, object, integer or bool arrays where floats are meant, a
-non-integer where an int is meant, float or complex labels), ``ValueError`` for a wrong shape or value (0-d or
-empty where a reduction needs elements, NaN, numbers outside their interval -- NaN and infinities are outside
-every interval --, labels or probabilities out of range, unknown choices) -- from the package's validation, before
-any framework computation: the message names the argument (word boundary), is worded alike in the three (up to
-printed numbers and the container's name) and carries no framework text. Or the three return one documented
-value (``Same``), each listed in the README ("Bad input: one contract")."""
-import re
+"""One bad-input contract for the three packages, as one table: the rows (``parity_tests/badinput/``, by family)
+each keep the contract of ``parity_tests.badinput.contract`` -- the same built-in exception class, the message
+naming the argument, worded alike, no framework text; or one documented value (``Same``), listed in the README
+("Bad input: one contract"). The report runs the same table (variant ``bad_input``); here its shape, the check's
+ability to fail, and the rows a selection covers."""
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.test_bad_input_activations import ROWS as ACTIVATIONS
-from tests.test_bad_input_losses import ROWS as LOSSES
-from tests.test_bad_input_optimizers import ROWS as OPTIMIZERS, RULES
-from tests.test_bad_input_other import ROWS as OTHERS
-from tests.test_bad_input_rows import FRAMEWORKS, BadInput, Same, as_numpy, convert
+from parity_tests.badinput.contract import check
+from parity_tests.badinput.optimizers import ROWS as OPTIMIZERS, RULES
+from parity_tests.badinput.report import report_rows
+from parity_tests.badinput.rows import BadInput, Same
+from parity_tests.badinput.table import TABLE, chosen
+from parity_tests.schema import CONTRACT_PAIRS
+from parity_tests.selection import concepts_by_family
 
-TABLE: tuple[BadInput, ...] = ACTIVATIONS + LOSSES + OPTIMIZERS + OTHERS
-FAMILIES = ("activations", "losses", "optimizers", "schedules", "clipping", "initializers", "layers", "models",
-            "perceptron", "gradcheck", "gradient_flow", "training")
-# Framework text that must never reach the user: the check runs before the framework does.
-LEAK = re.compile(r"tensorflow|keras\.src|torch\.(?!Tensor\b)|aten::|function_node|OP_REQUIRES|EagerTensor|"
-                  r"not supported between|unsupported operand|<dtype|ufunc|Traceback|position \d", re.I)
 README = Path(__file__).resolve().parents[1] / "README.md"
-
-
-def _wording(message):
-    """The message up to what legitimately differs: printed numbers and the container's name."""
-    message = re.sub(r"\b(numpy\.ndarray|torch\.Tensor|tensors?|arrays?)\b", "ARRAY", message)
-    return re.sub(r"[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?", "#", message)
-
-
-def _call(row, framework, fn):
-    return fn(*(convert(framework, a) for a in row.args), **row.kwargs)
-
-
-def _assert_same_value(row):
-    for framework, fn in zip(FRAMEWORKS, row.fns):
-        with np.errstate(all="ignore"):  # the reference computes the documented NaN and inf like the frameworks
-            got = as_numpy(_call(row, framework, fn))
-        want = np.asarray(row.expected.value)
-        assert got.shape == want.shape, (framework, got.shape)
-        np.testing.assert_allclose(got, want, rtol=row.expected.rtol, atol=row.expected.atol, equal_nan=True,
-                                   err_msg=framework)
-
-
-def _assert_rejected(row):
-    wordings = set()
-    for framework, fn in zip(FRAMEWORKS, row.fns):
-        with pytest.raises(Exception) as info:
-            _call(row, framework, fn)
-        error, message = info.value, str(info.value)
-        assert type(error) is row.expected, f"{framework}: {type(error).__name__}: {message}"
-        assert re.search(rf"\b{re.escape(row.argument)}\b", message), f"{framework}: {message}"
-        assert not LEAK.search(message), f"{framework}: {message}"
-        wordings.add(_wording(message))
-    assert not row.same_text or len(wordings) == 1, wordings
 
 
 @pytest.mark.parametrize("row", TABLE, ids=[f"{r.family}/{r.concept}: {r.reason}" for r in TABLE])
 def test_one_contract(row):
-    if isinstance(row.expected, Same):
-        _assert_same_value(row)
-    else:
-        _assert_rejected(row)
+    verdict = check(row)
+    assert verdict.ok, verdict.problem
 
 
 def test_the_table_covers_every_family_and_kind():
     assert len(TABLE) >= 60
-    assert {r.family for r in TABLE} == set(FAMILIES)
+    assert {r.family for r in TABLE} == set(concepts_by_family())
     assert all(r.expected in (TypeError, ValueError) or isinstance(r.expected, Same) for r in TABLE)
     assert all(r.argument and r.reason for r in TABLE)
     ids = [(r.family, r.concept, r.reason) for r in TABLE]
@@ -92,3 +47,63 @@ def test_the_readme_lists_every_documented_value():
               if line.startswith("| ") and not line.startswith("| family")}
     documented = {(r.family, r.concept, r.reason) for r in TABLE if isinstance(r.expected, Same)}
     assert documented <= listed, documented - listed
+
+
+def _raises(exc):
+    def fn(x, **kwargs):
+        raise exc
+    return fn
+
+
+X = np.ones(3, np.float32)
+GOOD = ValueError("x must be finite, got nan")
+BROKEN = [  # (what breaks, the torch implementation, the problem's start)
+    ("another class", _raises(TypeError("x must be finite, got nan")), "torch raised TypeError"),
+    ("no argument named", _raises(ValueError("xs must be finite, got nan")), "torch's ValueError does not name 'x'"),
+    ("framework text", _raises(ValueError("x: aten::isfinite failed")), "torch's ValueError carries framework text"),
+    ("other words", _raises(ValueError("x is not finite, got nan")), "worded differently: numpy: x must be"),
+    ("no error", lambda x, **kwargs: x, "torch returned"),
+]
+
+
+@pytest.mark.parametrize("what, torch_fn, problem", BROKEN, ids=[b[0] for b in BROKEN])
+def test_a_broken_implementation_fails_its_pairs_only(what, torch_fn, problem):
+    row = BadInput("activations", "relu", (_raises(GOOD), torch_fn, _raises(GOOD)), (X,), {}, ValueError, "x", what)
+    assert check(row).problem.startswith(problem)
+    rows = report_rows([row], seed=0)
+    assert [(r["impl_a"], r["impl_b"], r["status"]) for r in rows] == [
+        ("numpy", "torch", "FAIL"), ("numpy", "keras", "match")]
+    assert rows[0]["cause"].startswith(problem) and rows[0]["variant"] == "bad_input" and rows[0]["inputs"] == what
+
+
+def test_a_documented_value_is_held_to_its_shape_and_value():
+    fns = (lambda x: x, lambda x: x[:2], lambda x: x + 1)
+    row = BadInput("activations", "relu", fns, (X,), {}, Same(np.ones(3)), "x", "ones -> ones")
+    verdict = check(row)
+    assert [o.problem.split(" returned ")[1][:5] for o in verdict.per_impl if o.problem] == ["shape", "[2.0,"]
+    assert [(r["quantity"], r["status"]) for r in report_rows([row], seed=0)] == [("value", "FAIL")] * 2
+
+
+def test_a_row_that_keeps_the_contract_gives_a_match_per_pair():
+    rows = report_rows(TABLE[:1], seed=7)
+    assert [(r["impl_a"], r["impl_b"]) for r in rows] == list(CONTRACT_PAIRS)
+    assert {(r["status"], r["cause"], r["seed"], r["dtype"], r["kwargs"], r["max_abs"]) for r in rows} == {
+        ("match", "", 7, "", "", "")}
+
+
+def test_a_selection_covers_its_concepts_and_the_functions_of_whole_families():
+    by_family = concepts_by_family()
+    assert {r.concept for r in chosen(["gelu", "mlp_2_4_1"])} == {"gelu"}
+    assert {r.concept for r in chosen(by_family["models"])} == {"mlp_forward"}
+    assert {r.concept for r in chosen(by_family["layers"])} == {
+        "batchnorm_forward", "batchnorm_inference_forward", "batchnorm_running_stats", "dense_forward"}
+    assert chosen([c for cs in by_family.values() for c in cs]) == TABLE
+
+
+def test_parity_list_counts_the_bad_input_rows_a_selection_writes():
+    from parity_tests.selection import Selection
+    from parity_tests.views.catalog import bad_input_rows
+    gelu = len(chosen(["gelu"]))
+    assert gelu >= 3 and bad_input_rows(Selection(concepts=("gelu",))) == 2 * gelu
+    assert bad_input_rows(Selection(concepts=("gelu",), pairs=("numpy~keras",))) == gelu
+    assert bad_input_rows(Selection(pairs=("torch~keras",))) == bad_input_rows(Selection(dtypes=("float32",))) == 0

@@ -1,4 +1,5 @@
-"""The gate (``make parity``): every concept of every family runs in it, and a broken update rule fails it."""
+"""The gate (``make parity``): every concept of every family runs in it, and a broken update rule, layer backward
+or argument check fails it."""
 import csv
 import dataclasses
 
@@ -52,8 +53,8 @@ def test_breaking_one_numpy_layer_backward_fails_the_gate_and_names_the_layer(mo
     import reference_numpy.models as nm
     original = nm.dense_backward
 
-    def broken(dz, cache):  # the second layer's dW off by 0.1%
-        dx, dW, db = original(dz, cache)
+    def broken(dz, cache, **kwargs):  # the second layer's dW off by 0.1%
+        dx, dW, db = original(dz, cache, **kwargs)
         return dx, dW * (1.001 if dW.shape == (4, 1) else 1.0), db
     monkeypatch.setattr(nm, "dense_backward", broken)
     argv = ["--fast", "--concept", "mlp_2_4_1", "--concept", "mlp_2_4_1/sgd", "--out", str(tmp_path), "--jobs", "1"]
@@ -63,6 +64,18 @@ def test_breaking_one_numpy_layer_backward_fails_the_gate_and_names_the_layer(mo
     assert {r["quantity"] for r in failed if r["family"] == "models"} == {"grad_W2"}
     first = {r["quantity"]: r["first_step"] for r in failed if r["family"] == "training" and r["inputs"] == "tape"}
     assert first["grad_W2"] == first["W2"] == "1"
+
+
+def test_loosening_one_numpy_argument_check_fails_the_gate_on_its_bad_input_row(monkeypatch, tmp_path):
+    import reference_numpy.initializers as ni
+    original = ni.check_number
+    monkeypatch.setattr(ni, "check_number", lambda value, name, positive=False: original(value, name))
+    assert main(["--fast", "--concept", "glorot_normal", "--out", str(tmp_path), "--jobs", "1"]) == 1
+    with open(tmp_path / "divergence.csv") as f:
+        failed = [r for r in csv.DictReader(f) if r["status"] in ("FAIL", "ERROR")]
+    assert {(r["variant"], r["inputs"], r["impl_a"], r["impl_b"], r["status"]) for r in failed} == {
+        ("bad_input", "gain infinite", "numpy", fw, "FAIL") for fw in ("torch", "keras")}
+    assert all("worded differently: numpy: gain must be finite and in (-inf" in r["cause"] for r in failed)
 
 
 def test_each_unit_is_claimed_by_exactly_one_process(tmp_path):

@@ -1,4 +1,4 @@
-"""Bad-input rows of the activations family (softmax included) for the one table of ``tests/test_bad_input.py``."""
+"""Bad-input rows of the activations family (softmax included) for the one table (``table.TABLE``)."""
 import numpy as np
 
 import keras_impl.activations as ka
@@ -11,7 +11,7 @@ import torch_impl.activations as ta
 import torch_impl.activations_smooth as ts
 import torch_impl.softmax as tx
 
-from tests.test_bad_input_rows import ULP_BELOW_0, X, BadInput, Raw, Same
+from .rows import ULP_BELOW_0, X, BadInput, Raw, Same
 
 __all__ = ["ROWS"]
 

@@ -1,4 +1,4 @@
-"""Bad-input rows of the losses family for the one table of ``tests/test_bad_input.py``."""
+"""Bad-input rows of the losses family for the one table (``table.TABLE``)."""
 import numpy as np
 
 import keras_impl.losses_classification as kc
@@ -17,7 +17,7 @@ import torch_impl.losses_probabilistic as tp
 import torch_impl.losses_regression as tr
 import torch_impl.losses_similarity as tsim
 
-from tests.test_bad_input_rows import ULP_BELOW_0, X, BadInput, Raw, Same
+from .rows import ULP_BELOW_0, X, BadInput, Raw, Same
 
 __all__ = ["ROWS"]
 

@@ -1,14 +1,14 @@
-"""Bad-input rows of the optimizers family for the one table of ``tests/test_bad_input.py``: every update rule
+"""Bad-input rows of the optimizers family for the one table (``table.TABLE``): every update rule
 gets a gradient of the wrong shape and a float64 gradient for its float32 parameter (one checked step: the
 reference's ``update``, ``torch_impl`` / ``keras_impl`` ``optimizers_common.apply_gradients``), then
 hyperparameters at and just past their bounds."""
 import numpy as np
 
-from parity_tests.cases.optimizers_adam import RULES as ADAM
-from parity_tests.cases.optimizers_adaptive import RULES as ADAPTIVE
-from parity_tests.cases.optimizers_large_batch import RULES as LARGE_BATCH
-from parity_tests.cases.optimizers_sgd import RULES as SGD
-from tests.test_bad_input_rows import G32, P32, ULP_ABOVE_1, ULP_BELOW_0, BadInput, Raw, Same, step_fns
+from ..cases.optimizers_adam import RULES as ADAM
+from ..cases.optimizers_adaptive import RULES as ADAPTIVE
+from ..cases.optimizers_large_batch import RULES as LARGE_BATCH
+from ..cases.optimizers_sgd import RULES as SGD
+from .rows import G32, P32, ULP_ABOVE_1, ULP_BELOW_0, BadInput, Raw, Same, step_fns
 
 __all__ = ["ROWS", "RULES"]
 

@@ -1,5 +1,5 @@
 """Bad-input rows of the schedules, clipping, initializers, layers, models, perceptron, gradcheck, gradient_flow and
-training families for the one table of ``tests/test_bad_input.py``."""
+training families for the one table (``table.TABLE``)."""
 import functools
 import importlib
 
@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import torch
 
-from tests.test_bad_input_rows import TINY, ULP_ABOVE_1, ULP_BELOW_0, V, X, BadInput, Raw, Same
+from .rows import TINY, ULP_ABOVE_1, ULP_BELOW_0, V, X, BadInput, Raw, Same
 
 __all__ = ["ROWS"]
 

@@ -1,6 +1,7 @@
-"""The row type of the one bad-input table (assembled and run by ``tests/test_bad_input.py``; the rows, by family,
-in ``tests/test_bad_input_*.py``) and what the rows share: how an argument reaches each framework, the builders
-that turn an update rule into one checked step, and the shared arrays. No tests here."""
+"""The row type of the one bad-input table (assembled in ``table.py``, checked by ``contract.py``; the rows, by
+family, in ``activations.py``, ``losses.py``, ``optimizers.py``, ``other.py``) and what the rows share: how an
+argument reaches each framework, the builders that turn an update rule into one checked step, and the shared
+arrays."""
 from typing import Any, NamedTuple
 
 import keras

@@ -8,7 +8,7 @@ from collections import Counter
 from ..case import DTYPES
 from ..selection import PAIRS, VARIANTS, Selection, UnknownName, add_arguments, concepts_by_family
 
-__all__ = ["main", "catalog_table", "plan"]
+__all__ = ["main", "catalog_table", "plan", "bad_input_rows"]
 
 
 def catalog_table():
@@ -35,6 +35,15 @@ def plan(selection, *, fast=False):
         for run in filter(keep, runs):
             counts.setdefault(run.case.concept, Counter())[(run.variant, run.dtype)] += 1
     return counts, skipped
+
+
+def bad_input_rows(selection):
+    """How many bad-input report rows ``parity run`` with ``selection`` writes (table rows x pairs kept)."""
+    from ..badinput.table import chosen
+    from ..schema import CONTRACT_PAIRS
+    pairs = [p for p in CONTRACT_PAIRS if selection.keeps_result(
+        {"impl_a": p[0], "impl_b": p[1], "dtype": "", "variant": "bad_input"})]
+    return len(chosen(selection.concepts_selected())) * len(pairs)
 
 
 def _plan_table(counts, selection):
@@ -73,6 +82,6 @@ def main(argv=None):
         return 2
     console.print(_plan_table(counts, selection))
     pairs = ", ".join(selection.pairs or PAIRS)
-    console.print(f"pairs reported: {pairs}; runs skipped by the case rows (listed in run_metadata.json): {skipped}",
-                  markup=False)
+    console.print(f"pairs reported: {pairs}; runs skipped by the case rows (listed in run_metadata.json): {skipped}; "
+                  f"bad-input contract rows (variant bad_input): {bad_input_rows(selection)}", markup=False)
     return 0
