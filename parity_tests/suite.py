@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import DEFAULT_SEED, report_dir
-from . import distribution, introspect, training, trajectory
+from . import distribution, introspect, signatures, training, trajectory
 from .case import Run, expand
 from .cases import ALL_CASES, ALL_INITS, ALL_RULES, ALL_TRAININGS
 from .conventions import all_conventions
@@ -107,9 +107,10 @@ def _concepts(selection):
 
 
 def _introspection_unit(seed, selection):
-    """The conventions table against the installed frameworks' signatures (``introspect``), for the concepts
-    selected: cheap, so in the gate too."""
-    return [((5, 0), introspect.rows(_concepts(selection), seed))]
+    """The conventions table against the installed frameworks' signatures (``introspect``) and against the NumPy
+    reference's own signature defaults (``signatures``), for the rows selected: cheap, so in the gate too."""
+    rows = [row for kind in KINDS for row in selection.get(kind, ())]
+    return [((5, 0), introspect.rows(_concepts(selection), seed) + signatures.rows(rows, seed))]
 
 
 def _stub(selection, variant, regime):

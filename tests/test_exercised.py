@@ -21,20 +21,17 @@ import fnmatch
 import importlib
 import inspect
 import pkgutil
-import sys
 from dataclasses import dataclass
 
 import pytest
 
 import reference_numpy
-import reference_numpy.models
 from parity_tests.case import expand
 from parity_tests.cases import ALL_ROWS
 from parity_tests.conventions import FRAMEWORKS, convention
 from parity_tests.distribution import Init
-from parity_tests.training import Training
-
-MISSING = object()
+from parity_tests.signatures import MISSING, Use, companions as _companions, defaults as _defaults
+from parity_tests.signatures import keywords as _keywords, row_uses as _row_uses, strip as _strip
 
 # Modules of shared helpers (array checks, the VJP pairing, reductions, the finite-difference tool), no concept's:
 # their keywords are arguments of the suite's own machinery (as tests/test_mirror.py's HELPER_MODULES).
@@ -77,42 +74,8 @@ EXEMPT = {
 }
 
 
-@dataclass(frozen=True)
-class Use:
-    """A row calling ``fn``; ``prefix`` selects its keywords (a training row's ``model.``/``loss.``/``opt.``)."""
-    row: object
-    fn: object
-    prefix: str = ""
-
-    @property
-    def concept(self):
-        return self.row.concept
-
-
 def _name(fn):
     return f"{fn.__module__.removeprefix('reference_numpy.')}.{fn.__name__}"
-
-
-def _keywords(fn):
-    """{name: default or MISSING} of the keyword-only parameters."""
-    return {p.name: MISSING if p.default is p.empty else p.default
-            for p in inspect.signature(fn).parameters.values() if p.kind is p.KEYWORD_ONLY}
-
-
-def _defaults(fn):
-    return {k: v for k, v in _keywords(fn).items() if v is not MISSING}
-
-
-def _backward(fn):
-    return getattr(sys.modules[fn.__module__], f"{fn.__name__.removesuffix('_forward')}_backward", None)
-
-
-def _spec(fn):
-    return getattr(sys.modules[fn.__module__], f"{fn.__name__}_spec", None)
-
-
-def _companions(fn):
-    return [c for c in (_backward(fn), _spec(fn)) if c is not None]
 
 
 def _public():
@@ -128,30 +91,12 @@ def _public():
     return out
 
 
-def _row_uses(row):
-    """The reference functions one row calls, as ``Use``s."""
-    if isinstance(row, Training):
-        loss = row.loss[0]
-        return [Use(row, reference_numpy.models.mlp_model, "model."), Use(row, loss, "loss."),
-                Use(row, _backward(loss), "loss."), Use(row, row.optimizer[0], "opt.")]
-    fns = [row.numpy]
-    if isinstance(row, Init):
-        fns.append(_spec(row.numpy))
-    elif getattr(row, "grad_wrt", ()):
-        fns.append(_backward(row.numpy))
-    return [Use(row, fn) for fn in fns if fn is not None]
-
-
 def _uses():
     out = {}
     for row in ALL_ROWS:
         for use in _row_uses(row):
             out.setdefault(use.fn, []).append(use)
     return out
-
-
-def _strip(kwargs, prefix):
-    return {k.removeprefix(prefix): v for k, v in kwargs.items() if k.startswith(prefix)}
 
 
 def _harness(use, run):
