@@ -106,6 +106,10 @@ ROWS = (
          "mean", "mean NaN"),
     _row("initializers", "initializers", "glorot_normal", (), {**FANS, "seed": 1, "gain": float("inf")}, ValueError,
          "gain", "gain infinite"),
+    _row("initializers", "initializers", "glorot_uniform", (), {**FANS, "seed": 1, "gain": 0.0}, ValueError,
+         "gain", "gain 0 (the bound, open)"),
+    _row("initializers", "initializers", "glorot_normal", (), {**FANS, "seed": 1, "gain": -1.0}, ValueError,
+         "gain", "gain negative"),
     _row("initializers", "initializers", "zeros", (), {**FANS, "dtype": "complex64"}, ValueError, "dtype",
          "dtype complex64"),
     # layers
