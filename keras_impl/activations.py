@@ -7,7 +7,7 @@ import keras
 from keras import ops
 
 from .defaults import DEFAULT, given
-from .validation import check_floating, check_ndim, check_number, check_same_dtype
+from .validation import check_alpha, check_floating, check_ndim, check_number
 
 __all__ = ["step", "sigmoid", "tanh", "hard_sigmoid", "relu", "leaky_relu", "prelu", "elu", "selu"]
 
@@ -55,10 +55,7 @@ def prelu(x, alpha):
     computes it: :math:`\mathrm{relu}(x) - \alpha\,\mathrm{relu}(-x)` (so the gradient at 0 is 0)."""
     check_floating(x, "x")
     check_ndim(x, 2, "x")
-    check_floating(alpha, "alpha")
-    check_same_dtype(x, "x", alpha, "alpha")
-    if tuple(alpha.shape) not in ((), (1,), (x.shape[1],)):
-        raise ValueError(f"alpha has shape {tuple(alpha.shape)}; expected (), (1,) or ({x.shape[1]},) for x of shape {tuple(x.shape)}")
+    check_alpha(alpha, x)
     return keras.activations.relu(x) - alpha * keras.activations.relu(-x)
 
 

@@ -6,18 +6,9 @@ by its own norm: :math:`g c / \max(\lVert g \rVert, c)`) and ``global_clipnorm``
 import keras
 from keras import ops
 
-from .validation import check_floating, check_no_nan, check_number, check_same_dtype
+from .validation import check_clipping
 
 __all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm"]
-
-
-def _check_positive(value, name):
-    check_number(value, name, low=0.0, low_open=True)
-
-
-def _check_grad(g, name):
-    check_floating(g, name)
-    check_no_nan(g, name)
 
 
 def _clipped(grads, **clipping):
@@ -30,25 +21,18 @@ def _clipped(grads, **clipping):
 
 def clip_by_value(g, *, clip_value):
     r""":math:`\mathrm{clip}(g, -v, v)`: ``SGD(clipvalue=clip_value)``."""
-    _check_grad(g, "g")
-    _check_positive(clip_value, "clip_value")
+    check_clipping((g,), "g", clip_value, "clip_value")
     return _clipped([g], clipvalue=float(clip_value))[0]
 
 
 def clip_by_norm(g, *, max_norm):
     r""":math:`g c / \max(\lVert g \rVert, c)`: ``SGD(clipnorm=max_norm)``."""
-    _check_grad(g, "g")
-    _check_positive(max_norm, "max_norm")
+    check_clipping((g,), "g", max_norm, "max_norm")
     return _clipped([g], clipnorm=float(max_norm))[0]
 
 
 def clip_by_global_norm(*grads, max_norm):
     r""":math:`c \min(1 / \lVert G \rVert, 1 / c)` for every gradient: ``SGD(global_clipnorm=max_norm)``;
     the clipped gradients raveled and concatenated."""
-    if not grads:
-        raise ValueError("grads must hold at least one gradient")
-    for g in grads:
-        _check_grad(g, "grads")
-        check_same_dtype(grads[0], "grads", g, "grads")
-    _check_positive(max_norm, "max_norm")
+    check_clipping(grads, "grads", max_norm, "max_norm")
     return ops.concatenate([ops.reshape(c, (-1,)) for c in _clipped(grads, global_clipnorm=float(max_norm))])

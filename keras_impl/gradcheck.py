@@ -15,15 +15,13 @@ its error). Unlike ``tf.test.compute_gradient`` (a fixed ``delta = 1/1024`` for 
 follows the dtype and the parameter's magnitude. Keras losses compute in floatx: a float64 check of a
 loss left at ``dtype=None`` under the float32 default measures float32 rounding, and fails.
 """
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from .validation import check_floating, check_no_nan, check_nonempty, check_number
+from .validation import check_gradcheck
 
 __all__ = ["gradcheck"]
 
@@ -45,38 +43,6 @@ class GradcheckResult:
     eps: float
     atol: float
     rtol: float
-
-
-def _check_option(value, name, *, positive):
-    """None (the table's value) or a finite real number, positive or non-negative."""
-    if value is not None:
-        check_number(value, name, low=0.0, low_open=positive)
-
-
-def _check_params(params):
-    """A non-empty dict of non-empty float32/float64 tensors of one dtype, without NaN; returns the dtype."""
-    if not isinstance(params, Mapping):
-        raise TypeError(f"params must be a dict of tensors, got {type(params).__name__}")
-    if not params:
-        raise ValueError("params must hold at least one parameter")
-    dtypes = set()
-    for key, p in params.items():
-        check_floating(p, f"params[{key!r}]")
-        dtypes.add(keras.backend.standardize_dtype(p.dtype))
-        check_nonempty(p, f"params[{key!r}]")
-        check_no_nan(p, f"params[{key!r}]")
-    if len(dtypes) > 1 or not dtypes <= set(STEPS):
-        raise TypeError(f"params must all be float32 or all float64, got {sorted(dtypes)}")
-    return dtypes.pop()
-
-
-def _check_inputs(f, params, eps, atol, rtol):
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
-    _check_option(eps, "eps", positive=True)
-    _check_option(atol, "atol", positive=False)
-    _check_option(rtol, "rtol", positive=False)
-    return _check_params(params)
 
 
 def _loss(f, params):
@@ -129,7 +95,7 @@ def gradcheck(f, params, *, eps=None, atol=None, rtol=None):
     ``eps`` is the relative step (:math:`h_j = \epsilon \max(|p_j|, 1)`); ``None`` for eps, atol, rtol
     takes the dtype's default (module docstring).
     """
-    dtype = _check_inputs(f, params, eps, atol, rtol)
+    dtype = check_gradcheck(f, params, eps, atol, rtol)
     eps = STEPS[dtype] if eps is None else eps
     atol, rtol = (TOLERANCES[dtype][0] if atol is None else atol), (TOLERANCES[dtype][1] if rtol is None else rtol)
     params = {key: tf.convert_to_tensor(p) for key, p in params.items()}  # ops.convert_to_tensor keeps a Variable

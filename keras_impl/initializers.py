@@ -23,7 +23,7 @@ import numpy as np
 from keras.src.initializers.random_initializers import compute_fans
 
 from .defaults import DEFAULT, given
-from .validation import check_choice, check_number
+from .validation import check_choice, check_initializer, check_number
 
 __all__ = ["zeros", "constant", "random_normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
            "lecun_normal", "dense_default"]
@@ -34,25 +34,6 @@ TRUNCATION = 2.0  # tf.random.stateless_truncated_normal: values beyond 2 stddev
 _MODES = ("fan_in", "fan_out")
 _DENSE = {k: inspect.signature(keras.layers.Dense).parameters[k].default
           for k in ("kernel_initializer", "bias_initializer")}  # what Dense(units) uses
-
-
-def _check_int(value, name, minimum):
-    check_number(value, name, low=minimum, integer=True)
-
-
-def _check_number(value, name, positive=False):
-    """A finite real number (positive if ``positive``), ``DEFAULT`` passing."""
-    check_number(value, name, low=0.0 if positive else -math.inf, low_open=positive)
-
-
-def _check_call(fan_in, fan_out, seed, dtype):
-    _check_int(fan_in, "fan_in", 1)
-    _check_int(fan_out, "fan_out", 1)
-    if seed is not None:
-        _check_int(seed, "seed", 0)
-    if dtype is not DEFAULT and not isinstance(dtype, str):
-        raise TypeError(f"dtype must be a string, got {type(dtype).__name__}")
-    check_choice(dtype, DTYPES, "dtype")
 
 
 def _as_cast(value):
@@ -96,19 +77,19 @@ def _scaled(cls, seed, scale, mode):
 
 
 def _glorot(cls, gain, seed=0):
-    _check_number(gain, "gain", positive=True)
+    check_number(gain, "gain", positive=True)
     return _scaled(cls, seed, DEFAULT if gain is DEFAULT else float(gain) ** 2, DEFAULT)
 
 
 def _he(cls, negative_slope, mode, seed=0):
-    _check_number(negative_slope, "negative_slope")
+    check_number(negative_slope, "negative_slope")
     check_choice(mode, _MODES, "mode")
     scale = DEFAULT if negative_slope is DEFAULT else 2.0 / (1.0 + float(negative_slope) ** 2)
     return _scaled(cls, seed, scale, mode)
 
 
 def _sample(initializer, fan_in, fan_out, seed, dtype):
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     return initializer((fan_in, fan_out), **given(dtype=dtype))  # (fan_in, fan_out)
 
 
@@ -122,7 +103,7 @@ def zeros(fan_in, fan_out, *, dtype=DEFAULT):
 
 
 def _constant(value):
-    _check_number(value, "value")
+    check_number(value, "value")
     return keras.initializers.Constant(**given(value=value))
 
 
@@ -132,13 +113,13 @@ def constant_spec(fan_in, fan_out, *, value=DEFAULT):
 
 def constant(fan_in, fan_out, *, value=DEFAULT, dtype=DEFAULT):
     r""":math:`W = v`: ``keras.initializers.Constant()`` (Keras's default value, 0.0 in Keras 3.15)."""
-    _check_call(fan_in, fan_out, None, dtype)
+    check_initializer(fan_in, fan_out, None, dtype, DTYPES)
     return _sample(_constant(value), fan_in, fan_out, None, dtype)
 
 
 def _random_normal(mean, std, seed=0):
-    _check_number(mean, "mean")
-    _check_number(std, "std", positive=True)
+    check_number(mean, "mean")
+    check_number(std, "std", positive=True)
     return keras.initializers.RandomNormal(**given(mean=mean, stddev=std), seed=seed)
 
 
@@ -149,7 +130,7 @@ def random_normal_spec(fan_in, fan_out, *, mean=DEFAULT, std=DEFAULT):
 def random_normal(fan_in, fan_out, *, seed, mean=DEFAULT, std=DEFAULT, dtype=DEFAULT):
     r""":math:`\mathcal N(\mu, s^2)`: ``keras.initializers.RandomNormal()`` (Keras's defaults, mean 0.0 and
     stddev 0.05 in Keras 3.15)."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     return _sample(_random_normal(mean, std, seed), fan_in, fan_out, seed, dtype)
 
 
@@ -159,7 +140,7 @@ def glorot_uniform_spec(fan_in, fan_out, *, gain=DEFAULT):
 
 def glorot_uniform(fan_in, fan_out, *, seed, gain=DEFAULT, dtype=DEFAULT):
     r""":math:`\mathcal U(\pm g\sqrt{6 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})})`: ``GlorotUniform``."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     return _sample(_glorot(keras.initializers.GlorotUniform, gain, seed), fan_in, fan_out, seed, dtype)
 
 
@@ -170,7 +151,7 @@ def glorot_normal_spec(fan_in, fan_out, *, gain=DEFAULT):
 def glorot_normal(fan_in, fan_out, *, seed, gain=DEFAULT, dtype=DEFAULT):
     r"""Truncated normal with standard deviation :math:`g\sqrt{2 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})}`:
     ``GlorotNormal``."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     return _sample(_glorot(keras.initializers.GlorotNormal, gain, seed), fan_in, fan_out, seed, dtype)
 
 
@@ -180,7 +161,7 @@ def he_uniform_spec(fan_in, fan_out, *, negative_slope=DEFAULT, mode=DEFAULT):
 
 def he_uniform(fan_in, fan_out, *, seed, negative_slope=DEFAULT, mode=DEFAULT, dtype=DEFAULT):
     r""":math:`\mathcal U(\pm\sqrt{6 / ((1 + a^2)\,\mathrm{fan})})`: ``HeUniform`` (scale 2, fan_in)."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     return _sample(_he(keras.initializers.HeUniform, negative_slope, mode, seed), fan_in, fan_out, seed, dtype)
 
 
@@ -190,7 +171,7 @@ def he_normal_spec(fan_in, fan_out, *, negative_slope=DEFAULT, mode=DEFAULT):
 
 def he_normal(fan_in, fan_out, *, seed, negative_slope=DEFAULT, mode=DEFAULT, dtype=DEFAULT):
     r"""Truncated normal with standard deviation :math:`\sqrt{2 / ((1 + a^2)\,\mathrm{fan})}`: ``HeNormal``."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     return _sample(_he(keras.initializers.HeNormal, negative_slope, mode, seed), fan_in, fan_out, seed, dtype)
 
 
@@ -200,7 +181,7 @@ def lecun_normal_spec(fan_in, fan_out):
 
 def lecun_normal(fan_in, fan_out, *, seed, dtype=DEFAULT):
     r"""Truncated normal with standard deviation :math:`\sqrt{1 / \mathrm{fan_{in}}}`: ``LecunNormal``."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     return _sample(keras.initializers.LecunNormal(seed=seed), fan_in, fan_out, seed, dtype)
 
 
@@ -221,7 +202,7 @@ def dense_default(fan_in, fan_out, *, seed, dtype=DEFAULT):
     floatx, as for the other initialisers): ``(kernel, bias)``,
     shapes ``(fan_in, fan_out)`` and ``(fan_out,)``; the kernel initialiser seeded with ``seed``, the bias
     initialiser (if random) with ``seed + 1``."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     layer = keras.layers.Dense(fan_out, kernel_initializer=_dense_initializer("kernel", seed),
                                bias_initializer=_dense_initializer("bias", seed + 1),
                                dtype=keras.config.floatx() if dtype is DEFAULT else dtype)  # see layers.policy

@@ -16,39 +16,10 @@ import keras
 from keras import ops
 
 from .defaults import DEFAULT, given
-from .validation import check_floating, check_ndim, check_no_nan, check_number, check_same_dtype, check_shape
+from .validation import check_batchnorm, check_input, check_number, check_residual, check_running_stats, check_weights
 
 __all__ = ["dense_forward", "batchnorm_forward", "batchnorm_inference_forward", "batchnorm_running_stats",
            "residual_forward"]
-
-
-def check_input(x, *, batch=1):
-    """``x``: a float (N, D) tensor without NaN and with at least ``batch`` rows."""
-    check_floating(x, "x")
-    check_ndim(x, 2, "x")
-    check_no_nan(x, "x")
-    if x.shape[0] < batch:
-        raise ValueError(f"x has {x.shape[0]} rows; training statistics need at least {batch}")
-
-
-def check_vector(v, name, x, size):
-    """``v``: a float (size,) tensor of ``x``'s dtype without NaN."""
-    check_floating(v, name)
-    check_same_dtype(x, "x", v, name)
-    check_shape(v, (size,), name)
-    check_no_nan(v, name)
-
-
-def check_weights(W, b, x, width, names=("W", "b"), source="x"):
-    """``W`` (width, H) and ``b`` (H,) of ``x``'s dtype: ``source`` (the layer's input) has ``width`` features."""
-    name_w, name_b = names
-    check_floating(W, name_w)
-    check_same_dtype(x, "x", W, name_w)
-    check_ndim(W, 2, name_w)
-    if W.shape[0] != width:
-        raise ValueError(f"{name_w} has {W.shape[0]} rows but {source} has {width} features; {name_w} is (in, out)")
-    check_no_nan(W, name_w)
-    check_vector(b, name_b, x, W.shape[1])
 
 
 def policy(dtype):
@@ -85,15 +56,6 @@ def dense_forward(x, W, b, *, dtype=None):
     return run(_dense(*W.shape, policy(dtype)), [W, b], [], x)[0]
 
 
-def _check_batchnorm(x, gamma, beta, eps, *, batch=1):
-    """``x`` with ``batch`` rows, ``gamma`` and ``beta`` (D,), ``eps`` positive and finite (torch raises for a
-    negative one in training mode only; NumPy and Keras would return NaN)."""
-    check_input(x, batch=batch)
-    check_number(eps, "eps", low=0.0, low_open=True)
-    check_vector(gamma, "gamma", x, x.shape[1])
-    check_vector(beta, "beta", x, x.shape[1])
-
-
 @functools.lru_cache(maxsize=64)
 def _batchnorm(width, eps, momentum, dtype):
     """``BatchNormalization`` with only the hyperparameters given."""
@@ -103,18 +65,15 @@ def _batchnorm(width, eps, momentum, dtype):
 def batchnorm_forward(x, gamma, beta, *, eps=DEFAULT, dtype=None):
     r"""Training mode: ``keras.layers.BatchNormalization()`` (Keras's default ``epsilon``, 1e-3 in Keras 3.15)
     called with ``training=True``."""
-    _check_batchnorm(x, gamma, beta, eps, batch=2)
+    check_batchnorm(x, gamma, beta, eps, batch=2)
     layer = _batchnorm(x.shape[1], eps, DEFAULT, policy(dtype))
     return run(layer, [gamma, beta], layer.non_trainable_variables, x, training=True)[0]
 
 
 def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, *, eps=DEFAULT, dtype=None):
     r"""Inference mode (``training=False``): the moving statistics replace the batch's."""
-    _check_batchnorm(x, gamma, beta, eps)
-    check_vector(running_mean, "running_mean", x, x.shape[1])
-    check_vector(running_var, "running_var", x, x.shape[1])
-    if bool(ops.any(running_var < 0)):
-        raise ValueError("running_var has negative entries")
+    check_batchnorm(x, gamma, beta, eps)
+    check_running_stats(x, running_mean, running_var, nonnegative=True)
     layer = _batchnorm(x.shape[1], eps, DEFAULT, policy(dtype))
     return run(layer, [gamma, beta], [running_mean, running_var], x, training=False)[0]
 
@@ -124,8 +83,7 @@ def batchnorm_running_stats(x, running_mean, running_var, *, momentum=DEFAULT, d
     Keras 3.15) after one training step, stacked (2, D): :math:`r \leftarrow m r + (1 - m) s`, the variance's
     :math:`s` biased (:math:`N`)."""
     check_input(x, batch=2)
-    check_vector(running_mean, "running_mean", x, x.shape[1])
-    check_vector(running_var, "running_var", x, x.shape[1])
+    check_running_stats(x, running_mean, running_var)
     check_number(momentum, "momentum", low=0.0, high=1.0)
     layer = _batchnorm(x.shape[1], DEFAULT, momentum, policy(dtype))
     _, (mean, var) = run(layer, layer.trainable_variables, [running_mean, running_var], x, training=True)
@@ -142,9 +100,5 @@ def _residual(width, hidden, dtype):
 
 def residual_forward(x, W1, b1, W2, b2, *, dtype=None):
     r""":math:`x + \mathrm{relu}(x W_1 + b_1) W_2 + b_2`: a functional ``keras.Model`` with an ``Add`` layer."""
-    check_input(x)
-    check_weights(W1, b1, x, x.shape[1], names=("W1", "b1"))
-    check_weights(W2, b2, x, W1.shape[1], names=("W2", "b2"), source="the hidden layer")
-    if W2.shape[1] != x.shape[1]:
-        raise ValueError(f"W2 has {W2.shape[1]} columns; the residual sum needs x's {x.shape[1]}")
+    check_residual(x, W1, b1, W2, b2)
     return run(_residual(x.shape[1], W1.shape[1], policy(dtype)), [W1, b1, W2, b2], [], x)[0]

@@ -8,7 +8,7 @@ casts a float64 gradient onto a float32 variable silently and reports a shape mi
 import keras
 
 from .defaults import DEFAULT
-from .validation import check_floating, check_number, check_same_dtype, check_shape
+from .validation import check_grads, check_number
 
 __all__ = ["Optimizer", "check_hyperparameter", "check_grads", "apply_gradients"]
 
@@ -27,18 +27,6 @@ def check_hyperparameter(name, value, *, low=0.0, high=float("inf"), low_open=Fa
 def weight_decay_arg(weight_decay):
     """``weight_decay`` as Keras's optimizers take it: 0 is ``None`` (no decay step); ``DEFAULT`` stays left out."""
     return weight_decay if weight_decay is DEFAULT else weight_decay or None
-
-
-def check_grads(grads, variables):
-    """One float gradient per variable, with its shape and dtype (the reference's messages; static: traceable)."""
-    if not isinstance(grads, (tuple, list)):
-        raise TypeError(f"grads must be a tuple or list of arrays, one per parameter, got {type(grads).__name__}")
-    if len(grads) != len(variables):
-        raise ValueError(f"grads has {len(grads)} arrays for {len(variables)} parameters")
-    for g, v in zip(grads, variables):
-        check_floating(g, "grads")
-        check_shape(g, tuple(v.shape), "grads", what="each must match its parameter's shape")
-        check_same_dtype(v, "params", g, "grads")
 
 
 def apply_gradients(optimizer, grads, variables):

@@ -13,7 +13,6 @@ left out of the schedule's, callback's or optimizer's constructor, so Keras's ow
 """
 import contextlib
 import functools
-import math
 
 import keras
 import numpy as np
@@ -31,18 +30,43 @@ __all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_r
 _DTYPES = (None, "float32", "float64")
 
 
-def _check_number(value, name, *, low=0.0, low_open=True, high=math.inf, high_open=False, integer=False):
-    """``validation.check_number`` with the schedules' default interval, open at 0: a real number (an int if
-    ``integer``), finite, from ``low`` to ``high`` (``DEFAULT``, the framework's own, passes)."""
-    check_number(value, name, low=low, high=high, low_open=low_open, high_open=high_open, integer=integer)
-
-
 def _check_steps(steps):
-    """Step indices: a non-empty 1-D integer tensor of non-negative values."""
+    """Step indices: a non-empty 1-D integer array of non-negative values."""
     check_integer(steps, "steps", "step indices")
     check_ndim(steps, 1, "steps")
-    if steps.shape[0] == 0 or int(ops.min(steps)) < 0:
+    if steps.shape[0] == 0 or int(keras.ops.min(steps)) < 0:
         raise ValueError("steps must be a non-empty array of non-negative step indices")
+
+
+def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
+    """ReduceLROnPlateau's inputs: the losses a non-empty 1-D float array without NaN; its numbers."""
+    check_floating(val_loss, "val_loss")
+    check_ndim(val_loss, 1, "val_loss")
+    check_nonempty(val_loss, "val_loss")
+    check_no_nan(val_loss, "val_loss")
+    check_number(lr, "lr", positive=True)
+    check_number(factor, "factor", positive=True, high=1.0, high_open=True)
+    check_number(patience, "patience", low=0.0, integer=True)
+    check_number(threshold, "threshold", low=0.0)
+    check_number(cooldown, "cooldown", low=0.0, integer=True)
+    check_number(min_lr, "min_lr", low=0.0)
+
+
+def _check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size):
+    """x (N, D), y (N,), w0 (D,): float tensors of one dtype without NaN; 0 < lr_min < lr_max; batch_size divides N."""
+    for a, name in ((x, "x"), (y, "y"), (w0, "w0")):
+        check_floating(a, name)
+        check_no_nan(a, name)
+    check_same_dtype(x, "x", y, "y")
+    check_same_dtype(x, "x", w0, "w0")
+    check_ndim(x, 2, "x")
+    check_shape(y, x.shape[:1], "y", what="expected one target per row of x:")
+    check_shape(w0, x.shape[1:], "w0", what="expected one weight per column of x:")
+    for value, name, low in ((lr_min, "lr_min", 0.0), (lr_max, "lr_max", lr_min), (num_steps, "num_steps", 1)):
+        check_number(value, name, low=low, low_open=True, integer=name == "num_steps")
+    check_number(batch_size, "batch_size", positive=True, integer=True, high=x.shape[0])
+    if x.shape[0] % batch_size:
+        raise ValueError(f"batch_size must divide the {x.shape[0]} rows of x, got {batch_size}")
 
 
 def _untyped(dtype):
@@ -63,7 +87,7 @@ def _evaluate(steps, lr, dtype, schedule):
     """``schedule(step)`` for each step, one scalar call per step as the optimizer makes it, in a traced loop
     as in ``model.fit`` (whose train step, optimizer and schedule included, runs as a ``tf.function``)."""
     _check_steps(steps)
-    _check_number(lr, "lr")
+    check_number(lr, "lr", positive=True)
     check_choice(dtype, _DTYPES, "dtype")
     signature = tf.TensorSpec((), schedule(0).dtype if _untyped(dtype) else dtype)  # untyped: what it returns
     # a partial (no __code__) is its own tf.function key: no retracing warning across schedules
@@ -79,9 +103,9 @@ def step_decay(steps, *, lr, step_size, gamma, dtype=DEFAULT):
     r""":math:`\eta\,\gamma^{n}` as ``PiecewiseConstantDecay(boundaries=[s, 2s, ...], values=[η, ηγ, ...])``,
     which keeps the previous value at a boundary (``step <= boundary``)."""
     _check_steps(steps)
-    _check_number(lr, "lr")
-    _check_number(step_size, "step_size", integer=True)
-    _check_number(gamma, "gamma")
+    check_number(lr, "lr", positive=True)
+    check_number(step_size, "step_size", positive=True, integer=True)
+    check_number(gamma, "gamma", positive=True)
     count = max(int(ops.max(steps)) // int(step_size), 0) + 1
     boundaries = [int(step_size) * j for j in range(1, count + 1)]
     values = [_typed(lr * gamma ** j, dtype) for j in range(count + 1)]
@@ -90,23 +114,23 @@ def step_decay(steps, *, lr, step_size, gamma, dtype=DEFAULT):
 
 def exponential_decay(steps, *, lr, decay_rate, decay_steps, staircase=DEFAULT, dtype=DEFAULT):
     r""":math:`\eta\, r^{k / d}` (floored exponent with ``staircase``, Keras's default off): ``ExponentialDecay``."""
-    _check_number(decay_rate, "decay_rate")
-    _check_number(decay_steps, "decay_steps")
+    check_number(decay_rate, "decay_rate", positive=True)
+    check_number(decay_steps, "decay_steps", positive=True)
     schedule = schedules.ExponentialDecay(_typed(lr, dtype), decay_steps, decay_rate, **given(staircase=staircase))
     return _evaluate(steps, lr, dtype, schedule)
 
 
 def _alpha(min_lr, lr):
     """Keras's floor as a fraction of the initial LR (torch's ``eta_min`` is absolute); not passed: left out."""
-    _check_number(lr, "lr")
-    _check_number(min_lr, "min_lr", low_open=False, high=lr)
+    check_number(lr, "lr", positive=True)
+    check_number(min_lr, "min_lr", low=0.0, high=lr)
     return DEFAULT if min_lr is DEFAULT else min_lr / lr
 
 
 def cosine_annealing(steps, *, lr, decay_steps, min_lr=DEFAULT, dtype=DEFAULT):
     r"""``CosineDecay(lr, decay_steps, alpha=min_lr / lr)`` (not passed: Keras's ``alpha``, 0.0 in 3.15): the step
     is clamped at ``decay_steps``."""
-    _check_number(decay_steps, "decay_steps")
+    check_number(decay_steps, "decay_steps", positive=True)
     schedule = schedules.CosineDecay(_typed(lr, dtype), decay_steps, **given(alpha=_alpha(min_lr, lr)))
     return _evaluate(steps, lr, dtype, schedule)
 
@@ -115,9 +139,9 @@ def cosine_warm_restarts(steps, *, lr, first_decay_steps, t_mult=DEFAULT, m_mul=
                          dtype=DEFAULT):
     r"""``CosineDecayRestarts(lr, first_decay_steps, t_mul=t_mult, m_mul, alpha=min_lr / lr)``, each left at
     Keras's default when not passed."""
-    _check_number(first_decay_steps, "first_decay_steps", integer=True)
-    _check_number(t_mult, "t_mult", low=1.0, low_open=False)
-    _check_number(m_mul, "m_mul")
+    check_number(first_decay_steps, "first_decay_steps", positive=True, integer=True)
+    check_number(t_mult, "t_mult", low=1.0)
+    check_number(m_mul, "m_mul", positive=True)
     schedule = schedules.CosineDecayRestarts(_typed(lr, dtype), int(first_decay_steps),
                                              **_floats(t_mul=t_mult, m_mul=m_mul), **given(alpha=_alpha(min_lr, lr)))
     return _evaluate(steps, lr, dtype, schedule)
@@ -127,9 +151,9 @@ def warmup_cosine(steps, *, lr, decay_steps, warmup_steps=DEFAULT, start_factor,
     r"""``CosineDecay(start_factor * lr, decay_steps, alpha=min_lr / lr, warmup_target=lr, warmup_steps)``:
     linear from the initial LR to ``warmup_target``, then the cosine; ``warmup_steps`` and ``alpha`` not passed
     are Keras's defaults (0 and 0.0 in 3.15)."""
-    _check_number(decay_steps, "decay_steps")
-    _check_number(warmup_steps, "warmup_steps", low_open=False, integer=True)
-    _check_number(start_factor, "start_factor", high=1.0)
+    check_number(decay_steps, "decay_steps", positive=True)
+    check_number(warmup_steps, "warmup_steps", low=0.0, integer=True)
+    check_number(start_factor, "start_factor", positive=True, high=1.0)
     warmup = {} if warmup_steps is DEFAULT else {"warmup_steps": int(warmup_steps)}
     schedule = schedules.CosineDecay(_typed(start_factor * lr, dtype), decay_steps, warmup_target=float(lr),
                                      **given(alpha=_alpha(min_lr, lr)), **warmup)
@@ -139,10 +163,10 @@ def warmup_cosine(steps, *, lr, decay_steps, warmup_steps=DEFAULT, start_factor,
 def polynomial_decay(steps, *, lr, decay_steps, end_lr=DEFAULT, power=DEFAULT, cycle=DEFAULT, dtype=DEFAULT):
     r"""``PolynomialDecay(lr, decay_steps, end_learning_rate=end_lr, power, cycle)``, each left at Keras's default
     when not passed (the end LR defaults to 1e-4 in Keras 3.15)."""
-    _check_number(decay_steps, "decay_steps")
-    _check_number(lr, "lr")
-    _check_number(end_lr, "end_lr", low_open=False, high=lr)
-    _check_number(power, "power")
+    check_number(decay_steps, "decay_steps", positive=True)
+    check_number(lr, "lr", positive=True)
+    check_number(end_lr, "end_lr", low=0.0, high=lr)
+    check_number(power, "power", positive=True)
     floats = _floats(end_learning_rate=end_lr, power=power)
     schedule = schedules.PolynomialDecay(_typed(lr, dtype), decay_steps, **floats, **given(cycle=cycle))
     return _evaluate(steps, lr, dtype, schedule)
@@ -167,19 +191,6 @@ def _floatx(dtype):
         yield
     finally:
         keras.config.set_floatx(previous)
-
-
-def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
-    check_floating(val_loss, "val_loss")
-    check_ndim(val_loss, 1, "val_loss")
-    check_nonempty(val_loss, "val_loss")
-    check_no_nan(val_loss, "val_loss")
-    _check_number(lr, "lr")
-    _check_number(factor, "factor", high=1.0, high_open=True)
-    _check_number(patience, "patience", low_open=False, integer=True)
-    _check_number(threshold, "threshold", low_open=False)
-    _check_number(cooldown, "cooldown", low_open=False, integer=True)
-    _check_number(min_lr, "min_lr", low_open=False)
 
 
 def _plateau_callback(threshold_mode, factor, patience, threshold, cooldown, min_lr):
@@ -215,17 +226,6 @@ def reduce_on_plateau(val_loss, *, lr=DEFAULT, factor=DEFAULT, patience=DEFAULT,
         return ops.convert_to_tensor(np.stack(lrs))
 
 
-def _check_problem(x, y, w0):
-    for a, name in ((x, "x"), (y, "y"), (w0, "w0")):
-        check_floating(a, name)
-        check_no_nan(a, name)
-    check_same_dtype(x, "x", y, "y")
-    check_same_dtype(x, "x", w0, "w0")
-    check_ndim(x, 2, "x")
-    check_shape(y, x.shape[:1], "y", what="expected one target per row of x:")
-    check_shape(w0, x.shape[1:], "w0", what="expected one weight per column of x:")
-
-
 # lr_min, lr_max, num_steps, batch_size: no Keras default -- the LR range test is the suite's procedure (Smith 2017);
 # dtype: no Keras default -- the variable's dtype, None: floatx
 def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_size=8, dtype=None):
@@ -234,12 +234,7 @@ def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_si
     consecutive batches of ``batch_size`` rows, gradients from ``tf.GradientTape``. Returns (2, n): the LR
     and the batch loss of each step, in ``dtype`` (``None``: floatx). The schedule's Python-float initial LR
     makes every LR float32, cast to the variable's dtype by SGD."""
-    _check_problem(x, y, w0)
-    for value, name, low in ((lr_min, "lr_min", 0.0), (lr_max, "lr_max", lr_min), (num_steps, "num_steps", 1)):
-        _check_number(value, name, low=low, integer=name == "num_steps")
-    _check_number(batch_size, "batch_size", integer=True, high=x.shape[0])
-    if x.shape[0] % batch_size:
-        raise ValueError(f"batch_size must divide the {x.shape[0]} rows of x, got {batch_size}")
+    _check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size)
     check_choice(dtype, _DTYPES, "dtype")
     dtype = dtype or keras.config.floatx()
     x, y = ops.cast(x, dtype), ops.cast(y, dtype)

@@ -8,7 +8,7 @@ the harness reads their values from ``parity_tests/conventions``. ``sigmoid_grad
 """
 import numpy as np
 
-from .validation import check_choice, check_floating, check_like, check_ndim, check_number, check_same_dtype
+from .validation import check_alpha, check_choice, check_floating, check_like, check_ndim, check_number, constant
 
 __all__ = ["step", "sigmoid", "tanh", "hard_sigmoid", "relu", "leaky_relu", "prelu", "elu", "selu"]
 
@@ -16,13 +16,6 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 _CONSTANT_DTYPES = (None, "float32")
 _KINK_SIDES = ("left", "right", "zero")
-
-
-def _round_constant(value, constant_dtype, dtype):
-    """A Python constant as the framework sees it: optionally rounded through float32 first."""
-    check_choice(constant_dtype, _CONSTANT_DTYPES, "constant_dtype")
-    value = np.float32(value) if constant_dtype == "float32" else value
-    return np.asarray(value, dtype=dtype)
 
 
 def step(x):
@@ -123,7 +116,8 @@ def leaky_relu(x, *, negative_slope=0.01, constant_dtype=None):
     """
     check_floating(x, "x")
     check_number(negative_slope, "negative_slope")
-    s = _round_constant(negative_slope, constant_dtype, x.dtype)
+    check_choice(constant_dtype, _CONSTANT_DTYPES, "constant_dtype")
+    s = constant(negative_slope, x.dtype, constant_dtype)
     return x * _leaky_slope(x, s)  # (...)
 
 
@@ -133,15 +127,9 @@ def leaky_relu_backward(dout, x, *, negative_slope=0.01, constant_dtype=None):
     .. math:: \partial L/\partial x = g \, ([x > 0] + s \, [x \le 0])
     """
     check_like(dout, "dout", x, "x")
-    s = _round_constant(negative_slope, constant_dtype, x.dtype)
+    check_choice(constant_dtype, _CONSTANT_DTYPES, "constant_dtype")
+    s = constant(negative_slope, x.dtype, constant_dtype)
     return dout * _leaky_slope(x, s)  # (...)
-
-
-def _check_alpha(alpha, x):
-    check_floating(alpha, "alpha")
-    check_same_dtype(x, "x", alpha, "alpha")
-    if alpha.shape not in ((), (1,), (x.shape[1],)):
-        raise ValueError(f"alpha has shape {alpha.shape}; expected (), (1,) or ({x.shape[1]},) for x of shape {x.shape}")
 
 
 def prelu(x, alpha):
@@ -151,7 +139,7 @@ def prelu(x, alpha):
     """
     check_floating(x, "x")
     check_ndim(x, 2, "x")
-    _check_alpha(alpha, x)
+    check_alpha(alpha, x)
     return np.where(x > 0, x, alpha * x)  # (N, C); alpha broadcasts over N
 
 
@@ -166,7 +154,7 @@ def prelu_backward(dout, x, alpha, *, grad_at_zero="left"):
     have derivative 0 at 0).
     """
     check_like(dout, "dout", x, "x")
-    _check_alpha(alpha, x)
+    check_alpha(alpha, x)
     check_choice(grad_at_zero, _KINK_SIDES, "grad_at_zero")
     at_zero = {"left": alpha * dout, "right": dout, "zero": np.zeros_like(dout)}[grad_at_zero]
     dx = np.where(x > 0, dout, np.where(x < 0, alpha * dout, at_zero))  # (N, C)

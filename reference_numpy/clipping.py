@@ -13,18 +13,9 @@ may overflow to inf, or underflow to 0). Switches (recorded conventions):
 """
 import numpy as np
 
-from .validation import check_choice, check_floating, check_no_nan, check_number, check_same_dtype
+from .validation import check_choice, check_clipping
 
 __all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm"]
-
-
-def _check_positive(value, name):
-    check_number(value, name, low=0.0, low_open=True)
-
-
-def _check_grad(g, name):
-    check_floating(g, name)
-    check_no_nan(g, name)
 
 
 def _norm(g):
@@ -44,8 +35,7 @@ def _factor(norm, max_norm, eps, nonfinite_norm):
 
 def clip_by_value(g, *, clip_value):
     r""":math:`\mathrm{clip}(g, -v, v)` element-wise."""
-    _check_grad(g, "g")
-    _check_positive(clip_value, "clip_value")
+    check_clipping((g,), "g", clip_value, "clip_value")
     c = g.dtype.type
     return np.clip(g, c(-clip_value), c(clip_value))
 
@@ -53,8 +43,7 @@ def clip_by_value(g, *, clip_value):
 def clip_by_norm(g, *, max_norm, eps=1e-6):
     r""":math:`g \min(c / (\lVert g \rVert + \epsilon), 1)`: one tensor's own L2 norm (Keras's per-variable
     ``clipnorm``; torch's ``clip_grad_norm_`` on a single parameter)."""
-    _check_grad(g, "g")
-    _check_positive(max_norm, "max_norm")
+    check_clipping((g,), "g", max_norm, "max_norm")
     return g * _factor(_norm(g), max_norm, eps, "zero")
 
 
@@ -62,12 +51,7 @@ def clip_by_global_norm(*grads, max_norm, eps=1e-6, nonfinite_norm="zero"):
     r"""Every gradient scaled by one factor, :math:`\min(c / (\lVert G \rVert + \epsilon), 1)` with
     :math:`\lVert G \rVert^2 = \sum_i \lVert g_i \rVert^2`. Returns the clipped gradients raveled and
     concatenated in argument order, shape :math:`(\sum_i |g_i|,)`."""
-    if not grads:
-        raise ValueError("grads must hold at least one gradient")
-    for g in grads:
-        _check_grad(g, "grads")
-        check_same_dtype(grads[0], "grads", g, "grads")
-    _check_positive(max_norm, "max_norm")
+    check_clipping(grads, "grads", max_norm, "max_norm")
     norms = np.stack([_norm(g) for g in grads])
     factor = _factor(_norm(norms), max_norm, eps, nonfinite_norm)
     return np.concatenate([(g * factor).ravel() for g in grads])

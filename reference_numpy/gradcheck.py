@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_floating, check_no_nan, check_nonempty, check_number
+from .validation import check_gradcheck
 
 __all__ = ["gradcheck"]
 
@@ -50,38 +50,6 @@ class GradcheckResult:
     eps: float
     atol: float
     rtol: float
-
-
-def _check_option(value, name, *, positive):
-    """None (the table's value) or a finite real number, positive or non-negative."""
-    if value is not None:
-        check_number(value, name, low=0.0, low_open=positive)
-
-
-def _check_params(params):
-    """A non-empty dict of non-empty float32/float64 arrays of one dtype, without NaN; returns the dtype."""
-    if not isinstance(params, Mapping):
-        raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
-    if not params:
-        raise ValueError("params must hold at least one parameter")
-    dtypes = set()
-    for key, p in params.items():
-        check_floating(p, f"params[{key!r}]")
-        dtypes.add(str(p.dtype))
-        check_nonempty(p, f"params[{key!r}]")
-        check_no_nan(p, f"params[{key!r}]")
-    if len(dtypes) > 1 or not dtypes <= set(STEPS):
-        raise TypeError(f"params must all be float32 or all float64, got {sorted(dtypes)}")
-    return dtypes.pop()
-
-
-def _check_inputs(f, params, eps, atol, rtol):
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
-    _check_option(eps, "eps", positive=True)
-    _check_option(atol, "atol", positive=False)
-    _check_option(rtol, "rtol", positive=False)
-    return _check_params(params)
 
 
 def _evaluate(f, params, with_grads=False):
@@ -134,7 +102,7 @@ def gradcheck(f, params, *, eps=None, atol=None, rtol=None):
     ``eps`` is the relative step (:math:`h_j = \epsilon \max(|p_j|, 1)`); ``None`` for eps, atol, rtol
     takes the dtype's default (module docstring).
     """
-    dtype = _check_inputs(f, params, eps, atol, rtol)
+    dtype = check_gradcheck(f, params, eps, atol, rtol)
     eps = STEPS[dtype] if eps is None else eps
     atol, rtol = (TOLERANCES[dtype][0] if atol is None else atol), (TOLERANCES[dtype][1] if rtol is None else rtol)
     _, analytic = _evaluate(f, params, with_grads=True)

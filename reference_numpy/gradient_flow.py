@@ -20,37 +20,13 @@ from .activations import relu, relu_backward, sigmoid, sigmoid_backward, tanh, t
 from .clipping import clip_by_global_norm
 from .layers import affine, batchnorm_backward, batchnorm_forward, check_dout, dense_backward
 from .losses_common import compute_in
-from .models import check_mlp, mlp_backward, mlp_forward
-from .validation import check_choice, check_number
+from .models import mlp_backward, mlp_forward
+from .validation import check_network, check_sgd_run
 
 __all__ = ["deep_net_forward", "layer_gradient_norms", "sgd_loss_curve"]
 
-ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu")  # no leaky ReLU: its slope is a convention of its own
 _FORWARD = {"linear": lambda z: z, "sigmoid": sigmoid, "tanh": tanh, "relu": relu}
 _BACKWARD = {"linear": lambda g, z: g, "sigmoid": sigmoid_backward, "tanh": tanh_backward, "relu": relu_backward}
-
-
-def check_network(x, params, activations, *, batchnorm=False, residual=False, eps=None):
-    """An MLP's checks, an activation without hyperparameters per layer, a batch of at least two rows and a
-    positive finite ``eps`` for batch statistics, and square weights for residual connections."""
-    check_mlp(x, params, activations)
-    for name in activations:
-        check_choice(name, ACTIVATIONS, "activations")
-    if batchnorm and x.shape[0] < 2:
-        raise ValueError(f"x has {x.shape[0]} rows; batch normalisation in training mode needs at least 2")
-    if batchnorm:
-        check_number(eps, "eps", low=0.0, low_open=True)
-    for i, W in enumerate(params[::2], start=1):
-        if residual and W.shape[0] != W.shape[1]:
-            raise ValueError(f"W{i} is {tuple(W.shape)}; a residual connection needs square weights")
-
-
-def check_training(steps, learning_rate, max_norm):
-    """``steps`` a positive int, ``learning_rate`` and ``max_norm`` (or None) positive and finite."""
-    check_number(steps, "steps", low=1, integer=True)
-    check_number(learning_rate, "learning_rate", low=0.0, low_open=True)
-    if max_norm is not None:
-        check_number(max_norm, "max_norm", low=0.0, low_open=True)
 
 
 def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, eps=1e-5, dtype=None):
@@ -118,7 +94,7 @@ def sgd_loss_curve(x, *params, activations, steps, learning_rate, max_norm=None,
     the gradients are first clipped together by :func:`reference_numpy.clipping.clip_by_global_norm`.
     Training stops once the loss or a parameter is not finite; later entries are NaN."""
     check_network(x, params, activations)
-    check_training(steps, learning_rate, max_norm)
+    check_sgd_run(steps, learning_rate, max_norm)
     losses = np.full(steps + 1, np.nan)
     params = list(params)
     with np.errstate(over="ignore", invalid="ignore"):

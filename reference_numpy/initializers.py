@@ -36,7 +36,8 @@ import math
 
 import numpy as np
 
-from .validation import check_choice, check_number
+from . import validation
+from .validation import check_choice, check_initializer, check_number
 
 __all__ = ["zeros", "constant", "random_normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
            "lecun_normal", "dense_default"]
@@ -47,27 +48,6 @@ r"""Standard deviation of :math:`\mathcal N(0, 1)` cut at :math:`\pm 2`:
 :math:`\sqrt{1 - 2 \cdot 2\varphi(2) / (2\Phi(2) - 1)}` = 0.8796256610342398 (Keras writes 0.87962566103423978)."""
 _NORMALS = ("normal", "truncated_normal")
 _MODES = ("fan_in", "fan_out")
-
-
-def _check_int(value, name, minimum):
-    check_number(value, name, low=minimum, integer=True)
-
-
-def _check_number(value, name, positive=False):
-    """A finite real number (positive if ``positive``)."""
-    check_number(value, name, low=0.0 if positive else -math.inf, low_open=positive)
-
-
-def _check_call(fan_in, fan_out, seed, dtype):
-    """The arguments every initialiser shares: fans are positive ints, the seed a non-negative int
-    (``None`` for the deterministic ones), ``dtype`` one of DTYPES."""
-    _check_int(fan_in, "fan_in", 1)
-    _check_int(fan_out, "fan_out", 1)
-    if seed is not None:
-        _check_int(seed, "seed", 0)
-    if not isinstance(dtype, str):
-        raise TypeError(f"dtype must be a string, got {type(dtype).__name__}")
-    check_choice(dtype, DTYPES, "dtype")
 
 
 def _sample(spec, shape, rng):
@@ -111,39 +91,39 @@ def zeros_spec(fan_in, fan_out):
 
 def zeros(fan_in, fan_out, *, dtype="float32"):
     r""":math:`W = 0`."""
-    _check_call(fan_in, fan_out, None, dtype)
+    check_initializer(fan_in, fan_out, None, dtype, DTYPES)
     return np.zeros((fan_in, fan_out), dtype=dtype)
 
 
 def constant_spec(fan_in, fan_out, *, value, constant_dtype=None):
-    _check_number(value, "value")
+    check_number(value, "value")
     check_choice(constant_dtype, (None, "float32"), "constant_dtype")
-    return {"distribution": "constant", "value": float(np.float32(value) if constant_dtype else value)}
+    return {"distribution": "constant", "value": float(validation.constant(value, np.float64, constant_dtype))}
 
 
 def constant(fan_in, fan_out, *, value, constant_dtype=None, dtype="float32"):
     r""":math:`W = v` everywhere, ``value`` rounded to ``dtype`` -- through float32 first if ``constant_dtype``
     is "float32" (Keras's ``ops.cast`` of a Python float makes a float32 tensor before casting it to a float64
     weight); ``None`` rounds it once (torch's ``fill_``)."""
-    _check_call(fan_in, fan_out, None, dtype)
+    check_initializer(fan_in, fan_out, None, dtype, DTYPES)
     spec = constant_spec(fan_in, fan_out, value=value, constant_dtype=constant_dtype)
     return _draw(spec, fan_in, fan_out, None, dtype)
 
 
 def random_normal_spec(fan_in, fan_out, *, mean=0.0, std=1.0):
-    _check_number(mean, "mean")
-    _check_number(std, "std", positive=True)
+    check_number(mean, "mean")
+    check_number(std, "std", positive=True)
     return {"distribution": "normal", "mean": float(mean), "std": float(std)}
 
 
 def random_normal(fan_in, fan_out, *, seed, mean=0.0, std=1.0, dtype="float32"):
     r""":math:`W_{ij} \sim \mathcal N(\mu, s^2)`, whatever the fans."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     return _draw(random_normal_spec(fan_in, fan_out, mean=mean, std=std), fan_in, fan_out, seed, dtype)
 
 
 def _glorot_sigma(fan_in, fan_out, gain):
-    _check_number(gain, "gain", positive=True)
+    check_number(gain, "gain", positive=True)
     return gain * math.sqrt(2.0 / (fan_in + fan_out))
 
 
@@ -153,7 +133,7 @@ def glorot_uniform_spec(fan_in, fan_out, *, gain=1.0):
 
 def glorot_uniform(fan_in, fan_out, *, seed, gain=1.0, dtype="float32"):
     r""":math:`W_{ij} \sim \mathcal U(\pm g\sqrt{6 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})})`."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     return _draw(glorot_uniform_spec(fan_in, fan_out, gain=gain), fan_in, fan_out, seed, dtype)
 
 
@@ -164,13 +144,13 @@ def glorot_normal_spec(fan_in, fan_out, *, gain=1.0, distribution="normal"):
 def glorot_normal(fan_in, fan_out, *, seed, gain=1.0, distribution="normal", dtype="float32"):
     r"""Standard deviation :math:`g\sqrt{2 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})}`, plain or truncated
     normal (``distribution``)."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     spec = glorot_normal_spec(fan_in, fan_out, gain=gain, distribution=distribution)
     return _draw(spec, fan_in, fan_out, seed, dtype)
 
 
 def _he_sigma(fan_in, fan_out, negative_slope, mode):
-    _check_number(negative_slope, "negative_slope")
+    check_number(negative_slope, "negative_slope")
     check_choice(mode, _MODES, "mode")
     fan = fan_in if mode == "fan_in" else fan_out
     return math.sqrt(2.0 / ((1.0 + negative_slope ** 2) * fan))
@@ -182,7 +162,7 @@ def he_uniform_spec(fan_in, fan_out, *, negative_slope=0.0, mode="fan_in"):
 
 def he_uniform(fan_in, fan_out, *, seed, negative_slope=0.0, mode="fan_in", dtype="float32"):
     r""":math:`W_{ij} \sim \mathcal U(\pm\sqrt{6 / ((1 + a^2)\,\mathrm{fan})})`."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     spec = he_uniform_spec(fan_in, fan_out, negative_slope=negative_slope, mode=mode)
     return _draw(spec, fan_in, fan_out, seed, dtype)
 
@@ -193,7 +173,7 @@ def he_normal_spec(fan_in, fan_out, *, negative_slope=0.0, mode="fan_in", distri
 
 def he_normal(fan_in, fan_out, *, seed, negative_slope=0.0, mode="fan_in", distribution="normal", dtype="float32"):
     r"""Standard deviation :math:`\sqrt{2 / ((1 + a^2)\,\mathrm{fan})}`, plain or truncated normal."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     spec = he_normal_spec(fan_in, fan_out, negative_slope=negative_slope, mode=mode, distribution=distribution)
     return _draw(spec, fan_in, fan_out, seed, dtype)
 
@@ -204,7 +184,7 @@ def lecun_normal_spec(fan_in, fan_out, *, distribution="normal"):
 
 def lecun_normal(fan_in, fan_out, *, seed, distribution="normal", dtype="float32"):
     r"""Standard deviation :math:`\sqrt{1 / \mathrm{fan_{in}}}`, plain or truncated normal."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     return _draw(lecun_normal_spec(fan_in, fan_out, distribution=distribution), fan_in, fan_out, seed, dtype)
 
 
@@ -225,7 +205,7 @@ def dense_default_spec(fan_in, fan_out, *, kernel="uniform_fan_in", bias="unifor
 def dense_default(fan_in, fan_out, *, seed, kernel="uniform_fan_in", bias="uniform_fan_in", dtype="float32"):
     r"""A dense layer's default parameters ``(kernel, bias)``, shapes ``(fan_in, fan_out)`` and ``(fan_out,)``,
     for :math:`y = x W + b`; the bias is drawn after the kernel from the same generator."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     spec = dense_default_spec(fan_in, fan_out, kernel=kernel, bias=bias)
     rng = np.random.default_rng(seed)
     w = _sample(spec["kernel"], (fan_in, fan_out), rng).astype(dtype)  # (fan_in, fan_out)

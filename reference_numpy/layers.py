@@ -10,49 +10,21 @@ transpose. ``dtype`` is the compute dtype (``None``: the input's; a Keras layer 
 policy, floatx unless given): inputs are cast to it, the output stays in it, and gradients are cast
 back to the inputs' dtype -- what a tape returns through a cast.
 
-The ``check_*`` helpers and ``affine`` (a dense layer without checks, for a network that checked its
-inputs once) are shared with :mod:`reference_numpy.models`; they are not part of the mirrored API.
+``check_dout`` and ``affine`` (a dense layer without checks, for a network that checked its inputs once) are
+shared with :mod:`reference_numpy.models`; they are not part of the mirrored API. The argument checks are
+:mod:`reference_numpy.validation`'s (``check_input``, ``check_weights``, ``check_batchnorm``, ...).
 """
 import numpy as np
 
 from .activations import relu, relu_backward
 from .losses_common import compute_in
-from .validation import check_choice, check_floating, check_ndim, check_no_nan, check_number, check_same_dtype, \
-    check_shape
+from .validation import check_batchnorm, check_choice, check_floating, check_input, check_number, check_residual, \
+    check_running_stats, check_shape, check_weights
 
 __all__ = ["dense_forward", "batchnorm_forward", "batchnorm_inference_forward", "batchnorm_running_stats",
            "residual_forward"]
 
 MOMENTUM_WEIGHTS = ("batch", "running")
-
-
-def check_input(x, *, batch=1):
-    """``x``: a float (N, D) array without NaN and with at least ``batch`` rows."""
-    check_floating(x, "x")
-    check_ndim(x, 2, "x")
-    check_no_nan(x, "x")
-    if x.shape[0] < batch:
-        raise ValueError(f"x has {x.shape[0]} rows; training statistics need at least {batch}")
-
-
-def check_vector(v, name, x, size):
-    """``v``: a float (size,) array of ``x``'s dtype without NaN (a bias, a scale, a running statistic)."""
-    check_floating(v, name)
-    check_same_dtype(x, "x", v, name)
-    check_shape(v, (size,), name)
-    check_no_nan(v, name)
-
-
-def check_weights(W, b, x, width, names=("W", "b"), source="x"):
-    """``W`` (width, H) and ``b`` (H,) of ``x``'s dtype: ``source`` (the layer's input) has ``width`` features."""
-    name_w, name_b = names
-    check_floating(W, name_w)
-    check_same_dtype(x, "x", W, name_w)
-    check_ndim(W, 2, name_w)
-    if W.shape[0] != width:
-        raise ValueError(f"{name_w} has {W.shape[0]} rows but {source} has {width} features; {name_w} is (in, out)")
-    check_no_nan(W, name_w)
-    check_vector(b, name_b, x, W.shape[1])
 
 
 def check_dout(dout, shape, dtype):
@@ -96,15 +68,6 @@ def dense_backward(dout, cache, *, input_grad=True):
     return tuple(None if g is None else g.astype(in_dtype, copy=False) for g in (dx, dW, db))
 
 
-def _check_batchnorm(x, gamma, beta, eps, *, batch=1):
-    """``x`` with ``batch`` rows, ``gamma`` and ``beta`` (D,), ``eps`` positive and finite (torch raises for a
-    negative one in training mode only; NumPy and Keras would return NaN)."""
-    check_input(x, batch=batch)
-    check_number(eps, "eps", low=0.0, low_open=True)
-    check_vector(gamma, "gamma", x, x.shape[1])
-    check_vector(beta, "beta", x, x.shape[1])
-
-
 def batchnorm_forward(x, gamma, beta, *, eps=1e-5, dtype=None):
     r"""Batch normalisation in training mode on ``x`` (N, D), N >= 2: each feature is normalised with the
     statistics of the batch (the biased variance, in torch and Keras alike).
@@ -112,7 +75,7 @@ def batchnorm_forward(x, gamma, beta, *, eps=1e-5, dtype=None):
     .. math:: \mu = \tfrac1N \textstyle\sum_n x_n, \quad \sigma^2 = \tfrac1N \sum_n (x_n - \mu)^2, \quad
               \hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}, \quad y = \gamma \hat x + \beta
     """
-    _check_batchnorm(x, gamma, beta, eps, batch=2)
+    check_batchnorm(x, gamma, beta, eps, batch=2)
     xc, g, b = compute_in(dtype, x, gamma, beta)  # (N, D), (D,), (D,)
     centred = xc - xc.mean(axis=0)  # (N, D)
     var = (centred * centred).mean(axis=0)  # (D,) biased
@@ -143,11 +106,8 @@ def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, *, ep
 
     .. math:: y = \gamma (x - \mu_r) / \sqrt{\sigma_r^2 + \epsilon} + \beta
     """
-    _check_batchnorm(x, gamma, beta, eps)
-    check_vector(running_mean, "running_mean", x, x.shape[1])
-    check_vector(running_var, "running_var", x, x.shape[1])
-    if np.any(running_var < 0):
-        raise ValueError("running_var has negative entries")
+    check_batchnorm(x, gamma, beta, eps)
+    check_running_stats(x, running_mean, running_var, nonnegative=True)
     xc, g, b, mean, var = compute_in(dtype, x, gamma, beta, running_mean, running_var)  # (N, D), 4 x (D,)
     inv = 1 / np.sqrt(var + eps)  # (D,)
     xhat = (xc - mean) * inv  # (N, D)
@@ -181,8 +141,7 @@ def batchnorm_running_stats(x, running_mean, running_var, *, momentum=0.1, momen
     unbiased (1, torch) or biased (0, Keras); the layer normalises with the biased one in both.
     """
     check_input(x, batch=2)
-    check_vector(running_mean, "running_mean", x, x.shape[1])
-    check_vector(running_var, "running_var", x, x.shape[1])
+    check_running_stats(x, running_mean, running_var)
     check_number(momentum, "momentum", low=0.0, high=1.0)
     check_choice(momentum_weights, MOMENTUM_WEIGHTS, "momentum_weights")
     check_choice(var_ddof, (0, 1), "var_ddof")
@@ -199,11 +158,7 @@ def residual_forward(x, W1, b1, W2, b2, *, dtype=None):
 
     .. math:: y = x + f(x), \quad f(x) = \mathrm{relu}(x W_1 + b_1) W_2 + b_2
     """
-    check_input(x)
-    check_weights(W1, b1, x, x.shape[1], names=("W1", "b1"))
-    check_weights(W2, b2, x, W1.shape[1], names=("W2", "b2"), source="the hidden layer")
-    if W2.shape[1] != x.shape[1]:
-        raise ValueError(f"W2 has {W2.shape[1]} columns; the residual sum needs x's {x.shape[1]}")
+    check_residual(x, W1, b1, W2, b2)
     xc, W1c, b1c, W2c, b2c = compute_in(dtype, x, W1, b1, W2, b2)
     h, dense1 = affine(xc, W1c, b1c)  # (N, H)
     f, dense2 = affine(relu(h), W2c, b2c)  # (N, D)

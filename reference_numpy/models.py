@@ -12,35 +12,13 @@ import numpy as np
 
 from .activations import (leaky_relu, leaky_relu_backward, relu, relu_backward, sigmoid, sigmoid_backward,
                           sigmoid_grad_from_output, tanh, tanh_backward, tanh_grad_from_output)
-from .layers import affine, check_dout, check_input, check_weights, dense_backward
+from .layers import affine, check_dout, dense_backward
 from .losses_common import compute_in
-from .validation import check_choice, check_floating, check_ndim, check_number
+from .validation import check_floating, check_mlp, check_ndim
 
 __all__ = ["mlp_forward", "mlp_model", "params_of", "numpy_layout"]
 
-ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu")
 _FROM_OUTPUT = {"sigmoid": sigmoid_grad_from_output, "tanh": tanh_grad_from_output}  # the VJP from f(z)
-
-
-def check_mlp(x, params, activations, negative_slope=None):
-    """``x`` (N, D); ``params`` W1, b1, ... chained by shape; one known activation name per layer (a tuple or
-    list: a bare string is a TypeError); ``negative_slope`` (None: not checked) a finite real number."""
-    check_input(x)
-    if not isinstance(activations, (tuple, list)):
-        raise TypeError(f"activations must be a tuple of names, got {type(activations).__name__}")
-    if not activations:
-        raise ValueError("activations must name at least one layer, got ()")
-    if negative_slope is not None:
-        check_number(negative_slope, "negative_slope")
-    for name in activations:
-        check_choice(name, ACTIVATIONS, "activations")
-    if len(params) != 2 * len(activations):
-        raise ValueError(f"activations names {len(activations)} layers but params hold {len(params)} arrays "
-                         "(W, b per layer)")
-    width = x.shape[1]
-    for i, (W, b) in enumerate(zip(params[::2], params[1::2]), start=1):
-        check_weights(W, b, x, width, names=(f"W{i}", f"b{i}"), source="x" if i == 1 else f"layer {i}'s input")
-        width = W.shape[1]
 
 
 def _activate(name, z, slope, constant_dtype):

@@ -27,18 +27,12 @@ import math
 import numpy as np
 
 from .validation import check_choice, check_floating, check_integer, check_ndim, check_no_nan, check_nonempty, \
-    check_number, check_same_dtype, check_shape
+    check_number, check_same_dtype, check_shape, constant
 
 __all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_restarts", "warmup_cosine",
            "polynomial_decay", "reduce_on_plateau", "lr_range_test"]
 
 _DTYPES = (None, "float32", "float64")
-
-
-def _check_number(value, name, *, low=0.0, low_open=True, high=math.inf, high_open=False, integer=False):
-    """``validation.check_number`` with the schedules' default interval, open at 0: a real number (an int if
-    ``integer``), finite, from ``low`` to ``high``."""
-    check_number(value, name, low=low, high=high, low_open=low_open, high_open=high_open, integer=integer)
 
 
 def _check_steps(steps):
@@ -49,10 +43,41 @@ def _check_steps(steps):
         raise ValueError("steps must be a non-empty array of non-negative step indices")
 
 
+def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
+    """ReduceLROnPlateau's inputs: the losses a non-empty 1-D float array without NaN; its numbers."""
+    check_floating(val_loss, "val_loss")
+    check_ndim(val_loss, 1, "val_loss")
+    check_nonempty(val_loss, "val_loss")
+    check_no_nan(val_loss, "val_loss")
+    check_number(lr, "lr", positive=True)
+    check_number(factor, "factor", positive=True, high=1.0, high_open=True)
+    check_number(patience, "patience", low=0.0, integer=True)
+    check_number(threshold, "threshold", low=0.0)
+    check_number(cooldown, "cooldown", low=0.0, integer=True)
+    check_number(min_lr, "min_lr", low=0.0)
+
+
+def _check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size):
+    """x (N, D), y (N,), w0 (D,): float arrays of one dtype without NaN; 0 < lr_min < lr_max; batch_size divides N."""
+    for a, name in ((x, "x"), (y, "y"), (w0, "w0")):
+        check_floating(a, name)
+        check_no_nan(a, name)
+    check_same_dtype(x, "x", y, "y")
+    check_same_dtype(x, "x", w0, "w0")
+    check_ndim(x, 2, "x")
+    check_shape(y, x.shape[:1], "y", what="expected one target per row of x:")
+    check_shape(w0, x.shape[1:], "w0", what="expected one weight per column of x:")
+    for value, name, low in ((lr_min, "lr_min", 0.0), (lr_max, "lr_max", lr_min), (num_steps, "num_steps", 1)):
+        check_number(value, name, low=low, low_open=True, integer=name == "num_steps")
+    check_number(batch_size, "batch_size", positive=True, integer=True, high=x.shape[0])
+    if x.shape[0] % batch_size:
+        raise ValueError(f"batch_size must divide the {x.shape[0]} rows of x, got {batch_size}")
+
+
 def _prepare(steps, lr, dtype, compute_dtype, step_offset):
     """(t, c, out): the shifted steps as floats of the compute dtype, a caster to it, the result dtype."""
     _check_steps(steps)
-    _check_number(lr, "lr")
+    check_number(lr, "lr", positive=True)
     check_choice(dtype, _DTYPES, "dtype")
     check_choice(compute_dtype, _DTYPES, "compute_dtype")
     out = np.dtype(dtype or "float64")
@@ -69,10 +94,11 @@ def _divider(c, divide_by_constant):
     return lambda x, d: x / c(d)
 
 
-def _constant(c, constant_dtype):
-    """A caster for hyperparameters: to the compute dtype, through float32 first if ``constant_dtype``."""
+def _caster(c, constant_dtype):
+    """A caster for hyperparameters to the compute dtype ``c``: :func:`validation.constant` (through float32 first
+    if ``constant_dtype``), as a scalar."""
     check_choice(constant_dtype, (None, "float32"), "constant_dtype")
-    return (lambda v: c(np.float32(v))) if constant_dtype == "float32" else c
+    return lambda v: constant(v, c, constant_dtype)[()]
 
 
 def _cosine(t, period, lr, min_lr, c):
@@ -89,8 +115,8 @@ def step_decay(steps, *, lr, step_size, gamma=0.1, dtype=None, compute_dtype="fl
     boundary step keeps the previous value (Keras's PiecewiseConstantDecay uses ``step <= boundary``).
     """
     t, c, out = _prepare(steps, lr, dtype, compute_dtype, step_offset)
-    _check_number(step_size, "step_size", integer=True)
-    _check_number(gamma, "gamma")
+    check_number(step_size, "step_size", positive=True, integer=True)
+    check_number(gamma, "gamma", positive=True)
     check_choice(at_boundary, ("decayed", "previous"), "at_boundary")
     n = t // step_size if at_boundary == "decayed" else np.maximum(-(-t // step_size) - 1, 0)
     return (c(lr) * _power(c(gamma), n.astype(c))).astype(out)
@@ -100,9 +126,9 @@ def exponential_decay(steps, *, lr, decay_rate, decay_steps=1, staircase=False, 
                       step_offset=0, constant_dtype=None, divide_by_constant="exact"):
     r""":math:`\eta_k = \eta\, r^{k / d}` (:math:`\lfloor k / d \rfloor` with ``staircase``)."""
     t, c, out = _prepare(steps, lr, dtype, compute_dtype, step_offset)
-    _check_number(decay_rate, "decay_rate")
-    _check_number(decay_steps, "decay_steps")
-    k = _constant(c, constant_dtype)
+    check_number(decay_rate, "decay_rate", positive=True)
+    check_number(decay_steps, "decay_steps", positive=True)
+    k = _caster(c, constant_dtype)
     p = _divider(c, divide_by_constant)(t.astype(c), k(decay_steps))
     return (c(lr) * _power(k(decay_rate), np.floor(p) if staircase else p)).astype(out)
 
@@ -112,8 +138,8 @@ def cosine_annealing(steps, *, lr, decay_steps, min_lr=0.0, dtype=None, compute_
     r""":math:`\eta_k = \eta_{min} + (\eta - \eta_{min})(1 + \cos(\pi k / T)) / 2`, :math:`T` = ``decay_steps``;
     past :math:`T` the cosine goes on (``"periodic"``) or :math:`k` is clamped to :math:`T` (``"hold"``)."""
     t, c, out = _prepare(steps, lr, dtype, compute_dtype, step_offset)
-    _check_number(decay_steps, "decay_steps")
-    _check_number(min_lr, "min_lr", low_open=False, high=lr)
+    check_number(decay_steps, "decay_steps", positive=True)
+    check_number(min_lr, "min_lr", low=0.0, high=lr)
     check_choice(after_end, ("periodic", "hold"), "after_end")
     t = t.astype(c)
     t = np.minimum(t, c(decay_steps)) if after_end == "hold" else t
@@ -153,12 +179,12 @@ def cosine_warm_restarts(steps, *, lr, first_decay_steps, t_mult=1, m_mul=1.0, m
     counts cycles in integers (torch); ``"reciprocal"`` is Keras's closed form as a traced graph runs it,
     which puts some restarts one step late (LR :math:`\eta_{min}` at the restart step)."""
     t, c, out = _prepare(steps, lr, dtype, compute_dtype, step_offset)
-    _check_number(first_decay_steps, "first_decay_steps", integer=True)
-    _check_number(t_mult, "t_mult", low=1.0, low_open=False)
-    _check_number(m_mul, "m_mul")
-    _check_number(min_lr, "min_lr", low_open=False, high=lr)
+    check_number(first_decay_steps, "first_decay_steps", positive=True, integer=True)
+    check_number(t_mult, "t_mult", low=1.0)
+    check_number(m_mul, "m_mul", positive=True)
+    check_number(min_lr, "min_lr", low=0.0, high=lr)
     check_choice(divide_by_constant, ("exact", "reciprocal"), "divide_by_constant")
-    k = _constant(c, constant_dtype)
+    k = _caster(c, constant_dtype)
     if divide_by_constant == "exact":
         i, t_cur, period = _restarts(t, first_decay_steps, t_mult)
         i, frac = i.astype(c), (t_cur / period).astype(c)
@@ -176,12 +202,12 @@ def warmup_cosine(steps, *, lr, decay_steps, warmup_steps=5, start_factor=1.0 / 
     :math:`\eta_k = s\eta + (\eta - s\eta) k / W` for :math:`k < W` (the peak :math:`\eta` is Keras's
     ``warmup_target``, a cast constant)."""
     t, c, out = _prepare(steps, lr, dtype, compute_dtype, step_offset)
-    _check_number(decay_steps, "decay_steps")
-    _check_number(warmup_steps, "warmup_steps", low_open=False, integer=True)
-    _check_number(start_factor, "start_factor", high=1.0)
-    _check_number(min_lr, "min_lr", low_open=False, high=lr)
+    check_number(decay_steps, "decay_steps", positive=True)
+    check_number(warmup_steps, "warmup_steps", low=0.0, integer=True)
+    check_number(start_factor, "start_factor", positive=True, high=1.0)
+    check_number(min_lr, "min_lr", low=0.0, high=lr)
     check_choice(after_end, ("periodic", "hold"), "after_end")
-    t, peak, start = t.astype(c), _constant(c, constant_dtype)(lr), c(start_factor * lr)
+    t, peak, start = t.astype(c), _caster(c, constant_dtype)(lr), c(start_factor * lr)
     warm = start + (peak - start) * (t / c(max(warmup_steps, 1)))
     d = t - c(warmup_steps)
     d = np.minimum(d, c(decay_steps)) if after_end == "hold" else d
@@ -193,10 +219,10 @@ def polynomial_decay(steps, *, lr, decay_steps=5, end_lr=0.0, power=1.0, cycle=F
     r""":math:`\eta_k = (\eta - \eta_{end})(1 - \min(k, D) / D)^p + \eta_{end}`; with ``cycle`` (Keras only)
     :math:`D` = ``decay_steps`` :math:`\cdot \max(\lceil k / D \rceil, 1)` and :math:`k` is not clamped."""
     t, c, out = _prepare(steps, lr, dtype, compute_dtype, step_offset)
-    _check_number(decay_steps, "decay_steps")
-    _check_number(end_lr, "end_lr", low_open=False, high=lr)
-    _check_number(power, "power")
-    k, divide = _constant(c, constant_dtype), _divider(c, divide_by_constant)
+    check_number(decay_steps, "decay_steps", positive=True)
+    check_number(end_lr, "end_lr", low=0.0, high=lr)
+    check_number(power, "power", positive=True)
+    k, divide = _caster(c, constant_dtype), _divider(c, divide_by_constant)
     t, d, end = t.astype(c), c(decay_steps), k(end_lr)
     if cycle:
         p = t / (d * np.maximum(np.ceil(divide(t, decay_steps)), c(1)))  # the cycle's length is no constant
@@ -222,19 +248,6 @@ def _reduced(lr, factor, min_lr, min_change, c):
     new = max(float(lr) * factor, min_lr)
     changed = float(lr) - new > min_change if min_change is not None else float(lr) > float(np.float32(min_lr))
     return (c(new), True) if changed else (lr, False)
-
-
-def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
-    check_floating(val_loss, "val_loss")
-    check_ndim(val_loss, 1, "val_loss")
-    check_nonempty(val_loss, "val_loss")
-    check_no_nan(val_loss, "val_loss")
-    _check_number(lr, "lr")
-    _check_number(factor, "factor", high=1.0, high_open=True)
-    _check_number(patience, "patience", low_open=False, integer=True)
-    _check_number(threshold, "threshold", low_open=False)
-    _check_number(cooldown, "cooldown", low_open=False, integer=True)
-    _check_number(min_lr, "min_lr", low_open=False)
 
 
 def reduce_on_plateau(val_loss, *, lr=1e-3, factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
@@ -299,12 +312,7 @@ def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_si
     before being rounded to it (torch: float64 Python floats; Keras: float32, its schedule's Python-float
     initial LR; ``None``: the compute dtype).
     """
-    _check_problem(x, y, w0)
-    for value, name, low in ((lr_min, "lr_min", 0.0), (lr_max, "lr_max", lr_min), (num_steps, "num_steps", 1)):
-        _check_number(value, name, low=low, integer=name == "num_steps")
-    _check_number(batch_size, "batch_size", integer=True, high=len(x))
-    if len(x) % batch_size:
-        raise ValueError(f"batch_size must divide the {len(x)} rows of x, got {batch_size}")
+    _check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size)
     check_choice(dtype, _DTYPES, "dtype")
     check_choice(lr_dtype, _DTYPES, "lr_dtype")
     ct = np.dtype(dtype or x.dtype)
@@ -326,15 +334,3 @@ def _power(base, exponent):
     power can be an ulp off): evaluated in float64 and rounded."""
     exact = np.power(np.asarray(base, np.float64), np.asarray(exponent, np.float64))
     return exact.astype(np.result_type(base, exponent))
-
-
-def _check_problem(x, y, w0):
-    """x (N, D), y (N,), w0 (D,): float arrays of one dtype without NaN."""
-    for a, name in ((x, "x"), (y, "y"), (w0, "w0")):
-        check_floating(a, name)
-        check_no_nan(a, name)
-    check_same_dtype(x, "x", y, "y")
-    check_same_dtype(x, "x", w0, "w0")
-    check_ndim(x, 2, "x")
-    check_shape(y, x.shape[:1], "y", what="expected one target per row of x:")
-    check_shape(w0, x.shape[1:], "w0", what="expected one weight per column of x:")

@@ -1,18 +1,14 @@
 r"""Softmax and log-softmax along an axis, shifted by the maximum so large logits never overflow."""
 import numpy as np
 
-from .validation import check_axis, check_below_inf, check_floating, check_like, check_min_ndim, check_nonempty
+from .validation import check_like, check_logits
 
 __all__ = ["softmax", "log_softmax"]
 
 
 def softmax(x, *, axis=-1):
     r""".. math:: \mathrm{softmax}(x)_i = e^{x_i - m} / \sum_j e^{x_j - m}, \quad m = \max_j x_j"""
-    check_floating(x, "x")
-    check_min_ndim(x, 1, "x")
-    check_axis(axis, x.ndim)
-    check_nonempty(x, "x")
-    check_below_inf(x, "x")
+    check_logits(x, axis)
     e = np.exp(x - x.max(axis=axis, keepdims=True))  # (...) largest entry is exactly 1
     return e / e.sum(axis=axis, keepdims=True)
 
@@ -26,11 +22,7 @@ def softmax_backward(dout, x, *, axis=-1):
 
 def log_softmax(x, *, axis=-1):
     r""".. math:: \log\mathrm{softmax}(x)_i = (x_i - m) - \log \textstyle\sum_j e^{x_j - m}"""
-    check_floating(x, "x")
-    check_min_ndim(x, 1, "x")
-    check_axis(axis, x.ndim)
-    check_nonempty(x, "x")
-    check_below_inf(x, "x")
+    check_logits(x, axis)
     z = x - x.max(axis=axis, keepdims=True)  # (...)
     return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
 

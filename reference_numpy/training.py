@@ -18,22 +18,9 @@ import functools
 import numpy as np
 
 from . import autograd
-from .validation import check_floating, check_ndim, check_number, check_shape
+from .validation import check_training
 
 __all__ = ["train"]
-
-
-def check_training(x, y, batch_size, epochs):
-    """``x`` (M, D) and ``y`` (M, K) float; ``batch_size`` divides M; ``epochs`` >= 1 (ints)."""
-    check_floating(x, "x")
-    check_ndim(x, 2, "x")
-    check_floating(y, "y")
-    check_ndim(y, 2, "y")
-    check_shape(y, (x.shape[0], y.shape[1]), "y", what="expected one target row per row of x:")
-    check_number(batch_size, "batch_size", low=1, integer=True)
-    check_number(epochs, "epochs", low=1, integer=True)
-    if x.shape[0] % batch_size:
-        raise ValueError(f"batch_size {batch_size} must divide the {x.shape[0]} samples (no partial batch)")
 
 
 def _batches(x, y, batch_size, epochs):

@@ -4,18 +4,9 @@ clipping multiplies by ``clamp(max_norm / (total_norm + 1e-6), max=1)``, the tot
 the per-tensor norms."""
 import torch
 
-from .validation import check_floating, check_no_nan, check_number, check_same_dtype
+from .validation import check_clipping
 
 __all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm"]
-
-
-def _check_positive(value, name):
-    check_number(value, name, low=0.0, low_open=True)
-
-
-def _check_grad(g, name):
-    check_floating(g, name)
-    check_no_nan(g, name)
 
 
 def _parameters(grads):
@@ -30,8 +21,7 @@ def _parameters(grads):
 
 def clip_by_value(g, *, clip_value):
     r""":math:`\mathrm{clip}(g, -v, v)`: ``torch.nn.utils.clip_grad_value_``."""
-    _check_grad(g, "g")
-    _check_positive(clip_value, "clip_value")
+    check_clipping((g,), "g", clip_value, "clip_value")
     (p,) = _parameters([g])
     torch.nn.utils.clip_grad_value_([p], clip_value)
     return p.grad
@@ -39,8 +29,7 @@ def clip_by_value(g, *, clip_value):
 
 def clip_by_norm(g, *, max_norm):
     r""":math:`g \min(c / (\lVert g \rVert + 10^{-6}), 1)`: ``torch.nn.utils.clip_grad_norm_`` on one parameter."""
-    _check_grad(g, "g")
-    _check_positive(max_norm, "max_norm")
+    check_clipping((g,), "g", max_norm, "max_norm")
     (p,) = _parameters([g])
     torch.nn.utils.clip_grad_norm_([p], max_norm)
     return p.grad
@@ -49,12 +38,7 @@ def clip_by_norm(g, *, max_norm):
 def clip_by_global_norm(*grads, max_norm):
     r"""``torch.nn.utils.clip_grad_norm_`` on one parameter per gradient (one factor from the total norm);
     the clipped gradients raveled and concatenated."""
-    if not grads:
-        raise ValueError("grads must hold at least one gradient")
-    for g in grads:
-        _check_grad(g, "grads")
-        check_same_dtype(grads[0], "grads", g, "grads")
-    _check_positive(max_norm, "max_norm")
+    check_clipping(grads, "grads", max_norm, "max_norm")
     params = _parameters(grads)
     torch.nn.utils.clip_grad_norm_(params, max_norm)
     return torch.cat([p.grad.reshape(-1) for p in params])

@@ -17,36 +17,12 @@ from torch.func import functional_call
 from .clipping import clip_by_global_norm
 from .defaults import DEFAULT, given
 from .losses_common import compute_in
-from .models import check_mlp, mlp_forward, mlp_model
-from .validation import check_choice, check_number
+from .models import mlp_forward, mlp_model
+from .validation import check_network, check_sgd_run
 
 __all__ = ["deep_net_forward", "layer_gradient_norms", "sgd_loss_curve"]
 
-ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu")
 _MODULES = {"linear": nn.Identity, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
-
-
-def check_network(x, params, activations, *, batchnorm=False, residual=False, eps=None):
-    """An MLP's checks, an activation without hyperparameters per layer, a batch of at least two rows and a
-    positive finite ``eps`` for batch statistics, and square weights for residual connections."""
-    check_mlp(x, params, activations)
-    for name in activations:
-        check_choice(name, ACTIVATIONS, "activations")
-    if batchnorm and x.shape[0] < 2:
-        raise ValueError(f"x has {x.shape[0]} rows; batch normalisation in training mode needs at least 2")
-    if batchnorm:
-        check_number(eps, "eps", low=0.0, low_open=True)
-    for i, W in enumerate(params[::2], start=1):
-        if residual and W.shape[0] != W.shape[1]:
-            raise ValueError(f"W{i} is {tuple(W.shape)}; a residual connection needs square weights")
-
-
-def check_training(steps, learning_rate, max_norm):
-    """``steps`` a positive int, ``learning_rate`` and ``max_norm`` (or None) positive and finite."""
-    check_number(steps, "steps", low=1, integer=True)
-    check_number(learning_rate, "learning_rate", low=0.0, low_open=True)
-    if max_norm is not None:
-        check_number(max_norm, "max_norm", low=0.0, low_open=True)
 
 
 class _DeepNet(nn.Module):
@@ -114,7 +90,7 @@ def sgd_loss_curve(x, *params, activations, steps, learning_rate, max_norm=None,
     r"""(steps + 1,) losses of :func:`torch_impl.models.mlp_model` trained by ``torch.optim.SGD``; with
     ``max_norm`` the gradients are clipped together first. Stops at a non-finite loss or parameter (NaN after)."""
     check_network(x, params, activations)
-    check_training(steps, learning_rate, max_norm)
+    check_sgd_run(steps, learning_rate, max_norm)
     model = mlp_model(list(params), activations=activations, dtype=dtype)
     parameters = list(model.parameters())
     optimizer = torch.optim.SGD(parameters, lr=learning_rate)

@@ -19,7 +19,7 @@ import torch
 from torch.nn import init
 
 from .defaults import DEFAULT, framework_default, given
-from .validation import check_choice, check_number
+from .validation import check_choice, check_initializer, check_number
 
 __all__ = ["zeros", "constant", "random_normal", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
            "lecun_normal", "dense_default"]
@@ -27,25 +27,6 @@ __all__ = ["zeros", "constant", "random_normal", "glorot_uniform", "glorot_norma
 DTYPES = ("float32", "float64")
 LINEAR_A = math.sqrt(5.0)  # nn.Linear.reset_parameters: kaiming_uniform_(self.weight, a=math.sqrt(5))
 _MODES = ("fan_in", "fan_out")
-
-
-def _check_int(value, name, minimum):
-    check_number(value, name, low=minimum, integer=True)
-
-
-def _check_number(value, name, positive=False):
-    """A finite real number (positive if ``positive``), ``DEFAULT`` passing."""
-    check_number(value, name, low=0.0 if positive else -math.inf, low_open=positive)
-
-
-def _check_call(fan_in, fan_out, seed, dtype):
-    _check_int(fan_in, "fan_in", 1)
-    _check_int(fan_out, "fan_out", 1)
-    if seed is not None:
-        _check_int(seed, "seed", 0)
-    if dtype is not DEFAULT and not isinstance(dtype, str):
-        raise TypeError(f"dtype must be a string, got {type(dtype).__name__}")
-    check_choice(dtype, DTYPES, "dtype")
 
 
 def _dtype(dtype):
@@ -85,39 +66,39 @@ def zeros_spec(fan_in, fan_out):
 
 def zeros(fan_in, fan_out, *, dtype=DEFAULT):
     r""":math:`W = 0`: ``torch.nn.init.zeros_``."""
-    _check_call(fan_in, fan_out, None, dtype)
+    check_initializer(fan_in, fan_out, None, dtype, DTYPES)
     return init.zeros_(_weight(fan_in, fan_out, dtype)).T  # (fan_in, fan_out)
 
 
 def constant_spec(fan_in, fan_out, *, value):
-    _check_number(value, "value")
+    check_number(value, "value")
     return {"distribution": "constant", "value": float(value)}
 
 
 def constant(fan_in, fan_out, *, value, dtype=DEFAULT):
     r""":math:`W = v`: ``torch.nn.init.constant_(w, val)`` (``val`` has no default)."""
-    _check_call(fan_in, fan_out, None, dtype)
-    _check_number(value, "value")
+    check_initializer(fan_in, fan_out, None, dtype, DTYPES)
+    check_number(value, "value")
     return init.constant_(_weight(fan_in, fan_out, dtype), value).T  # (fan_in, fan_out)
 
 
 def random_normal_spec(fan_in, fan_out, *, mean=DEFAULT, std=DEFAULT):
-    _check_number(mean, "mean")
-    _check_number(std, "std", positive=True)
+    check_number(mean, "mean")
+    check_number(std, "std", positive=True)
     mean, std = _value(init.normal_, "mean", mean), _value(init.normal_, "std", std)
     return {"distribution": "normal", "mean": float(mean), "std": float(std)}
 
 
 def random_normal(fan_in, fan_out, *, seed, mean=DEFAULT, std=DEFAULT, dtype=DEFAULT):
     r""":math:`\mathcal N(\mu, s^2)`: ``torch.nn.init.normal_`` (torch's defaults, mean 0, std 1 in torch 2.13)."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     random_normal_spec(fan_in, fan_out, mean=mean, std=std)
     w = _weight(fan_in, fan_out, dtype)  # (fan_out, fan_in)
     return init.normal_(w, **given(mean=mean, std=std), generator=_generator(seed)).T  # (fan_in, fan_out)
 
 
 def glorot_uniform_spec(fan_in, fan_out, *, gain=DEFAULT):
-    _check_number(gain, "gain", positive=True)
+    check_number(gain, "gain", positive=True)
     fi, fo = _fans(fan_in, fan_out)
     gain = _value(init.xavier_uniform_, "gain", gain)
     return _uniform(math.sqrt(3.0) * gain * math.sqrt(2.0 / float(fi + fo)))  # as xavier_uniform_
@@ -126,14 +107,14 @@ def glorot_uniform_spec(fan_in, fan_out, *, gain=DEFAULT):
 def glorot_uniform(fan_in, fan_out, *, seed, gain=DEFAULT, dtype=DEFAULT):
     r""":math:`\mathcal U(\pm g\sqrt{6 / (\mathrm{fan_{in}} + \mathrm{fan_{out}})})`: ``xavier_uniform_`` (torch's
     default gain, 1 in torch 2.13)."""
-    _check_call(fan_in, fan_out, seed, dtype)
-    _check_number(gain, "gain", positive=True)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
+    check_number(gain, "gain", positive=True)
     w = _weight(fan_in, fan_out, dtype)  # (fan_out, fan_in)
     return init.xavier_uniform_(w, **given(gain=gain), generator=_generator(seed)).T  # (fan_in, fan_out)
 
 
 def glorot_normal_spec(fan_in, fan_out, *, gain=DEFAULT):
-    _check_number(gain, "gain", positive=True)
+    check_number(gain, "gain", positive=True)
     fi, fo = _fans(fan_in, fan_out)
     return _normal(_value(init.xavier_normal_, "gain", gain) * math.sqrt(2.0 / float(fi + fo)))  # as xavier_normal_
 
@@ -141,8 +122,8 @@ def glorot_normal_spec(fan_in, fan_out, *, gain=DEFAULT):
 def glorot_normal(fan_in, fan_out, *, seed, gain=DEFAULT, dtype=DEFAULT):
     r""":math:`\mathcal N(0, g^2 \cdot 2 / (\mathrm{fan_{in}} + \mathrm{fan_{out}}))`, not truncated:
     ``xavier_normal_`` (torch's default gain, 1 in torch 2.13)."""
-    _check_call(fan_in, fan_out, seed, dtype)
-    _check_number(gain, "gain", positive=True)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
+    check_number(gain, "gain", positive=True)
     w = _weight(fan_in, fan_out, dtype)  # (fan_out, fan_in)
     return init.xavier_normal_(w, **given(gain=gain), generator=_generator(seed)).T  # (fan_in, fan_out)
 
@@ -150,7 +131,7 @@ def glorot_normal(fan_in, fan_out, *, seed, gain=DEFAULT, dtype=DEFAULT):
 def _kaiming_std(fn, fan_in, fan_out, negative_slope=DEFAULT, mode=DEFAULT, nonlinearity=DEFAULT):
     """gain / sqrt(fan) as ``fn`` (``kaiming_uniform_`` / ``kaiming_normal_``) computes it, with ``fn``'s defaults for
     what is not passed."""
-    _check_number(negative_slope, "negative_slope")
+    check_number(negative_slope, "negative_slope")
     check_choice(mode, _MODES, "mode")
     a, mode = _value(fn, "a", negative_slope), _value(fn, "mode", mode)
     fan = init._calculate_correct_fan(_weight(fan_in, fan_out, "float32", device="meta"), mode)
@@ -164,7 +145,7 @@ def he_uniform_spec(fan_in, fan_out, *, negative_slope=DEFAULT, mode=DEFAULT):
 def he_uniform(fan_in, fan_out, *, seed, negative_slope=DEFAULT, mode=DEFAULT, dtype=DEFAULT):
     r""":math:`\mathcal U(\pm\sqrt{6 / ((1 + a^2)\,\mathrm{fan})})`: ``kaiming_uniform_(a=negative_slope)`` (torch's
     defaults, in torch 2.13 ``a=0``, ``mode="fan_in"``, ``nonlinearity="leaky_relu"``)."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     _kaiming_std(init.kaiming_uniform_, fan_in, fan_out, negative_slope, mode)
     w = _weight(fan_in, fan_out, dtype)  # (fan_out, fan_in)
     return init.kaiming_uniform_(w, **given(a=negative_slope, mode=mode),
@@ -178,7 +159,7 @@ def he_normal_spec(fan_in, fan_out, *, negative_slope=DEFAULT, mode=DEFAULT):
 def he_normal(fan_in, fan_out, *, seed, negative_slope=DEFAULT, mode=DEFAULT, dtype=DEFAULT):
     r""":math:`\mathcal N(0, 2 / ((1 + a^2)\,\mathrm{fan}))`, not truncated: ``kaiming_normal_`` (torch's defaults,
     as :func:`he_uniform`)."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     _kaiming_std(init.kaiming_normal_, fan_in, fan_out, negative_slope, mode)
     w = _weight(fan_in, fan_out, dtype)  # (fan_out, fan_in)
     return init.kaiming_normal_(w, **given(a=negative_slope, mode=mode),
@@ -192,7 +173,7 @@ def lecun_normal_spec(fan_in, fan_out):
 def lecun_normal(fan_in, fan_out, *, seed, dtype=DEFAULT):
     r""":math:`\mathcal N(0, 1 / \mathrm{fan_{in}})`: torch has no ``lecun_normal_``; the idiom is
     ``kaiming_normal_(nonlinearity="linear")`` (gain 1), a plain normal."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     w = _weight(fan_in, fan_out, dtype)  # (fan_out, fan_in)
     return init.kaiming_normal_(w, mode="fan_in", nonlinearity="linear", generator=_generator(seed)).T
 
@@ -208,7 +189,7 @@ def dense_default_spec(fan_in, fan_out):
 def dense_default(fan_in, fan_out, *, seed, dtype=DEFAULT):
     r"""``torch.nn.Linear(fan_in, fan_out)``'s own initialisation: ``(weight.T, bias)``, shapes
     ``(fan_in, fan_out)`` and ``(fan_out,)``."""
-    _check_call(fan_in, fan_out, seed, dtype)
+    check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(seed))
         layer = torch.nn.Linear(fan_in, fan_out, **_dtype(dtype))

@@ -6,24 +6,11 @@ loss written here with torch ops has no torch default, so its ``reduction="mean"
 ``torch.nn``'s usual choice."""
 import torch
 
-from .validation import check_choice, check_floating, check_min_ndim, check_no_nan, check_nonempty, check_same_dtype, \
-    check_same_shape
+from .validation import check_choice, check_pair
 
 __all__ = ["REDUCTIONS", "check_pair", "compute_in", "check_reduction", "reduce"]
 
 REDUCTIONS = ("none", "sum", "mean")
-
-
-def check_pair(y_pred, y_true):
-    """Both float tensors of one dtype and exactly one shape of at least one dimension, not empty, without NaN."""
-    check_floating(y_pred, "y_pred")
-    check_floating(y_true, "y_true")
-    check_same_dtype(y_pred, "y_pred", y_true, "y_true")
-    check_min_ndim(y_pred, 1, "y_pred")
-    check_same_shape(y_pred, "y_pred", y_true, "y_true")
-    check_nonempty(y_pred, "y_pred")
-    check_no_nan(y_pred, "y_pred")
-    check_no_nan(y_true, "y_true")
 
 
 def compute_in(dtype, *tensors):

@@ -15,35 +15,12 @@ from torch import nn
 from torch.func import functional_call
 
 from .defaults import DEFAULT, given
-from .layers import check_input, check_weights
 from .losses_common import compute_in
-from .validation import check_choice, check_floating, check_ndim, check_number
+from .validation import check_floating, check_mlp, check_ndim
 
 __all__ = ["mlp_forward", "mlp_model", "params_of", "numpy_layout"]
 
-ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu")
 _MODULES = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
-
-
-def check_mlp(x, params, activations, negative_slope=None):
-    """``x`` (N, D); ``params`` W1, b1, ... chained by shape; one known activation name per layer (a tuple or
-    list: a bare string is a TypeError); ``negative_slope`` (None: not checked) a finite real number."""
-    check_input(x)
-    if not isinstance(activations, (tuple, list)):
-        raise TypeError(f"activations must be a tuple of names, got {type(activations).__name__}")
-    if not activations:
-        raise ValueError("activations must name at least one layer, got ()")
-    if negative_slope is not None:
-        check_number(negative_slope, "negative_slope")
-    for name in activations:
-        check_choice(name, ACTIVATIONS, "activations")
-    if len(params) != 2 * len(activations):
-        raise ValueError(f"activations names {len(activations)} layers but params hold {len(params)} arrays "
-                         "(W, b per layer)")
-    width = x.shape[1]
-    for i, (W, b) in enumerate(zip(params[::2], params[1::2]), start=1):
-        check_weights(W, b, x, width, names=(f"W{i}", f"b{i}"), source="x" if i == 1 else f"layer {i}'s input")
-        width = W.shape[1]
 
 
 def _sequential(sizes, activations, negative_slope, dtype):

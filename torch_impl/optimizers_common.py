@@ -4,7 +4,7 @@ gradients checked as the reference's ``update`` checks them (torch's own ``p.gra
 that names no argument)."""
 import torch
 
-from .validation import check_floating, check_number, check_same_dtype, check_shape
+from .validation import check_grads, check_number
 
 __all__ = ["Optimizer", "check_hyperparameter", "check_grads", "apply_gradients"]
 
@@ -33,18 +33,6 @@ def check_hyperparameter(name, value, *, low=0.0, high=float("inf"), low_open=Fa
     """``validation.check_number``: TypeError unless a real number, ValueError unless finite and in the interval
     from ``low`` to ``high`` (closed unless ``low_open`` / ``high_open``); ``DEFAULT``, the framework's own, passes."""
     check_number(value, name, low=low, high=high, low_open=low_open, high_open=high_open)
-
-
-def check_grads(grads, params):
-    """One float gradient per parameter, with its shape and dtype (the reference's messages)."""
-    if not isinstance(grads, (tuple, list)):
-        raise TypeError(f"grads must be a tuple or list of arrays, one per parameter, got {type(grads).__name__}")
-    if len(grads) != len(params):
-        raise ValueError(f"grads has {len(grads)} arrays for {len(params)} parameters")
-    for g, p in zip(grads, params):
-        check_floating(g, "grads")
-        check_shape(g, p.shape, "grads", what="each must match its parameter's shape")
-        check_same_dtype(p, "params", g, "grads")
 
 
 def apply_gradients(optimizer, grads):

@@ -9,38 +9,15 @@ point, so the loop stops there and repeats that epoch's rows (the full loop's re
 import torch
 
 from .activations import step
-from .validation import check_floating, check_ndim, check_no_nan, check_number, check_same_dtype, check_shape
+from .validation import check_perceptron
 
 __all__ = ["perceptron"]
-
-
-def _check_hyper(lr, epochs):
-    """``lr`` a positive finite number, ``epochs`` a positive int (bools rejected)."""
-    check_number(lr, "lr", low=0.0, low_open=True)
-    check_number(epochs, "epochs", low=1, integer=True)
-
-
-def _check_data(x, y, w, b):
-    """x (N, D) with N >= 1; y (N,), w (D,), b () of x's dtype; no NaN; labels 0 or 1."""
-    check_floating(x, "x")
-    check_ndim(x, 2, "x")
-    if x.shape[0] == 0:
-        raise ValueError("x must hold at least one sample, got shape (0, ...)")
-    check_no_nan(x, "x")
-    for value, name, shape in ((y, "y", x.shape[:1]), (w, "w", x.shape[1:]), (b, "b", ())):
-        check_floating(value, name)
-        check_same_dtype(x, "x", value, name)
-        check_shape(value, shape, name)
-        check_no_nan(value, name)
-    if not bool(torch.all((y == 0) | (y == 1))):
-        raise ValueError("y must hold labels 0 or 1")
 
 
 def perceptron(x, y, w, b, *, lr=1.0, epochs=10):
     r"""Train from ``w`` (D,), ``b`` () on ``x`` (N, D), ``y`` (N,) in {0, 1}; return the trajectory:
     row :math:`eN + i`, shape (epochs * N, D + 1), is :math:`[w, b]` after sample :math:`i` of epoch :math:`e`."""
-    _check_data(x, y, w, b)
-    _check_hyper(lr, epochs)
+    check_perceptron(x, y, w, b, lr, epochs)
     x1 = torch.cat([x, torch.ones_like(x[:, :1])], dim=1)  # (N, D+1): the bias's input is 1
     wb = torch.cat([w, b.reshape(1)])  # (D+1,)
     samples = list(zip(x1.unbind(0), y.unbind(0)))  # N pairs of (D+1,), ()

@@ -26,10 +26,43 @@ __all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_r
 _DTYPES = {None: torch.float64, "float32": torch.float32, "float64": torch.float64}
 
 
-def _check_number(value, name, *, low=0.0, low_open=True, high=math.inf, high_open=False, integer=False):
-    """``validation.check_number`` with the schedules' default interval, open at 0: a real number (an int if
-    ``integer``), finite, from ``low`` to ``high`` (``DEFAULT``, the framework's own, passes)."""
-    check_number(value, name, low=low, high=high, low_open=low_open, high_open=high_open, integer=integer)
+def _check_steps(steps):
+    """Step indices: a non-empty 1-D integer array of non-negative values."""
+    check_integer(steps, "steps", "step indices")
+    check_ndim(steps, 1, "steps")
+    if steps.numel() == 0 or steps.min() < 0:
+        raise ValueError("steps must be a non-empty array of non-negative step indices")
+
+
+def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
+    """ReduceLROnPlateau's inputs: the losses a non-empty 1-D float array without NaN; its numbers."""
+    check_floating(val_loss, "val_loss")
+    check_ndim(val_loss, 1, "val_loss")
+    check_nonempty(val_loss, "val_loss")
+    check_no_nan(val_loss, "val_loss")
+    check_number(lr, "lr", positive=True)
+    check_number(factor, "factor", positive=True, high=1.0, high_open=True)
+    check_number(patience, "patience", low=0.0, integer=True)
+    check_number(threshold, "threshold", low=0.0)
+    check_number(cooldown, "cooldown", low=0.0, integer=True)
+    check_number(min_lr, "min_lr", low=0.0)
+
+
+def _check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size):
+    """x (N, D), y (N,), w0 (D,): float tensors of one dtype without NaN; 0 < lr_min < lr_max; batch_size divides N."""
+    for a, name in ((x, "x"), (y, "y"), (w0, "w0")):
+        check_floating(a, name)
+        check_no_nan(a, name)
+    check_same_dtype(x, "x", y, "y")
+    check_same_dtype(x, "x", w0, "w0")
+    check_ndim(x, 2, "x")
+    check_shape(y, x.shape[:1], "y", what="expected one target per row of x:")
+    check_shape(w0, x.shape[1:], "w0", what="expected one weight per column of x:")
+    for value, name, low in ((lr_min, "lr_min", 0.0), (lr_max, "lr_max", lr_min), (num_steps, "num_steps", 1)):
+        check_number(value, name, low=low, low_open=True, integer=name == "num_steps")
+    check_number(batch_size, "batch_size", positive=True, integer=True, high=x.shape[0])
+    if x.shape[0] % batch_size:
+        raise ValueError(f"batch_size must divide the {x.shape[0]} rows of x, got {batch_size}")
 
 
 def _lr(lr):
@@ -41,18 +74,10 @@ def _int(value):
     return value if value is DEFAULT else int(value)
 
 
-def _check_steps(steps):
-    """Step indices: a non-empty 1-D integer tensor of non-negative values."""
-    check_integer(steps, "steps", "step indices")
-    check_ndim(steps, 1, "steps")
-    if steps.numel() == 0 or steps.min() < 0:
-        raise ValueError("steps must be a non-empty array of non-negative step indices")
-
-
 def _drive(steps, lr, dtype, make_scheduler):
     """The LR at each of ``steps`` under ``make_scheduler(optimizer)``, stepped to ``max(steps)``."""
     _check_steps(steps)
-    _check_number(lr, "lr")
+    check_number(lr, "lr", positive=True)
     check_choice(dtype, tuple(_DTYPES), "dtype")
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], **given(lr=lr))
     scheduler = make_scheduler(optimizer)
@@ -67,30 +92,30 @@ def _drive(steps, lr, dtype, make_scheduler):
 def step_decay(steps, *, lr=DEFAULT, step_size, gamma=DEFAULT, dtype=None):
     r""":math:`\eta\,\gamma^{\lfloor k / s \rfloor}`: ``lr_scheduler.StepLR`` (torch's default ``gamma``, 0.1 in
     torch 2.13; the LR at step :math:`s` is decayed)."""
-    _check_number(step_size, "step_size", integer=True)
-    _check_number(gamma, "gamma")
+    check_number(step_size, "step_size", positive=True, integer=True)
+    check_number(gamma, "gamma", positive=True)
     return _drive(steps, lr, dtype, lambda opt: lr_scheduler.StepLR(opt, int(step_size), **given(gamma=gamma)))
 
 
 def exponential_decay(steps, *, lr=DEFAULT, decay_rate, decay_steps=1, staircase=False, dtype=None):
     r""":math:`\eta\, r^{k / d}`: ``ExponentialLR(gamma=r^{1/d})`` (torch decays at every ``step()``, i.e.
     :math:`d = 1`); ``staircase``: ``StepLR(step_size=d, gamma=r)``."""
-    _check_number(decay_rate, "decay_rate")
-    _check_number(decay_steps, "decay_steps")
+    check_number(decay_rate, "decay_rate", positive=True)
+    check_number(decay_steps, "decay_steps", positive=True)
     if staircase:
         return _drive(steps, lr, dtype, lambda opt: lr_scheduler.StepLR(opt, decay_steps, gamma=decay_rate))
     return _drive(steps, lr, dtype, lambda opt: lr_scheduler.ExponentialLR(opt, gamma=decay_rate ** (1 / decay_steps)))
 
 
 def _check_min_lr(min_lr, lr):
-    _check_number(lr, "lr")
-    _check_number(min_lr, "min_lr", low_open=False, high=_lr(lr))
+    check_number(lr, "lr", positive=True)
+    check_number(min_lr, "min_lr", low=0.0, high=_lr(lr))
 
 
 def cosine_annealing(steps, *, lr=DEFAULT, decay_steps, min_lr=DEFAULT, dtype=None):
     r"""``CosineAnnealingLR(T_max=decay_steps, eta_min=min_lr)`` (torch's default ``eta_min``, 0.0 in torch 2.13);
     past ``T_max`` it follows the cosine back up."""
-    _check_number(decay_steps, "decay_steps")
+    check_number(decay_steps, "decay_steps", positive=True)
     _check_min_lr(min_lr, lr)
     return _drive(steps, lr, dtype,
                   lambda opt: lr_scheduler.CosineAnnealingLR(opt, decay_steps, **given(eta_min=min_lr)))
@@ -115,11 +140,11 @@ def cosine_warm_restarts(steps, *, lr=DEFAULT, first_decay_steps, t_mult=DEFAULT
     r"""``CosineAnnealingWarmRestarts(T_0, T_mult, eta_min)`` (torch's defaults, ``T_mult=1``, ``eta_min=0.0`` in
     torch 2.13; torch takes an integer ``T_mult`` and has no restart multiplier -- so ``m_mul`` has no torch
     default --: ``m_mul != 1`` uses a subclass scaling cycle i by ``m_mul**i``)."""
-    _check_number(first_decay_steps, "first_decay_steps", integer=True)
-    _check_number(t_mult, "t_mult", low=1.0, low_open=False)
+    check_number(first_decay_steps, "first_decay_steps", positive=True, integer=True)
+    check_number(t_mult, "t_mult", low=1.0)
     if t_mult is not DEFAULT and t_mult != int(t_mult):  # what torch cannot express (the reference and Keras can)
         raise ValueError(f"t_mult must be a whole number for torch's CosineAnnealingWarmRestarts, got {t_mult!r}")
-    _check_number(m_mul, "m_mul")
+    check_number(m_mul, "m_mul", positive=True)
     _check_min_lr(min_lr, lr)
     first, kwargs = int(first_decay_steps), given(T_mult=_int(t_mult), eta_min=min_lr)
     if m_mul == 1:
@@ -132,9 +157,9 @@ def warmup_cosine(steps, *, lr=DEFAULT, decay_steps, warmup_steps=DEFAULT, start
     r"""``SequentialLR([LinearLR(start_factor, end_factor=1.0, total_iters=W), CosineAnnealingLR(decay_steps,
     min_lr)], milestones=[W])``; defaults are LinearLR's and CosineAnnealingLR's (``start_factor=1/3``,
     ``total_iters=5``, ``eta_min=0.0`` in torch 2.13)."""
-    _check_number(decay_steps, "decay_steps")
-    _check_number(warmup_steps, "warmup_steps", low_open=False, integer=True)
-    _check_number(start_factor, "start_factor", high=1.0)
+    check_number(decay_steps, "decay_steps", positive=True)
+    check_number(warmup_steps, "warmup_steps", low=0.0, integer=True)
+    check_number(start_factor, "start_factor", positive=True, high=1.0)
     _check_min_lr(min_lr, lr)
     total = int(framework_default(lr_scheduler.LinearLR, "total_iters") if warmup_steps is DEFAULT else warmup_steps)
 
@@ -152,10 +177,10 @@ def polynomial_decay(steps, *, lr=DEFAULT, decay_steps=DEFAULT, end_lr=0.0, powe
     r"""``PolynomialLR(total_iters=decay_steps, power)`` (torch's defaults, 5 and 1.0 in torch 2.13), which decays to
     0 and then holds; a non-zero ``end_lr`` or ``cycle`` (TensorFlow's restarts, no torch scheduler, so no torch
     default) is a ``LambdaLR`` with PolynomialLR's values for what is not passed."""
-    _check_number(decay_steps, "decay_steps")
-    _check_number(lr, "lr")
-    _check_number(end_lr, "end_lr", low_open=False, high=_lr(lr))
-    _check_number(power, "power")
+    check_number(decay_steps, "decay_steps", positive=True)
+    check_number(lr, "lr", positive=True)
+    check_number(end_lr, "end_lr", low=0.0, high=_lr(lr))
+    check_number(power, "power", positive=True)
     if end_lr == 0 and not cycle:
         return _drive(steps, lr, dtype,
                       lambda opt: lr_scheduler.PolynomialLR(opt, **given(total_iters=decay_steps, power=power)))
@@ -176,11 +201,7 @@ def reduce_on_plateau(val_loss, *, lr=DEFAULT, factor=DEFAULT, patience=DEFAULT,
     r"""``lr_scheduler.ReduceLROnPlateau(mode='min')`` on ``torch.optim.SGD(lr)``, torch's defaults for what is not
     passed: the LR used during each epoch, then ``scheduler.step(val_loss[k])``. Reduces when the bad-epoch count
     exceeds ``patience``."""
-    check_floating(val_loss, "val_loss")
-    check_ndim(val_loss, 1, "val_loss")
-    check_nonempty(val_loss, "val_loss")
-    check_no_nan(val_loss, "val_loss")
-    _check_plateau_numbers(lr, factor, patience, threshold, cooldown, min_lr)
+    _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr)
     check_choice(threshold_mode, ("rel", "abs"), "threshold_mode")
     check_choice(dtype, tuple(_DTYPES), "dtype")
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], **given(lr=lr))
@@ -195,37 +216,12 @@ def reduce_on_plateau(val_loss, *, lr=DEFAULT, factor=DEFAULT, patience=DEFAULT,
     return torch.tensor(lrs, dtype=torch.float64).to(_DTYPES[dtype])
 
 
-def _check_plateau_numbers(lr, factor, patience, threshold, cooldown, min_lr):
-    _check_number(lr, "lr")
-    _check_number(factor, "factor", high=1.0, high_open=True)
-    _check_number(patience, "patience", low_open=False, integer=True)
-    _check_number(threshold, "threshold", low_open=False)
-    _check_number(cooldown, "cooldown", low_open=False, integer=True)
-    _check_number(min_lr, "min_lr", low_open=False)
-
-
-def _check_problem(x, y, w0):
-    for a, name in ((x, "x"), (y, "y"), (w0, "w0")):
-        check_floating(a, name)
-        check_no_nan(a, name)
-    check_same_dtype(x, "x", y, "y")
-    check_same_dtype(x, "x", w0, "w0")
-    check_ndim(x, 2, "x")
-    check_shape(y, x.shape[:1], "y", what="expected one target per row of x:")
-    check_shape(w0, x.shape[1:], "w0", what="expected one weight per column of x:")
-
-
 def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_size=8, dtype=None):
     r"""LR range test: ``torch.optim.SGD`` on :math:`w` (from ``w0``) minimising ``F.mse_loss(x_b @ w, y_b)``
     on consecutive batches of ``batch_size`` rows (autograd), the LR raised after each step by
     ``ExponentialLR(gamma=(lr_max/lr_min)^{1/(n-1)})``. Returns (2, n): the LR and the batch loss of each
     step, in ``dtype`` (``None``: the input's)."""
-    _check_problem(x, y, w0)
-    for value, name, low in ((lr_min, "lr_min", 0.0), (lr_max, "lr_max", lr_min), (num_steps, "num_steps", 1)):
-        _check_number(value, name, low=low, integer=name == "num_steps")
-    _check_number(batch_size, "batch_size", integer=True, high=len(x))
-    if len(x) % batch_size:
-        raise ValueError(f"batch_size must divide the {len(x)} rows of x, got {batch_size}")
+    _check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size)
     check_choice(dtype, tuple(_DTYPES), "dtype")
     ct = x.dtype if dtype is None else _DTYPES[dtype]
     x, y, w = x.to(ct), y.to(ct), torch.nn.Parameter(w0.to(ct).clone())

@@ -1,7 +1,7 @@
 r"""Softmax and log-softmax in PyTorch (``F.softmax`` / ``F.log_softmax`` with ``dim=axis``)."""
 import torch.nn.functional as F
 
-from .validation import check_axis, check_below_inf, check_floating, check_min_ndim, check_nonempty
+from .validation import check_logits
 
 __all__ = ["softmax", "log_softmax"]
 
@@ -11,19 +11,11 @@ def softmax(x, *, axis=-1):  # no torch default: F.softmax without dim is deprec
 
     torch has no default ``dim`` (calling without one is deprecated); -1 is the Keras default.
     """
-    check_floating(x, "x")
-    check_min_ndim(x, 1, "x")
-    check_axis(axis, x.ndim)
-    check_nonempty(x, "x")
-    check_below_inf(x, "x")
+    check_logits(x, axis)
     return F.softmax(x, dim=axis)
 
 
 def log_softmax(x, *, axis=-1):  # no torch default: as softmax
     r""":math:`x_i - \log\sum_j e^{x_j}` along ``axis``: ``F.log_softmax(x, dim=axis)``."""
-    check_floating(x, "x")
-    check_min_ndim(x, 1, "x")
-    check_axis(axis, x.ndim)
-    check_nonempty(x, "x")
-    check_below_inf(x, "x")
+    check_logits(x, axis)
     return F.log_softmax(x, dim=axis)
