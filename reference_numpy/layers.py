@@ -65,7 +65,7 @@ def dense_backward(dout, cache, *, input_grad=True):
     dx = dout @ W.T if input_grad else None  # (N, D)
     dW = x.T @ dout  # (D, H)
     db = dout.sum(axis=0)  # (H,)
-    return tuple(None if g is None else g.astype(in_dtype, copy=False) for g in (dx, dW, db))
+    return tuple(None if grad is None else grad.astype(in_dtype, copy=False) for grad in (dx, dW, db))
 
 
 def batchnorm_forward(x, gamma, beta, *, eps=1e-5, dtype=None):
@@ -76,13 +76,13 @@ def batchnorm_forward(x, gamma, beta, *, eps=1e-5, dtype=None):
               \hat x = (x - \mu) / \sqrt{\sigma^2 + \epsilon}, \quad y = \gamma \hat x + \beta
     """
     check_batchnorm(x, gamma, beta, eps, batch=2)
-    xc, g, b = compute_in(dtype, x, gamma, beta)  # (N, D), (D,), (D,)
+    xc, gamma, beta = compute_in(dtype, x, gamma, beta)  # (N, D), (D,), (D,) in the compute dtype
     centred = xc - xc.mean(axis=0)  # (N, D)
     var = (centred * centred).mean(axis=0)  # (D,) biased
     inv = 1 / np.sqrt(var + eps)  # (D,)
     xhat = centred * inv  # (N, D)
-    out = g * xhat + b  # (N, D)
-    return out, (xhat, g, inv, x.dtype)
+    out = gamma * xhat + beta  # (N, D)
+    return out, (xhat, gamma, inv, x.dtype)
 
 
 def batchnorm_backward(dout, cache):
@@ -92,12 +92,12 @@ def batchnorm_backward(dout, cache):
               - \hat x \sum_n g_n \hat x_n\Big), \quad \partial L/\partial \gamma = \sum_n g_n \hat x_n, \quad
               \partial L/\partial \beta = \sum_n g_n
     """
-    xhat, g, inv, in_dtype = cache
+    xhat, gamma, inv, in_dtype = cache
     check_dout(dout, xhat.shape, xhat.dtype)
     n = xhat.shape[0]
     dgamma = (dout * xhat).sum(axis=0)  # (D,)
     dbeta = dout.sum(axis=0)  # (D,)
-    dx = (g * inv / n) * (n * dout - dbeta - xhat * dgamma)  # (N, D)
+    dx = (gamma * inv / n) * (n * dout - dbeta - xhat * dgamma)  # (N, D)
     return tuple(a.astype(in_dtype, copy=False) for a in (dx, dgamma, dbeta))
 
 
@@ -108,11 +108,11 @@ def batchnorm_inference_forward(x, gamma, beta, running_mean, running_var, *, ep
     """
     check_batchnorm(x, gamma, beta, eps)
     check_running_stats(x, running_mean, running_var, nonnegative=True)
-    xc, g, b, mean, var = compute_in(dtype, x, gamma, beta, running_mean, running_var)  # (N, D), 4 x (D,)
+    xc, gamma, beta, mean, var = compute_in(dtype, x, gamma, beta, running_mean, running_var)  # (N, D), 4 x (D,)
     inv = 1 / np.sqrt(var + eps)  # (D,)
     xhat = (xc - mean) * inv  # (N, D)
-    out = g * xhat + b  # (N, D)
-    return out, (xhat, g, inv, x.dtype)
+    out = gamma * xhat + beta  # (N, D)
+    return out, (xhat, gamma, inv, x.dtype)
 
 
 def batchnorm_inference_backward(dout, cache):
@@ -121,9 +121,9 @@ def batchnorm_inference_backward(dout, cache):
     .. math:: \partial L/\partial x = g \gamma / \sqrt{\sigma_r^2 + \epsilon}, \quad
               \partial L/\partial \gamma = \textstyle\sum_n g_n \hat x_n, \quad \partial L/\partial \beta = \sum_n g_n
     """
-    xhat, g, inv, in_dtype = cache
+    xhat, gamma, inv, in_dtype = cache
     check_dout(dout, xhat.shape, xhat.dtype)
-    dx = dout * (g * inv)  # (N, D)
+    dx = dout * (gamma * inv)  # (N, D)
     dgamma = (dout * xhat).sum(axis=0)  # (D,)
     dbeta = dout.sum(axis=0)  # (D,)
     return tuple(a.astype(in_dtype, copy=False) for a in (dx, dgamma, dbeta))
