@@ -330,7 +330,8 @@ def _row(run, seed, results, part, quantity, pair, memo):
     torch_kwargs = _kwargs("numpy[torch]", run)
 
     def reflip(difference):  # numpy[torch]'s spec with one convention key set to Keras's value
-        return spec_vector(_specs(run, run.case.numpy, {**torch_kwargs, difference[1]: difference[3]})[
+        flip = difference.flip()
+        return spec_vector(_specs(run, run.case.numpy, {**torch_kwargs, flip.key: flip.value})[
             run.case.parts.index(part)])
 
     def verdict_of(p):  # the test on the pair p's samples, once per pair of samples in the matrix

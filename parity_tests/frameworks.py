@@ -49,8 +49,8 @@ def inputs_for(impl, run, inputs):
 
 def _numpy_kwargs(run, framework, flip):
     kwargs = run.numpy_kwargs(framework)
-    if flip is not None and flip[0] != "param_init":
-        kwargs[flip[1]] = flip[2]
+    if flip is not None and flip.group != "param_init":
+        kwargs[flip.key] = flip.value
     return kwargs
 
 
@@ -130,12 +130,12 @@ def _call_keras(run, inputs, dout):
 def call(impl, run, inputs, seed, flip=None, *, dout=None):
     """{quantity: ndarray} for one implementation on one run (``inputs`` as ``inputs_for`` gives them).
 
-    ``flip=(group, key, value)`` re-runs a NumPy convention with one key changed (cause attribution);
+    ``flip`` (a ``conventions.Flip``) re-runs a NumPy convention with one key changed (cause attribution);
     ``dout``: the upstream gradient (default: a seeded one, the same for every implementation).
     """
     framework = framework_of(impl)
-    if flip is not None and flip[0] == "param_init":
-        inputs = {**inputs, flip[1]: np.full_like(inputs[flip[1]], flip[2])}
+    if flip is not None and flip.group == "param_init":
+        inputs = {**inputs, flip.key: np.full_like(inputs[flip.key], flip.value)}
     if dout is None and run.case.grad_wrt:
         dout = _upstream(run, seed, inputs, framework, flip)
     if impl == "torch":

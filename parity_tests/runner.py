@@ -215,8 +215,7 @@ def _pair_row(run, seed, inputs, results, pair, quantity):
     torch_inputs = inputs_for("numpy[torch]", run, inputs)
 
     def reflip(difference):
-        group, key, _, keras_value = difference
-        return call("numpy[torch]", run, torch_inputs, seed, flip=(group, key, keras_value))[quantity]
+        return call("numpy[torch]", run, torch_inputs, seed, flip=difference.flip())[quantity]
     try:
         tol = tolerance(run, pair, quantity)
         gap_of = gaps(results, quantity, lambda p: tolerance(run, p, quantity))

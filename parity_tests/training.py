@@ -86,7 +86,7 @@ def _numpy_parts(run, framework, flip=None):
     """The framework's convention as NumPy keywords, per part; ``"floatx"`` means the floatx Keras ran with."""
     kwargs = run.numpy_kwargs(framework)
     if flip is not None:
-        kwargs[flip[0]] = flip[1]
+        kwargs[flip.key] = flip.value
     return split({k: floatx_of(run) if v == "floatx" else v for k, v in kwargs.items()})
 
 
@@ -160,7 +160,7 @@ def tolerance(run, pair, quantity):
 def _flip_matters(flipped, quantity, base, tol, difference):
     """Whether numpy[torch] with the key of ``difference`` set to Keras's value leaves tolerance."""
     try:
-        history = flipped((difference[1], difference[3]))[quantity]
+        history = flipped(difference.flip())[quantity]
         return any(not measure(history[:n], base[:n], tol).ok for n in (1, len(base)))  # step 1 usually decides
     except Exception:  # the key alone makes the reference reject the run: it matters
         return True

@@ -60,7 +60,7 @@ def _numpy_kwargs(run, framework, flip=None):
     """The convention's keywords; the value "floatx" means the floatx Keras ran with."""
     kwargs = run.numpy_kwargs(framework)
     if flip is not None:
-        kwargs[flip[1]] = flip[2]
+        kwargs[flip.key] = flip.value
     return {k: floatx_of(run) if v == "floatx" else v for k, v in kwargs.items()}
 
 
@@ -275,7 +275,7 @@ def _pair_row(run, seed, problem, results, scenario, quantity, pair, flipped):
         gap_of = gaps(view, quantity, lambda p: tolerance(run, p, quantity))
         gap = gap_of(pair)
         matters = lambda d: _prefix_matters(  # noqa: E731
-            flipped((d[0], d[1], d[3])), (scenario, quantity), view["numpy[torch]"][quantity], tol)
+            flipped(d.flip()), (scenario, quantity), view["numpy[torch]"][quantity], tol)
         verdict = classify(run, pair, gap_of, matters)
         steps = step_columns(view[pair[0]][quantity], view[pair[1]][quantity], tol) if gap.metrics else {}
     except Exception as exc:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable, NamedTuple
 
-__all__ = ["Convention", "Source", "FRAMEWORKS", "register", "convention", "all_conventions", "differing", "describe", "family_of", "concepts"]
+__all__ = ["Convention", "Source", "Difference", "Flip", "FRAMEWORKS", "register", "convention", "all_conventions", "differing", "describe", "family_of", "concepts"]
 
 FRAMEWORKS = ("torch", "keras")
 _TABLE = {}
@@ -77,8 +77,27 @@ def all_conventions():
     return tuple(_TABLE[k] for k in sorted(_TABLE))
 
 
+class Flip(NamedTuple):
+    """numpy[torch] re-run with one convention key set to another value (cause attribution)."""
+    group: str  # "defaults", "formula" or "param_init"
+    key: str
+    value: object
+
+
+class Difference(NamedTuple):
+    """One convention key whose torch and Keras values differ."""
+    group: str
+    key: str
+    torch_value: object
+    keras_value: object
+
+    def flip(self):
+        """numpy[torch] with this key at Keras's value."""
+        return Flip(self.group, self.key, self.keras_value)
+
+
 def differing(concept, *, aligned=None, groups=("defaults", "formula")):
-    """``(group, key, torch_value, keras_value)`` for every key whose values differ.
+    """A ``Difference`` for every key whose values differ.
 
     Keys set equal by the ``aligned`` hyperparameters are not counted.
     """
@@ -90,7 +109,7 @@ def differing(concept, *, aligned=None, groups=("defaults", "formula")):
             if aligned and key in aligned:
                 continue
             if a.get(key, "<absent>") != b.get(key, "<absent>"):
-                out.append((group, key, a.get(key, "<absent>"), b.get(key, "<absent>")))
+                out.append(Difference(group, key, a.get(key, "<absent>"), b.get(key, "<absent>")))
     return out
 
 
