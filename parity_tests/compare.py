@@ -1,10 +1,11 @@
 """Element-wise comparison of two results: max abs/rel error, max ULP distance, fraction out of tolerance."""
 import hashlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["Metrics", "differences", "compare", "ulp_distance", "digest"]
+__all__ = ["Metrics", "Problem", "structure", "differences", "compare", "ulp_distance", "digest"]
 
 _INT = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64, np.dtype(np.float16): np.int16}
 
@@ -75,3 +76,20 @@ def compare(a, b, atol, rtol):
         max_ulp=float(ulp.max(initial=0.0)),
         frac_out=float(out.mean()) if a.size else 0.0,
     )
+
+
+class Problem(NamedTuple):
+    """A structural difference of two results: ``kind`` ("shape" or "dtype") and its description (``str``)."""
+    kind: str
+    text: str
+
+    def __str__(self):
+        return self.text
+
+
+def structure(a, b):
+    """The ``Problem`` between two arrays (anything with ``shape`` and ``dtype``): shapes first, then dtypes;
+    None when both agree."""
+    if a.shape != b.shape:
+        return Problem("shape", f"shapes differ: {a.shape} vs {b.shape}")
+    return Problem("dtype", f"dtypes differ: {a.dtype} vs {b.dtype}") if a.dtype != b.dtype else None

@@ -38,6 +38,7 @@ import torch
 from scipy import special
 
 from .case import expand
+from .compare import Problem, structure
 from .frameworks import framework_of
 from .inputs import rng_for
 from .runner import classify, digests, flip_matters, gaps, row_for, tolerance
@@ -116,19 +117,22 @@ class Verdict:
     label: str
     statistic: float
     p: float
-    problem: str = ""
+    problem: Problem | None = None
 
     @property
     def ok(self):
-        return not self.problem and self.p >= ALPHA
+        return self.problem is None and self.p >= ALPHA
 
     def describe(self):
-        return self.problem or f"{self.label} {self.statistic:.4g}, p = {self.p:.2g} < alpha {ALPHA:g}"
+        if self.problem:
+            return str(self.problem)
+        return f"{self.label} {self.statistic:.4g}, p = {self.p:.2g} < alpha {ALPHA:g}"
 
     def reproduced_by(self, predicted):
         """The NumPy conventions' samples differ too: the same structural problem, or a rejection."""
-        kind = self.problem.split(":")[0]
-        return predicted.problem.split(":")[0] == kind if kind else not predicted.ok
+        if self.problem:
+            return predicted.problem is not None and predicted.problem.kind == self.problem.kind
+        return not predicted.ok
 
     size = describe
 
@@ -154,12 +158,6 @@ def spec_vector(spec):
     z, da = 0.5 * (math.erfc(-b / math.sqrt(2.0)) - math.erfc(-a / math.sqrt(2.0))), _phi(a) - _phi(b)
     var = s * s * (1.0 + (a * _phi(a) - b * _phi(b)) / z - (da / z) ** 2)
     return np.array([mu + s * da / z, math.sqrt(var), spec["low"], spec["high"]], dtype=np.float64)
-
-
-def _structure(a, b):
-    if a.shape != b.shape:
-        return f"shapes differ: {a.shape} vs {b.shape}"
-    return f"dtypes differ: {a.dtype} vs {b.dtype}" if a.dtype != b.dtype else ""
 
 
 def _ks_distance(x, y, cells=4096):
@@ -188,7 +186,7 @@ def ks_test(a, b):
     ~1% -- conservative) but costs ~35 ms per call there."""
     d = _ks_distance(a.values, b.values)
     n, m = len(a.values), len(b.values)
-    return Verdict("KS D", d, float(special.kolmogorov(math.sqrt(n * m / (n + m)) * d)), _structure(a, b))
+    return Verdict("KS D", d, float(special.kolmogorov(math.sqrt(n * m / (n + m)) * d)), structure(a, b))
 
 
 def _two_sided(z):
@@ -199,18 +197,18 @@ def mean_test(a, b):
     """Welch's large-sample z for equal means: the statistic is |mean_a - mean_b|."""
     diff, se = a.mean - b.mean, math.sqrt(a.var / len(a.values) + b.var / len(b.values))
     p = (1.0 if diff == 0 else 0.0) if se == 0 else _two_sided(diff / se)
-    return Verdict("|mean difference|", abs(diff), p, _structure(a, b))
+    return Verdict("|mean difference|", abs(diff), p, structure(a, b))
 
 
 def std_test(a, b):
     """The z for equal variances from the delta method, Var(ln s^2) ≈ (κ - 1)/n; the statistic is s_a / s_b."""
     if a.var == 0 or b.var == 0:
         ratio = 1.0 if a.var == b.var else (math.inf if b.var == 0 else 0.0)
-        return Verdict("std ratio", ratio, 1.0 if a.var == b.var else 0.0, _structure(a, b))
+        return Verdict("std ratio", ratio, 1.0 if a.var == b.var else 0.0, structure(a, b))
     se = math.sqrt((a.kurtosis - 1) / len(a.values) + (b.kurtosis - 1) / len(b.values))
     if se == 0:  # two symmetric two-point laws: s^2 is exact
-        return Verdict("std ratio", math.sqrt(a.var / b.var), 1.0 if a.var == b.var else 0.0, _structure(a, b))
-    return Verdict("std ratio", math.sqrt(a.var / b.var), _two_sided(math.log(a.var / b.var) / se), _structure(a, b))
+        return Verdict("std ratio", math.sqrt(a.var / b.var), 1.0 if a.var == b.var else 0.0, structure(a, b))
+    return Verdict("std ratio", math.sqrt(a.var / b.var), _two_sided(math.log(a.var / b.var) / se), structure(a, b))
 
 
 def _top_abs(x, k):
@@ -236,7 +234,7 @@ def tail_test(a, b, k=TAIL_K):
     count = int(math.floor((ta > cut).sum() + free * ties_a / (ties_a + ties_b) + 0.5))
     p = _hypergeom_two_sided(count, len(a.values), len(b.values), k)
     ratio = 1.0 if ta[0] == tb[0] else (math.inf if tb[0] == 0 else float(ta[0] / tb[0]))
-    return Verdict(f"max|w| ratio (top {k} |w|: {count} vs {k - count})", ratio, p, _structure(a, b))
+    return Verdict(f"max|w| ratio (top {k} |w|: {count} vs {k - count})", ratio, p, structure(a, b))
 
 
 TESTS = {"ks": ks_test, "mean": mean_test, "std_ratio": std_test, "max_abs_ratio": tail_test}

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .case import expand
-from .compare import Metrics, compare, digest
+from .compare import Metrics, Problem, compare, digest, structure
 from .conventions import convention, describe, differing
 from .frameworks import call, floatx_of, framework_of, inputs_for
 from .inputs import rng_for
@@ -86,32 +86,31 @@ def _results(run, inputs, seed, memo):
 class Gap:
     """How two results differ: element-wise metrics (when shapes agree) and any structural problem."""
     metrics: Metrics | None
-    problem: str = ""
+    problem: Problem | None = None
 
     @property
     def ok(self):
-        return not self.problem and self.metrics.ok
+        return self.problem is None and self.metrics.ok
 
     def describe(self):
-        return self.problem or f"{self.metrics.frac_out:.0%} of elements out of tolerance"
+        return str(self.problem) if self.problem else f"{self.metrics.frac_out:.0%} of elements out of tolerance"
 
     def reproduced_by(self, predicted):
         """The NumPy conventions show the same gap: the same structural difference, or element-wise
         differences at least half as large (a gap near the tolerance may land on either side of it)."""
-        kind = self.problem.split(":")[0]
-        if kind:
-            return predicted.problem.split(":")[0] == kind
+        if self.problem:
+            return predicted.problem is not None and predicted.problem.kind == self.problem.kind
         return predicted.metrics is not None and predicted.metrics.max_abs >= 0.5 * self.metrics.max_abs > 0
 
     def size(self):
-        return self.problem or f"max_abs {self.metrics.max_abs:.3g}"
+        return str(self.problem) if self.problem else f"max_abs {self.metrics.max_abs:.3g}"
 
 
 def measure(ra, rb, tol):
     """The Gap between two results."""
-    if ra.shape != rb.shape:
-        return Gap(None, f"shapes differ: {ra.shape} vs {rb.shape}")
-    problem = f"dtypes differ: {ra.dtype} vs {rb.dtype}" if ra.dtype != rb.dtype else ""
+    problem = structure(ra, rb)
+    if problem and problem.kind == "shape":
+        return Gap(None, problem)
     return Gap(compare(ra, rb, *tol), problem)
 
 
