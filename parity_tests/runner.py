@@ -17,7 +17,7 @@ import numpy as np
 from .case import expand
 from .compare import Metrics, Problem, compare, digest, structure
 from .conventions import convention, describe, differing
-from .frameworks import call, floatx_of, framework_of, inputs_for
+from .frameworks import attempt, call, floatx_of, framework_of, inputs_for
 from .inputs import rng_for
 from .schema import IMPLS, METRICS, PAIRS
 from .tolerance import tolerance_for
@@ -48,13 +48,6 @@ def _error(exc):
     return f"{type(exc).__name__}: {exc}{where}"
 
 
-def _attempt(impl, run, inputs, seed):
-    try:
-        return call(impl, run, inputs_for(impl, run, inputs), seed)
-    except Exception as exc:  # a crash in one implementation must not hide the other rows
-        return exc
-
-
 @functools.lru_cache(maxsize=None)
 def _keyword_defaults(fn):
     return {p.name: p.default for p in inspect.signature(fn).parameters.values() if p.kind is p.KEYWORD_ONLY}
@@ -77,7 +70,7 @@ def _results(run, inputs, seed, memo):
     for impl in IMPLS:
         key = _call_key(impl, run)
         if key not in memo:
-            memo[key] = _attempt(impl, run, inputs, seed)
+            memo[key] = attempt(lambda: call(impl, run, inputs_for(impl, run, inputs), seed))
         results[impl] = memo[key]
     return results
 
