@@ -74,3 +74,24 @@ def test_stable_sigmoid_equals_textbook_formula_where_safe():
     import reference_numpy.activations as na
     x = draw(np.random.default_rng(1), "typical", (100,))
     np.testing.assert_allclose(na.sigmoid(x), 1 / (1 + np.exp(-x)), rtol=1e-15)
+
+
+def test_prelu_with_no_channels_gives_empty_gradients_in_all_three():
+    """x (N, 0) with a per-channel alpha (0,): the three return empty output and gradients of those shapes (the
+    shared-slope sum applies to a one-element alpha only)."""
+    import tensorflow as tf
+    import torch
+
+    import keras_impl.activations as ka
+    import keras_impl.autograd as kad
+    import reference_numpy.activations as na
+    import torch_impl.activations as ta
+    import torch_impl.autograd as tad
+    x, alpha, dout = np.zeros((3, 0)), np.zeros((0,)), np.zeros((3, 0))
+    results = {
+        "numpy": autograd.vjp(na.prelu, (x, alpha), dout, ()),
+        "torch": tad.vjp(ta.prelu, (torch.from_numpy(x), torch.from_numpy(alpha)), torch.from_numpy(dout), ()),
+        "keras": kad.vjp(ka.prelu, (tf.constant(x), tf.constant(alpha)), tf.constant(dout), ()),
+    }
+    for name, (out, grads) in results.items():
+        assert [np.shape(v) for v in (out, *grads)] == [(3, 0), (3, 0), (0,)], name
