@@ -1,5 +1,6 @@
 r"""Adam and its relatives as pure ``(init, update)`` pairs: Adam (AMSGrad is ``adam(amsgrad=True)``),
-AdamW, NAdam, Adamax, RAdam and AdaBelief.
+AdamW, NAdam, Adamax, RAdam and AdaBelief. ``update(grads, state, params)`` returns ``(new_params, new_state)``
+-- the new parameters, not optax's updates (see :mod:`reference_numpy.optimizers_common`).
 
 All keep a first moment :math:`m_t` and a second statistic; the step :math:`t` counts from 1.
 Every formula choice on which torch and Keras differ is a keyword switch (defaults: torch's):
@@ -19,15 +20,87 @@ Every formula choice on which torch and Keras differ is a keyword switch (defaul
   through float32 -- which ones is rule-specific (listed in each docstring); those Keras combines with
   ``ops.add``/``ops.multiply`` as Python floats stay exact.
 """
-from types import SimpleNamespace
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 
-from .optimizers_common import Optimizer, check_grads, check_hyperparameter, constant
+from .optimizers_common import (UpdateRule, check_grads, check_hyperparameter, constant, per_parameter_update,
+                                zeros_like_each)
 from .validation import check_choice
 
 __all__ = ["adam", "adamw", "nadam", "adamax", "radam", "adabelief"]
+
+_MOMENTUM_DECAY_BASE = 0.96  # mu_t = beta1 (1 - 0.5 * 0.96^(t psi)): Dozat's constant, in torch and Keras
+
+
+class _AdamHyperparameters(NamedTuple):  # adam's (and adamw's) keyword arguments
+    lr: float
+    beta1: float
+    beta2: float
+    eps: float
+    weight_decay: float
+    amsgrad: bool
+    eps_form: str
+    weight_decay_form: str
+    moment_form: str
+    schedule_dtype: str | None
+    lr_dtype: str | None
+    constant_dtype: str | None
+
+
+class _NadamHyperparameters(NamedTuple):
+    lr: float
+    beta1: float
+    beta2: float
+    eps: float
+    weight_decay: float
+    momentum_decay: float
+    weight_decay_form: str
+    moment_form: str
+    schedule_dtype: str | None
+    mu_product_dtype: str | None
+    lr_dtype: str | None
+    constant_dtype: str | None
+
+
+class _AdamaxHyperparameters(NamedTuple):
+    lr: float
+    beta1: float
+    beta2: float
+    eps: float
+    weight_decay: float
+    eps_form: str
+    weight_decay_form: str
+    schedule_dtype: str | None
+    lr_dtype: str | None
+    constant_dtype: str | None
+
+
+class _RAdamHyperparameters(NamedTuple):
+    lr: float
+    beta1: float
+    beta2: float
+    eps: float
+    weight_decay: float
+    eps_form: str
+    weight_decay_form: str
+    moment_form: str
+    schedule_dtype: str | None
+    lr_dtype: str | None
+    constant_dtype: str | None
+
+
+class _AdaBeliefHyperparameters(NamedTuple):  # weight decay always decoupled: no weight_decay_form
+    lr: float
+    beta1: float
+    beta2: float
+    eps: float
+    weight_decay: float
+    moment_form: str
+    schedule_dtype: str | None
+    lr_dtype: str | None
+    constant_dtype: str | None
 
 
 class _AdamState(NamedTuple):
@@ -62,75 +135,72 @@ class _AdaBeliefState(NamedTuple):
     s: tuple  # EMA of (g - m)^2 plus eps each step (torch exp_avg_var, Keras variance)
 
 
-def _check(h, **choices):
-    check_hyperparameter("lr", h.lr)
-    for name in ("beta1", "beta2"):
-        check_hyperparameter(name, getattr(h, name), high=1.0, high_open=True)
-    check_hyperparameter("eps", h.eps, low_open=True)
-    check_hyperparameter("weight_decay", h.weight_decay)
-    if hasattr(h, "moment_form"):
-        check_choice(h.moment_form, ("torch", "keras"), "moment_form")
-    check_choice(h.schedule_dtype, ("float64", None), "schedule_dtype")
-    for name, allowed in choices.items():
-        check_choice(getattr(h, name), allowed, name)
+def _check_shared(hyper, *, has_moment_form=True):
+    """The checks every rule makes first, in this order; each rule then checks its own switches."""
+    check_hyperparameter("lr", hyper.lr)
+    check_hyperparameter("beta1", hyper.beta1, high=1.0, high_open=True)
+    check_hyperparameter("beta2", hyper.beta2, high=1.0, high_open=True)
+    check_hyperparameter("eps", hyper.eps, low_open=True)
+    check_hyperparameter("weight_decay", hyper.weight_decay)
+    if has_moment_form:  # Adamax keeps no second moment to update
+        check_choice(hyper.moment_form, ("torch", "keras"), "moment_form")
+    check_choice(hyper.schedule_dtype, ("float64", None), "schedule_dtype")
 
 
-def _zeros(params):
-    return tuple(np.zeros_like(p) for p in params)
-
-
-def _value(value, dtype, rounding):
+def _dtype_scalar(value, dtype, rounding):
     """``constant`` as a NumPy scalar of ``dtype``: the same promotion as a 0-d array, cheaper, and its ``**`` is
     libm's ``pow`` as TensorFlow's (a 0-d array's can differ in the last bit)."""
     return constant(value, dtype, rounding)[()]
 
 
-def _const(value, dtype, constant_dtype):
+def _array_constant(value, dtype, constant_dtype):
     """A hyperparameter inside an array expression: the Python float (weakly typed, as torch's scalars), or
     Keras's ``ops.cast(value, dtype)`` (rounded through float32 with ``constant_dtype="float32"``)."""
-    return value if constant_dtype is None else _value(value, dtype, constant_dtype)
+    return value if constant_dtype is None else _dtype_scalar(value, dtype, constant_dtype)
 
 
-def _scalar(value, dtype, schedule_dtype, rounding=None):
+def _schedule_scalar(value, dtype, schedule_dtype, rounding=None):
     """A hyperparameter inside the step schedule: a Python float (torch) or a 0-d value of ``dtype`` (Keras)."""
     if schedule_dtype == "float64":
         return float(constant(value, np.float64, rounding))
-    return _value(value, dtype, rounding)
+    return _dtype_scalar(value, dtype, rounding)
 
 
-def _first(m, g, b1):
-    return m + (g - m) * (1 - b1)
+def _schedule_scalars(hyper, dtype, *values):
+    """lr (rounded by lr_dtype) and ``values`` (rounded by constant_dtype) as schedule scalars."""
+    return (_schedule_scalar(hyper.lr, dtype, hyper.schedule_dtype, hyper.lr_dtype),
+            *(_schedule_scalar(value, dtype, hyper.schedule_dtype, hyper.constant_dtype) for value in values))
 
 
-def _second(v, g2, b2, form):
-    return b2 * v + (1 - b2) * g2 if form == "torch" else v + (g2 - v) * (1 - b2)
+def _update_first_moment(m, g, beta1):
+    return m + (g - m) * (1 - beta1)
 
 
-def _decay(g, p, h):
+def _update_second_moment(v, g_squared, beta2, moment_form):
+    return beta2 * v + (1 - beta2) * g_squared if moment_form == "torch" else v + (g_squared - v) * (1 - beta2)
+
+
+def _apply_weight_decay(g, p, hyper, weight_decay_form):
     """(g, p) after weight decay: coupled adds lam p to the gradient; decoupled sets p <- p - p lam eta first."""
-    if not h.weight_decay:
+    if not hyper.weight_decay:
         return g, p
-    lam = _value(h.weight_decay, p.dtype, h.constant_dtype)
-    if h.weight_decay_form == "coupled":
+    lam = _dtype_scalar(hyper.weight_decay, p.dtype, hyper.constant_dtype)
+    if weight_decay_form == "coupled":
         return g + lam * p, p
-    return g, p - p * lam * _value(h.lr, p.dtype, h.lr_dtype)
+    return g, p - p * lam * _dtype_scalar(hyper.lr, p.dtype, hyper.lr_dtype)
 
 
-def _schedule(h, dt, *names):
-    """lr (rounded by lr_dtype) and the named hyperparameters (rounded by constant_dtype) as schedule scalars."""
-    return (_scalar(h.lr, dt, h.schedule_dtype, h.lr_dtype),
-            *(_scalar(getattr(h, n), dt, h.schedule_dtype, h.constant_dtype) for n in names))
-
-
-def _per_parameter(step_fn, state_cls):
-    """update(grads, state, params) applying ``step_fn(t, g, p, *buffers) -> (p, *buffers)`` per parameter."""
-    def update(grads, state, params):
-        check_grads(grads, params)
-        t = state.step + 1
-        out = [step_fn(t, g, p, *bufs) for g, p, *bufs in zip(grads, params, *state[1:])]
-        new_params, *buffers = zip(*out)
-        return new_params, state_cls(t, *buffers)
-    return update
+def _adam_step(hyper, t, g, p, m, v, v_max):
+    g, p = _apply_weight_decay(g, p, hyper, hyper.weight_decay_form)
+    m, v = _update_first_moment(m, g, hyper.beta1), _update_second_moment(v, g * g, hyper.beta2, hyper.moment_form)
+    v_max = np.maximum(v_max, v) if hyper.amsgrad else v_max
+    v_used = v_max if hyper.amsgrad else v
+    eta, b1, b2 = _schedule_scalars(hyper, p.dtype, hyper.beta1, hyper.beta2)
+    c1, c2 = 1 - b1 ** t, 1 - b2 ** t
+    if hyper.eps_form == "corrected":
+        return p - (eta / c1) * (m / (np.sqrt(v_used) / c2 ** 0.5 + hyper.eps)), m, v, v_max
+    alpha = eta * c2 ** 0.5 / c1
+    return p - (m * alpha) / (np.sqrt(v_used) + hyper.eps), m, v, v_max
 
 
 def adam(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, amsgrad=False, eps_form="corrected",
@@ -149,23 +219,15 @@ def adam(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, amsgrad
     :math:`\beta_1, \beta_2` in :math:`\beta^t` and :math:`\lambda` (Keras's ``1 - self.beta_1`` and ``epsilon``
     stay exact).
     """
-    h = SimpleNamespace(**locals())
-    _check(h, eps_form=("corrected", "raw"), weight_decay_form=("coupled", "decoupled"))
-
-    def step(t, g, p, m, v, v_max):
-        g, p = _decay(g, p, h)
-        m, v = _first(m, g, beta1), _second(v, g * g, beta2, moment_form)
-        v_max = np.maximum(v_max, v) if amsgrad else v_max
-        den = v_max if amsgrad else v
-        eta, b1, b2 = _schedule(h, p.dtype, "beta1", "beta2")
-        c1, c2 = 1 - b1 ** t, 1 - b2 ** t
-        if eps_form == "corrected":
-            return p - (eta / c1) * (m / (np.sqrt(den) / c2 ** 0.5 + eps)), m, v, v_max
-        alpha = eta * c2 ** 0.5 / c1
-        return p - (m * alpha) / (np.sqrt(den) + eps), m, v, v_max
-
-    return Optimizer(lambda params: _AdamState(0, _zeros(params), _zeros(params), _zeros(params)),
-                     _per_parameter(step, _AdamState))
+    hyper = _AdamHyperparameters(
+        lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, eps_form=eps_form,
+        weight_decay_form=weight_decay_form, moment_form=moment_form, schedule_dtype=schedule_dtype,
+        lr_dtype=lr_dtype, constant_dtype=constant_dtype)
+    _check_shared(hyper)
+    check_choice(eps_form, ("corrected", "raw"), "eps_form")
+    check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
+    return UpdateRule(lambda params: _AdamState(0, *(zeros_like_each(params) for _ in _AdamState._fields[1:])),
+                      per_parameter_update(partial(_adam_step, hyper), _AdamState))
 
 
 def adamw(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2, amsgrad=False, eps_form="corrected",
@@ -177,12 +239,36 @@ def adamw(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2, amsgr
                 schedule_dtype=schedule_dtype, lr_dtype=lr_dtype, constant_dtype=constant_dtype)
 
 
-def _mu_product(prod, t, h):
-    """prod * mu_t with the exact beta1 and 0.96: torch forms mu_t in Python and multiplies in the product's
-    dtype; Keras's ``_backend_update_step`` multiplies prod * beta_1 * (1 - 0.5 * 0.96^t)."""
-    if h.schedule_dtype == "float64":
-        return prod * (h.beta1 * (1.0 - 0.5 * 0.96 ** (t * h.momentum_decay)))
-    return prod * h.beta1 * (1.0 - 0.5 * prod.dtype.type(0.96) ** (t * h.momentum_decay))
+def _next_mu_product(mu_product, t, hyper):
+    """mu_product * mu_t with the exact beta1 and 0.96: torch forms mu_t in Python and multiplies in the product's
+    dtype; Keras's ``_backend_update_step`` multiplies mu_product * beta_1 * (1 - 0.5 * 0.96^t)."""
+    exponent = t * hyper.momentum_decay
+    if hyper.schedule_dtype == "float64":
+        return mu_product * (hyper.beta1 * (1.0 - 0.5 * _MOMENTUM_DECAY_BASE ** exponent))
+    decay_base = mu_product.dtype.type(_MOMENTUM_DECAY_BASE)
+    return mu_product * hyper.beta1 * (1.0 - 0.5 * decay_base ** exponent)
+
+
+def _nadam_step(hyper, t, mu_product, g, p, m, v):
+    g, p = _apply_weight_decay(g, p, hyper, hyper.weight_decay_form)
+    dtype = p.dtype
+    m = _update_first_moment(m, g, _array_constant(hyper.beta1, dtype, hyper.constant_dtype))
+    v = _update_second_moment(v, g * g, _array_constant(hyper.beta2, dtype, hyper.constant_dtype), hyper.moment_form)
+    eta, b1, b2, decay_base = _schedule_scalars(hyper, dtype, hyper.beta1, hyper.beta2, _MOMENTUM_DECAY_BASE)
+    mu, mu_next = (b1 * (1.0 - 0.5 * decay_base ** (s * hyper.momentum_decay)) for s in (t, t + 1))
+    pi = float(mu_product) if hyper.schedule_dtype == "float64" else mu_product.astype(dtype)[()]
+    m_hat = (mu_next * m) / (1 - pi * mu_next) + ((1 - mu) * g) / (1 - pi)
+    return p - (m_hat * eta) / (np.sqrt(v / (1 - b2 ** t)) + hyper.eps), m, v
+
+
+def _nadam_update(hyper, grads, state, params):
+    """(new_params, new_state): the product of the mu_t advances once per step, shared by every parameter."""
+    check_grads(grads, params)
+    t = state.step + 1
+    mu_product = _next_mu_product(state.mu_product, t, hyper)
+    results = [_nadam_step(hyper, t, mu_product, *args) for args in zip(grads, params, state.m, state.v)]
+    new_params, m, v = zip(*results)
+    return new_params, _NadamState(t, m, v, mu_product)
 
 
 def nadam(*, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, momentum_decay=4e-3,
@@ -197,30 +283,30 @@ def nadam(*, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, moment
     rounds :math:`\beta_1, \beta_2`, 0.96 wherever ``update_step`` uses them (moments, :math:`\mu_t`,
     :math:`\beta_2^t`) and :math:`\lambda`; :math:`\Pi_t` itself is formed from the exact values.
     """
-    h = SimpleNamespace(**locals(), decay=0.96)
-    _check(h, weight_decay_form=("coupled", "decoupled"), mu_product_dtype=("float32", None))
+    hyper = _NadamHyperparameters(
+        lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay,
+        weight_decay_form=weight_decay_form, moment_form=moment_form, schedule_dtype=schedule_dtype,
+        mu_product_dtype=mu_product_dtype, lr_dtype=lr_dtype, constant_dtype=constant_dtype)
+    _check_shared(hyper)
+    check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
+    check_choice(mu_product_dtype, ("float32", None), "mu_product_dtype")
     check_hyperparameter("momentum_decay", momentum_decay)
 
-    def step(t, g, p, m, v, prod):
-        g, p = _decay(g, p, h)
-        dt = p.dtype
-        m = _first(m, g, _const(beta1, dt, constant_dtype))
-        v = _second(v, g * g, _const(beta2, dt, constant_dtype), moment_form)
-        eta, b1, b2, d = _schedule(h, dt, "beta1", "beta2", "decay")
-        mu, mu_next = (b1 * (1.0 - 0.5 * d ** (s * momentum_decay)) for s in (t, t + 1))
-        pi = float(prod) if schedule_dtype == "float64" else prod.astype(dt)[()]
-        m_hat = (mu_next * m) / (1 - pi * mu_next) + ((1 - mu) * g) / (1 - pi)
-        return p - (m_hat * eta) / (np.sqrt(v / (1 - b2 ** t)) + eps), m, v
+    return UpdateRule(lambda params: _NadamState(0, zeros_like_each(params), zeros_like_each(params),
+                                                 np.ones((), mu_product_dtype or params[0].dtype)),
+                      partial(_nadam_update, hyper))
 
-    def update(grads, state, params):
-        check_grads(grads, params)
-        t = state.step + 1
-        prod = _mu_product(state.mu_product, t, h)
-        new_params, m, v = zip(*[step(t, *args, prod) for args in zip(grads, params, state.m, state.v)])
-        return new_params, _NadamState(t, m, v, prod)
 
-    return Optimizer(lambda params: _NadamState(0, _zeros(params), _zeros(params),
-                                               np.ones((), mu_product_dtype or params[0].dtype)), update)
+def _adamax_step(hyper, t, g, p, m, u):
+    g, p = _apply_weight_decay(g, p, hyper, hyper.weight_decay_form)
+    m = _update_first_moment(m, g, hyper.beta1)
+    eta, b1 = _schedule_scalars(hyper, p.dtype, hyper.beta1)
+    c1 = 1 - b1 ** t
+    if hyper.eps_form == "in_max":
+        u = np.maximum(u * hyper.beta2, np.abs(g) + hyper.eps)
+        return p - (eta / c1) * (m / u), m, u
+    u = np.maximum(hyper.beta2 * u, np.abs(g))
+    return p - (eta * m) / (c1 * (u + hyper.eps)), m, u
 
 
 def adamax(*, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, eps_form="in_max",
@@ -232,22 +318,32 @@ def adamax(*, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, eps_f
     :math:`u_t = \max(\beta_2 u, |g|)`, :math:`p \leftarrow p - \eta m_t / (c_1 (u_t + \epsilon))`.
     ``constant_dtype="float32"`` rounds :math:`\beta_1` in :math:`\beta_1^t` and :math:`\lambda`.
     """
-    h = SimpleNamespace(**locals())
-    _check(h, eps_form=("in_max", "denominator"), weight_decay_form=("coupled", "decoupled"))
+    hyper = _AdamaxHyperparameters(
+        lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay, eps_form=eps_form,
+        weight_decay_form=weight_decay_form, schedule_dtype=schedule_dtype, lr_dtype=lr_dtype,
+        constant_dtype=constant_dtype)
+    _check_shared(hyper, has_moment_form=False)
+    check_choice(eps_form, ("in_max", "denominator"), "eps_form")
+    check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
+    return UpdateRule(lambda params: _AdamaxState(0, zeros_like_each(params), zeros_like_each(params)),
+                      per_parameter_update(partial(_adamax_step, hyper), _AdamaxState))
 
-    def step(t, g, p, m, u):
-        g, p = _decay(g, p, h)
-        m = _first(m, g, beta1)
-        eta, b1 = _schedule(h, p.dtype, "beta1")
-        c1 = 1 - b1 ** t
-        if eps_form == "in_max":
-            u = np.maximum(u * beta2, np.abs(g) + eps)
-            return p - (eta / c1) * (m / u), m, u
-        u = np.maximum(beta2 * u, np.abs(g))
-        return p - (eta * m) / (c1 * (u + eps)), m, u
 
-    return Optimizer(lambda params: _AdamaxState(0, _zeros(params), _zeros(params)),
-                     _per_parameter(step, _AdamaxState))
+def _radam_step(hyper, t, g, p, m, v):
+    g, p = _apply_weight_decay(g, p, hyper, hyper.weight_decay_form)
+    dtype = p.dtype
+    m = _update_first_moment(m, g, _array_constant(hyper.beta1, dtype, hyper.constant_dtype))
+    v = _update_second_moment(v, g * g, _array_constant(hyper.beta2, dtype, hyper.constant_dtype), hyper.moment_form)
+    eta, b1, b2 = _schedule_scalars(hyper, dtype, hyper.beta1, hyper.beta2)
+    c1, c2 = 1 - b1 ** t, 1 - b2 ** t
+    rho_inf = 2 / (1 - b2) - 1
+    rho = rho_inf - 2 * t * b2 ** t / c2
+    if not rho > 5:
+        return p - m / c1 * eta, m, v
+    r = ((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)) ** 0.5
+    if hyper.eps_form == "raw":
+        return p - m / c1 * eta * (c2 ** 0.5 / (np.sqrt(v) + hyper.eps)) * r, m, v
+    return p - eta * (r * (m / c1) / (np.sqrt(v / c2) + hyper.eps)), m, v
 
 
 def radam(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, eps_form="raw",
@@ -262,26 +358,27 @@ def radam(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, eps_fo
     :math:`p \leftarrow p - \eta\, r_t \frac{m_t}{c_1} / (\sqrt{v_t/c_2} + \epsilon)`.
     ``constant_dtype="float32"`` rounds :math:`\beta_1, \beta_2` everywhere (moments and schedule) and :math:`\lambda`.
     """
-    h = SimpleNamespace(**locals())
-    _check(h, eps_form=("raw", "corrected"), weight_decay_form=("coupled", "decoupled"))
+    hyper = _RAdamHyperparameters(
+        lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay, eps_form=eps_form,
+        weight_decay_form=weight_decay_form, moment_form=moment_form, schedule_dtype=schedule_dtype,
+        lr_dtype=lr_dtype, constant_dtype=constant_dtype)
+    _check_shared(hyper)
+    check_choice(eps_form, ("raw", "corrected"), "eps_form")
+    check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
+    return UpdateRule(lambda params: _RAdamState(0, zeros_like_each(params), zeros_like_each(params)),
+                      per_parameter_update(partial(_radam_step, hyper), _RAdamState))
 
-    def step(t, g, p, m, v):
-        g, p = _decay(g, p, h)
-        dt = p.dtype
-        m = _first(m, g, _const(beta1, dt, constant_dtype))
-        v = _second(v, g * g, _const(beta2, dt, constant_dtype), moment_form)
-        eta, b1, b2 = _schedule(h, dt, "beta1", "beta2")
-        c1, c2 = 1 - b1 ** t, 1 - b2 ** t
-        rho_inf = 2 / (1 - b2) - 1
-        rho = rho_inf - 2 * t * b2 ** t / c2
-        if not rho > 5:
-            return p - m / c1 * eta, m, v
-        r = ((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho)) ** 0.5
-        if eps_form == "raw":
-            return p - m / c1 * eta * (c2 ** 0.5 / (np.sqrt(v) + eps)) * r, m, v
-        return p - eta * (r * (m / c1) / (np.sqrt(v / c2) + eps)), m, v
 
-    return Optimizer(lambda params: _RAdamState(0, _zeros(params), _zeros(params)), _per_parameter(step, _RAdamState))
+def _adabelief_step(hyper, t, g, p, m, s):
+    g, p = _apply_weight_decay(g, p, hyper, "decoupled")
+    dtype = p.dtype
+    m = _update_first_moment(m, g, _array_constant(hyper.beta1, dtype, hyper.constant_dtype))
+    surprise = g - m
+    beta2 = _array_constant(hyper.beta2, dtype, hyper.constant_dtype)
+    s = _update_second_moment(s, surprise * surprise, beta2, hyper.moment_form) + hyper.eps
+    eta, b1, b2 = _schedule_scalars(hyper, dtype, hyper.beta1, hyper.beta2)
+    c1, c2 = 1 - b1 ** t, 1 - b2 ** t
+    return p - (eta / c1) * (m / (np.sqrt(s) / c2 ** 0.5 + hyper.eps)), m, s
 
 
 def adabelief(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-16, weight_decay=0.0, moment_form="torch",
@@ -293,18 +390,9 @@ def adabelief(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-16, weight_decay=0.0, m
     TFA's AdaBelief adds :math:`\lambda p` to the update scaled by :math:`\eta`). ``constant_dtype="float32"``
     rounds :math:`\beta_1, \beta_2` everywhere and :math:`\lambda`.
     """
-    h = SimpleNamespace(**locals(), weight_decay_form="decoupled")
-    _check(h)
-
-    def step(t, g, p, m, s):
-        g, p = _decay(g, p, h)
-        dt = p.dtype
-        m = _first(m, g, _const(beta1, dt, constant_dtype))
-        r = g - m
-        s = _second(s, r * r, _const(beta2, dt, constant_dtype), moment_form) + eps
-        eta, b1, b2 = _schedule(h, dt, "beta1", "beta2")
-        c1, c2 = 1 - b1 ** t, 1 - b2 ** t
-        return p - (eta / c1) * (m / (np.sqrt(s) / c2 ** 0.5 + eps)), m, s
-
-    return Optimizer(lambda params: _AdaBeliefState(0, _zeros(params), _zeros(params)),
-                     _per_parameter(step, _AdaBeliefState))
+    hyper = _AdaBeliefHyperparameters(
+        lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay, moment_form=moment_form,
+        schedule_dtype=schedule_dtype, lr_dtype=lr_dtype, constant_dtype=constant_dtype)
+    _check_shared(hyper)
+    return UpdateRule(lambda params: _AdaBeliefState(0, zeros_like_each(params), zeros_like_each(params)),
+                      per_parameter_update(partial(_adabelief_step, hyper), _AdaBeliefState))

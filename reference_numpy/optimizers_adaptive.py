@@ -1,5 +1,6 @@
 r"""Adaptive per-coordinate update rules -- Adagrad, RMSprop (plain, momentum, centered) and Adadelta --
-as pure ``(init, update)`` pairs.
+as pure ``(init, update)`` pairs; ``update(grads, state, params)`` returns ``(new_params, new_state)`` -- the
+new parameters, not optax's updates.
 
 Each state is a NamedTuple ``(step, <one tuple per buffer, one array per parameter>)``; a buffer a
 configuration does not use (RMSprop's momentum or mean gradient) stays zeros. Every point where torch
@@ -13,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .optimizers_common import Optimizer, check_grads, check_hyperparameter, constant
+from .optimizers_common import UpdateRule, check_grads, check_hyperparameter, constant, zeros_like_each
 from .validation import check_choice
 
 __all__ = ["adagrad", "rmsprop", "adadelta"]
@@ -47,12 +48,12 @@ def _root(x, eps, eps_placement):
     return np.sqrt(x) + eps if eps_placement == "outside" else np.sqrt(x + eps)
 
 
-def _decay(g, p, step_size, wd, weight_decay_form):
+def _apply_weight_decay(g, p, eta, lam, weight_decay_form):
     r"""(gradient, parameter) after weight decay: L2 added to the gradient (coupled), or
     :math:`p \leftarrow p - p\lambda\eta` before the step (decoupled)."""
-    if not wd:
+    if not lam:
         return g, p
-    return (g + wd * p, p) if weight_decay_form == "coupled" else (g, p - p * wd * step_size)
+    return (g + lam * p, p) if weight_decay_form == "coupled" else (g, p - p * lam * eta)
 
 
 def _lerp(a, b, w):
@@ -89,13 +90,13 @@ def adagrad(*, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_valu
         new_params, accumulators = [], []
         for g, acc, p in zip(grads, state.accumulator, params):
             eta = constant(lr / (1 + state.step * lr_decay), p.dtype, lr_dtype)
-            g, p = _decay(g, p, eta, constant(weight_decay, p.dtype, constant_dtype), weight_decay_form)
+            g, p = _apply_weight_decay(g, p, eta, constant(weight_decay, p.dtype, constant_dtype), weight_decay_form)
             acc = acc + g * g
             new_params.append(p - eta * g / _root(acc, constant(eps, p.dtype), eps_placement))
             accumulators.append(acc)
         return tuple(new_params), _AdagradState(state.step + 1, tuple(accumulators))
 
-    return Optimizer(init, update)
+    return UpdateRule(init, update)
 
 
 def _rmsprop_step(g, p, v, b, a, hyper, forms):
@@ -105,13 +106,13 @@ def _rmsprop_step(g, p, v, b, a, hyper, forms):
     v = rho * v + one_minus_rho * g * g
     if centered:
         a = _lerp(a, g, one_minus_rho) if average_form == "lerp" else rho * a + one_minus_rho * g
-    d = _root(v - a * a if centered else v, eps, eps_placement)
+    denominator = _root(v - a * a if centered else v, eps, eps_placement)
     if not mu:
-        return p - eta * g / d, v, b, a
+        return p - eta * g / denominator, v, b, a
     if momentum_form == "torch":
-        b = mu * b + g / d
+        b = mu * b + g / denominator
         return p - eta * b, v, b, a
-    b = mu * b + eta * g / d
+    b = mu * b + eta * g / denominator
     return p - b, v, b, a
 
 
@@ -153,22 +154,31 @@ def rmsprop(*, lr=1e-2, rho=0.99, eps=1e-8, momentum=0.0, centered=False, weight
     forms = (eps_placement, momentum_form, average_form, centered)
 
     def init(params):
-        zeros = tuple(np.zeros_like(p) for p in params)
+        zeros = zeros_like_each(params)
         return _RMSpropState(0, zeros, zeros, zeros)
 
     def update(grads, state, params):
         check_grads(grads, params)
-        out = []
+        results = []
         for g, p, v, b, a in zip(grads, params, state.square_avg, state.momentum, state.grad_avg):
             eta = constant(lr, p.dtype, lr_dtype)
-            g, p = _decay(g, p, eta, constant(weight_decay, p.dtype, constant_dtype), weight_decay_form)
+            g, p = _apply_weight_decay(g, p, eta, constant(weight_decay, p.dtype, constant_dtype), weight_decay_form)
             hyper = (eta, constant(rho, p.dtype), constant(1 - rho, p.dtype), constant(eps, p.dtype),
                      constant(momentum, p.dtype))
-            out.append(_rmsprop_step(g, p, v, b, a, hyper, forms))
-        new_params, v, b, a = zip(*out)
+            results.append(_rmsprop_step(g, p, v, b, a, hyper, forms))
+        new_params, v, b, a = zip(*results)
         return new_params, _RMSpropState(state.step + 1, v, b, a)
 
-    return Optimizer(init, update)
+    return UpdateRule(init, update)
+
+
+def _adadelta_step(g, p, v, u, hyper):
+    """One Adadelta step on one parameter: (p, square_avg, acc_delta)."""
+    eta, rho, one_minus_rho, eps = hyper
+    v = rho * v + one_minus_rho * g * g
+    delta = np.sqrt(u + eps) / np.sqrt(v + eps) * g
+    u = rho * u + one_minus_rho * delta * delta
+    return p - eta * delta, v, u
 
 
 def adadelta(*, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, weight_decay_form="coupled", lr_dtype=None,
@@ -190,20 +200,18 @@ def adadelta(*, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, weight_decay_form="
     check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
 
     def init(params):
-        zeros = tuple(np.zeros_like(p) for p in params)
+        zeros = zeros_like_each(params)
         return _AdadeltaState(0, zeros, zeros)
 
     def update(grads, state, params):
         check_grads(grads, params)
-        out = []
+        results = []
         for g, p, v, u in zip(grads, params, state.square_avg, state.acc_delta):
-            eta, (r, c, e) = constant(lr, p.dtype, lr_dtype), (constant(x, p.dtype) for x in (rho, 1 - rho, eps))
-            g, p = _decay(g, p, eta, constant(weight_decay, p.dtype, constant_dtype), weight_decay_form)
-            v = r * v + c * g * g
-            delta = np.sqrt(u + e) / np.sqrt(v + e) * g
-            u = r * u + c * delta * delta
-            out.append((p - eta * delta, v, u))
-        new_params, v, u = zip(*out)
+            eta = constant(lr, p.dtype, lr_dtype)
+            g, p = _apply_weight_decay(g, p, eta, constant(weight_decay, p.dtype, constant_dtype), weight_decay_form)
+            hyper = (eta, constant(rho, p.dtype), constant(1 - rho, p.dtype), constant(eps, p.dtype))
+            results.append(_adadelta_step(g, p, v, u, hyper))
+        new_params, v, u = zip(*results)
         return new_params, _AdadeltaState(state.step + 1, v, u)
 
-    return Optimizer(init, update)
+    return UpdateRule(init, update)

@@ -1,6 +1,7 @@
 r"""Large-batch and matrix-aware update rules as pure ``(init, update)`` pairs: Lion (sign of an interpolated
 momentum), LAMB and LARS (per-tensor trust ratios), Adafactor (factored second moments) and Muon
-(Newton-Schulz orthogonalised momentum).
+(Newton-Schulz orthogonalised momentum). ``update(grads, state, params)`` returns ``(new_params, new_state)`` --
+the new parameters, not optax's updates.
 
 Every per-tensor quantity (a norm, a trust ratio, a row/column factor, an orthogonalisation) is computed for
 each parameter array separately. ``t`` is the 1-based step; :math:`\|\cdot\|` is the Frobenius norm and
@@ -11,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .optimizers_common import Optimizer, check_grads, check_hyperparameter, constant
+from .optimizers_common import UpdateRule, check_grads, check_hyperparameter, constant, zeros_like_each
 from .validation import check_choice, check_number
 
 __all__ = ["lion", "lamb", "lars", "adafactor", "muon"]
@@ -86,11 +87,12 @@ def _check_common(lr, weight_decay, lr_dtype, constant_dtype):
 
 
 def _per_parameter(step_fn, state_type, grads, state, params):
-    """Apply ``step_fn(g, p, t, *buffers) -> (p, *buffers)`` to every parameter; t is the 1-based step."""
+    """(new_params, new_state): ``step_fn(g, p, t, *buffers) -> (new_p, *new_buffers)`` applied to every parameter;
+    t is the 1-based step."""
     check_grads(grads, params)
-    out = [step_fn(g, p, state.step + 1, *bufs) for g, p, *bufs in zip(grads, params, *state[1:])]
-    buffers = (tuple(o[i] for o in out) for i in range(1, len(state)))
-    return tuple(o[0] for o in out), state_type(state.step + 1, *buffers)
+    results = [step_fn(g, p, state.step + 1, *buffers) for g, p, *buffers in zip(grads, params, *state[1:])]
+    new_buffers = (tuple(r[i] for r in results) for i in range(1, len(state)))
+    return tuple(r[0] for r in results), state_type(state.step + 1, *new_buffers)
 
 
 def lion(*, lr=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0, lr_dtype=None, constant_dtype=None):
@@ -109,12 +111,12 @@ def lion(*, lr=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0, lr_dtype=None, con
         # Python floats (rounded through float32 when asked): 1 - beta is formed before meeting the dtype, as
         # torch does with its Python betas and as Keras's 1.0 - cast(beta) does exactly
         b1, b2 = (float(constant(b, np.float64, constant_dtype)) for b in (beta1, beta2))
-        c = m * b1 + g * (1 - b1)
+        interpolated = m * b1 + g * (1 - b1)
         p = _decay(p, lr, weight_decay, lr_dtype, constant_dtype)
-        return p - constant(lr, p.dtype, lr_dtype) * np.sign(c), m * b2 + g * (1 - b2)
+        return p - constant(lr, p.dtype, lr_dtype) * np.sign(interpolated), m * b2 + g * (1 - b2)
 
-    return Optimizer(lambda params: _LionState(0, tuple(np.zeros_like(p) for p in params)),
-                     lambda grads, state, params: _per_parameter(step, _LionState, grads, state, params))
+    return UpdateRule(lambda params: _LionState(0, zeros_like_each(params)),
+                      lambda grads, state, params: _per_parameter(step, _LionState, grads, state, params))
 
 
 def lamb(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-6, weight_decay=0.0, moment_form="interpolate",
@@ -153,9 +155,8 @@ def lamb(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-6, weight_decay=0.0, moment_
         w_norm, u_norm = _norm(p), _norm(u)
         return p - _guarded_ratio(w_norm, u_norm, w_norm, u_norm) * eta * u, m, v
 
-    zeros = lambda params: tuple(np.zeros_like(p) for p in params)  # noqa: E731
-    return Optimizer(lambda params: _LambState(0, zeros(params), zeros(params)),
-                     lambda grads, state, params: _per_parameter(step, _LambState, grads, state, params))
+    return UpdateRule(lambda params: _LambState(0, zeros_like_each(params), zeros_like_each(params)),
+                      lambda grads, state, params: _per_parameter(step, _LambState, grads, state, params))
 
 
 def lars(*, lr=0.1, momentum=0.9, weight_decay=0.0, trust_coefficient=0.001, lr_dtype=None, constant_dtype=None):
@@ -173,13 +174,13 @@ def lars(*, lr=0.1, momentum=0.9, weight_decay=0.0, trust_coefficient=0.001, lr_
         eta = constant(lr, p.dtype, lr_dtype)
         mu, lam = constant(momentum, p.dtype, constant_dtype), constant(weight_decay, p.dtype, constant_dtype)
         w_norm, g_norm = _norm(p), _norm(g)
-        local = _guarded_ratio(constant(trust_coefficient, p.dtype, constant_dtype) * w_norm,
-                               g_norm + lam * w_norm, w_norm, g_norm)
-        v = v * mu + (g + p * lam) * (eta * local)
+        local_lr = _guarded_ratio(constant(trust_coefficient, p.dtype, constant_dtype) * w_norm,
+                                  g_norm + lam * w_norm, w_norm, g_norm)
+        v = v * mu + (g + p * lam) * (eta * local_lr)
         return p - v, v
 
-    return Optimizer(lambda params: _LarsState(0, tuple(np.zeros_like(p) for p in params)),
-                     lambda grads, state, params: _per_parameter(step, _LarsState, grads, state, params))
+    return UpdateRule(lambda params: _LarsState(0, zeros_like_each(params)),
+                      lambda grads, state, params: _per_parameter(step, _LarsState, grads, state, params))
 
 
 def _second_moment(g, row, col, w, eps1, eps1_form):
@@ -228,12 +229,12 @@ def adafactor(*, lr=1e-2, beta2_decay=-0.8, eps1=None, eps2=1e-3, clip_threshold
     _check_common(lr, weight_decay, lr_dtype, constant_dtype)
 
     def step(g, p, t, row, col):
-        eta, e1 = constant(lr, p.dtype, lr_dtype), np.finfo(p.dtype).eps if eps1 is None else eps1
+        eta, eps1_value = constant(lr, p.dtype, lr_dtype), np.finfo(p.dtype).eps if eps1 is None else eps1
         decayed = _decay(p, lr, weight_decay, lr_dtype, constant_dtype, decay_form)
         rms = _norm(p if rms_param == "undecayed" else decayed) / math.sqrt(p.size)
         rho = np.minimum(eta, 1 / np.sqrt(p.dtype.type(t)))
         alpha = np.maximum(constant(eps2, p.dtype, constant_dtype), rms) * rho
-        row, col, v = _second_moment(g, row, col, float(t) ** beta2_decay, e1, eps1_form)
+        row, col, v = _second_moment(g, row, col, float(t) ** beta2_decay, eps1_value, eps1_form)
         u = g / np.sqrt(v)
         return decayed - alpha * u / np.maximum(1, _norm(u) / math.sqrt(u.size) / clip_threshold), row, col
 
@@ -242,7 +243,7 @@ def adafactor(*, lr=1e-2, beta2_decay=-0.8, eps1=None, eps2=1e-3, clip_threshold
         return _AdafactorState(0, rows, tuple(np.zeros(p.shape[:-2] + p.shape[-1:] if p.ndim > 1 else (0,), p.dtype)
                                              for p in params))
 
-    return Optimizer(init, lambda grads, state, params: _per_parameter(step, _AdafactorState, grads, state, params))
+    return UpdateRule(init, lambda grads, state, params: _per_parameter(step, _AdafactorState, grads, state, params))
 
 
 def _bf16(x):
@@ -341,5 +342,5 @@ def muon(*, lr=1e-3, momentum=0.95, nesterov=True, weight_decay=0.1, ns_coeffici
         p = _decay(p, lr, weight_decay, lr_dtype, constant_dtype, decay_form)
         return p - constant(lr, p.dtype, lr_dtype) * o * _adjusted_ratio(adjust_lr_fn, p.shape), buf
 
-    return Optimizer(lambda params: _MuonState(0, tuple(np.zeros_like(p) for p in params)),
-                     lambda grads, state, params: _per_parameter(step, _MuonState, grads, state, params))
+    return UpdateRule(lambda params: _MuonState(0, zeros_like_each(params)),
+                      lambda grads, state, params: _per_parameter(step, _MuonState, grads, state, params))

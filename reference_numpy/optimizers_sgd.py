@@ -1,13 +1,12 @@
 r"""Gradient descent with optional momentum / Nesterov momentum and weight decay, as a pure
 ``(init, update)`` pair. Batch GD, SGD and mini-batch SGD are the same rule fed different gradients.
+``update(grads, state, params)`` returns ``(new_params, new_state)`` -- the new parameters, not optax's updates.
 
 The state is ``_SGDState(step, momentum)`` with one momentum buffer per parameter (zeros when unused).
 """
 from typing import NamedTuple
 
-import numpy as np
-
-from .optimizers_common import Optimizer, check_grads, check_hyperparameter, constant
+from .optimizers_common import UpdateRule, check_grads, check_hyperparameter, constant, zeros_like_each
 from .validation import check_choice
 
 __all__ = ["sgd"]
@@ -23,8 +22,8 @@ def _torch_step(g, v, p, step, lr, momentum, dampening, nesterov, weight_decay):
     if not momentum:
         return p - lr * g, v
     v = g if step == 0 else momentum * v + (1 - dampening) * g  # the first step copies the gradient
-    d = g + momentum * v if nesterov else v
-    return p - lr * d, v
+    direction = g + momentum * v if nesterov else v
+    return p - lr * direction, v
 
 
 def _keras_step(g, m, p, lr, momentum, nesterov, weight_decay):
@@ -63,22 +62,22 @@ def sgd(*, lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.
     _check(lr, momentum, dampening, nesterov, weight_decay, momentum_form, weight_decay_form)
 
     def init(params):
-        return _SGDState(0, tuple(np.zeros_like(p) for p in params))
+        return _SGDState(0, zeros_like_each(params))
 
     def update(grads, state, params):
         check_grads(grads, params)
-        out = []
-        for g, buf, p in zip(grads, state.momentum, params):
+        results = []
+        for g, buffer, p in zip(grads, state.momentum, params):
             eta = constant(lr, p.dtype, lr_dtype)
             mu, lam = constant(momentum, p.dtype, constant_dtype), constant(weight_decay, p.dtype, constant_dtype)
             if weight_decay_form == "decoupled" and weight_decay:
                 p = p - p * lam * eta
-            wd = lam if weight_decay_form == "coupled" else 0.0
+            coupled_lam = lam if weight_decay_form == "coupled" else 0.0
             if momentum_form == "torch":
-                out.append(_torch_step(g, buf, p, state.step, eta, mu, dampening, nesterov, wd))
+                results.append(_torch_step(g, buffer, p, state.step, eta, mu, dampening, nesterov, coupled_lam))
             else:
-                out.append(_keras_step(g, buf, p, eta, mu, nesterov, wd))
-        new_params, buffers = zip(*out)
+                results.append(_keras_step(g, buffer, p, eta, mu, nesterov, coupled_lam))
+        new_params, buffers = zip(*results)
         return new_params, _SGDState(state.step + 1, buffers)
 
-    return Optimizer(init, update)
+    return UpdateRule(init, update)
