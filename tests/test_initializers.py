@@ -163,11 +163,27 @@ def test_keras_defaults_are_keras_own():
         assert _default(keras.layers.Dense, key) == related[f"Dense.{key}"]
 
 
-def test_the_truncated_normal_constant():
-    source = inspect.getsource(keras.initializers.VarianceScaling.__call__)
-    assert ".87962566103423978" in source and k.KERAS_TRUNCATED_STD == 0.87962566103423978
+def test_the_truncated_normal_constant(monkeypatch):
+    """Keras's own VarianceScaling, observed: the stddev it hands its truncated-normal sampler for scale 1 and
+    fan_in 1 is 1 / (the std of a standard normal truncated at +-2), and its draws end at 2 of those stddevs."""
+    import keras.src.initializers.random_initializers as keras_random_initializers
+    sampler, seen = keras_random_initializers.random.truncated_normal, []
+
+    def spy(shape, mean=0.0, stddev=1.0, **kwargs):
+        seen.append((mean, stddev))
+        return sampler(shape, mean=mean, stddev=stddev, **kwargs)
+
+    monkeypatch.setattr(keras_random_initializers.random, "truncated_normal", spy)
+    init = keras.initializers.VarianceScaling(scale=1.0, mode="fan_in", distribution="truncated_normal", seed=3)
+    w = init((1, 200_000), dtype="float64").numpy()  # fan_in = 1: target std 1
+    assert len(seen) == 1 and seen[0][0] == 0.0
+    keras_std = 1.0 / seen[0][1]  # the rescale Keras applies
+    assert keras_std == pytest.approx(scipy.stats.truncnorm(-2, 2).std(), rel=1e-15)
+    assert keras_std == pytest.approx(k.KERAS_TRUNCATED_STD, rel=1e-15)
     assert n.TRUNCATED_STD == pytest.approx(scipy.stats.truncnorm(-2, 2).std(), rel=1e-15)
-    assert n.TRUNCATED_STD == pytest.approx(k.KERAS_TRUNCATED_STD, rel=1e-15)
+    cut = 2 * seen[0][1]
+    assert np.abs(w).max() <= cut and np.abs(w).max() > (1 - 1e-3) * cut  # truncated at 2 sampler stddevs
+    assert w.std() == pytest.approx(1.0, rel=0.01)  # the rescale keeps the target std
 
 
 def test_keras_truncates_at_two_stddev_and_keeps_the_target_std_torch_does_not():
@@ -182,8 +198,12 @@ def test_keras_truncates_at_two_stddev_and_keeps_the_target_std_torch_does_not()
 
 
 def test_torch_linear_bounds_weight_and_bias_by_one_over_sqrt_fan_in():
-    assert "a=math.sqrt(5)" in inspect.getsource(torch.nn.Linear.reset_parameters)
     assert t.LINEAR_A == convention("dense_default", "torch").related["nn.Linear.kaiming_uniform_.a"]
+    torch.manual_seed(11)  # nn.Linear's weight is kaiming_uniform_(a=LINEAR_A) drawn from the global generator
+    linear_weight = torch.nn.Linear(FAN_IN, FAN_OUT, dtype=torch.float64).weight.detach()
+    torch.manual_seed(11)
+    drawn = torch.nn.init.kaiming_uniform_(torch.empty(FAN_OUT, FAN_IN, dtype=torch.float64), a=t.LINEAR_A)
+    assert torch.equal(linear_weight, drawn)
     assert math.sqrt(3.0) * torch.nn.init.calculate_gain("leaky_relu", t.LINEAR_A) == pytest.approx(1.0, rel=1e-15)
     torch.manual_seed(0)
     layer, bound = torch.nn.Linear(FAN_IN, FAN_OUT), 1 / math.sqrt(FAN_IN)

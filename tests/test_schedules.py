@@ -1,7 +1,7 @@
 """LR schedules, ReduceLROnPlateau and the LR range test: bad input alike in the three packages, the
 framework facts the conventions table claims (defaults read from the frameworks' signatures, step counting,
 float32 evaluation, traced division, plateau counting), and the conventions each torch~keras gap of the
-group's parity rows is attributed to."""
+group's parity rows is attributed to (checked against the conventions table)."""
 import inspect
 import json
 
@@ -20,7 +20,10 @@ import torch_impl.schedules as t
 
 from tests.badinput import assert_rejected_alike
 from parity_tests.cases.schedules import CASES, plateau_losses
-from parity_tests.conventions import convention
+from parity_tests import DEFAULT_SEED
+from parity_tests.conventions import convention, differing
+from parity_tests.selection import Selection
+from parity_tests.suite import run_all, select
 from parity_tests.conventions.schedules import KERAS_SGD_LR, TORCH_SGD_LR
 from parity_tests.inputs import rng_for
 
@@ -310,68 +313,62 @@ def test_keras_range_test_lrs_are_float32_even_for_float64_variables():
 
 
 # ---- the parity matrix of these rows -----------------------------------------------------------------
+# Asserted from the conventions table, not from a copy of a run: each torch~keras gap names only keys on which the
+# two conventions differ (and which the run's hyperparameters leave apart), each NumPy convention reproduces its
+# framework, and a run with no differing key is a match.
 
-@pytest.fixture
-def rows(parity_rows):
-    """This group's rows from the session's parity run (no FAIL/ERROR is test_parity's job)."""
-    return [r for r in parity_rows["all"] if r["concept"] in NAMES]
-
-
-def _row(rows, concept, variant, dtype, regime="typical", kwargs=None):
-    """The one torch~keras forward row of a run whose hyperparameters include ``kwargs``."""
-    run = (concept, variant, dtype, regime)
-    found = [r for r in rows if (r["concept"], r["variant"], r["dtype"], r["inputs"]) == run
-             and (r["impl_a"], r["impl_b"]) == ("torch", "keras")
-             and (kwargs or {}).items() <= json.loads(r["kwargs"] or "{}").items()]
-    assert len(found) == 1, [r["kwargs"] for r in found]
-    return found[0]
+@pytest.fixture(scope="module")
+def rows():
+    """The schedules family's rows, from a run of that family alone (a few seconds; no report written)."""
+    family_rows, _ = run_all(DEFAULT_SEED, select(Selection(families=("schedules",))))
+    return family_rows
 
 
-def test_no_row_fails(rows):
-    assert rows and not [r for r in rows if r["status"] in ("FAIL", "ERROR")]
+def _pair(row):
+    return row["impl_a"], row["impl_b"]
 
 
-F64, F32 = "float64", "float32"
+def _kwargs(row):
+    return json.loads(row["kwargs"] or "{}")
 
 
-@pytest.mark.parametrize("concept, variant, dtype, regime, kwargs, status, causes", [
-    ("step_decay", "aligned", "float64", "typical", {"dtype": F64, "step_size": 30}, "expected", ("at_boundary",)),
-    ("step_decay", "defaults", "float32", "typical", {}, "expected", ("defaults.dtype", "at_boundary")),
-    ("exponential_decay", "aligned", "float64", "typical", {"staircase": True, "decay_steps": 40}, "match", ()),
-    ("exponential_decay", "aligned", "float64", "typical", {"staircase": True, "decay_steps": 49}, "expected",
-     ("divide_by_constant",)),
-    ("exponential_decay", "aligned", "float64", "typical", {"decay_rate": 0.99}, "expected", ("constant_dtype",)),
-    ("cosine_annealing", "aligned", "float64", "typical", {"decay_steps": 300}, "match", ()),
-    ("cosine_annealing", "aligned", "float64", "typical", {"dtype": F64, "decay_steps": 100}, "expected",
-     ("after_end",)),
-    ("cosine_warm_restarts", "aligned", "float64", "typical", {"t_mult": 1, "m_mul": 1.0}, "match", ()),
-    ("cosine_warm_restarts", "aligned", "float64", "typical", {"t_mult": 3, "dtype": F64}, "match", ()),
-    ("cosine_warm_restarts", "aligned", "float64", "typical", {"t_mult": 2, "m_mul": 0.5}, "expected",
-     ("divide_by_constant",)),
-    ("cosine_warm_restarts", "aligned", "float64", "typical", {"t_mult": 2, "m_mul": 1.0, "dtype": F32}, "match", ()),
-    ("cosine_warm_restarts", "defaults", "float32", "typical", {}, "expected", ("defaults.t_mult",)),
-    ("warmup_cosine", "aligned", "float64", "typical", {"decay_steps": 280}, "match", ()),
-    ("warmup_cosine", "aligned", "float64", "typical", {"decay_steps": 200, "dtype": F64}, "expected", ("after_end",)),
-    ("warmup_cosine", "defaults", "float32", "typical", {}, "expected", ("defaults.warmup_steps",)),
-    ("polynomial_decay", "aligned", "float64", "typical", {"cycle": True, "power": 0.5}, "match", ()),
-    ("polynomial_decay", "aligned", "float64", "typical", {"cycle": True, "decay_steps": 60}, "expected",
-     ("divide_by_constant",)),
-    ("polynomial_decay", "defaults", "float32", "typical", {}, "expected", ("defaults.end_lr",)),
-    ("reduce_on_plateau", "aligned", "float64", "typical", {"threshold_mode": "rel", "cooldown": 0}, "expected",
-     ("patience_rule",)),
-    ("reduce_on_plateau", "aligned", "float64", "typical", {"cooldown": 2}, "expected", ("cooldown_rule",)),
-    ("reduce_on_plateau", "aligned", "float64", "slow", {"threshold": 0.0}, "expected", ("compare_dtype",)),
-    ("reduce_on_plateau", "defaults", "float64", "typical", {}, "expected", ("defaults.lr",)),
-    ("lr_range_test", "aligned", "float64", "typical", {}, "expected", ("lr_dtype",)),
-    ("lr_range_test", "aligned", "float32", "typical", {}, "match", ()),
-])
-def test_parity_rows_name_the_right_convention(rows, concept, variant, dtype, regime, kwargs, status, causes):
-    row = _row(rows, concept, variant, dtype, regime, kwargs)
-    assert row["status"] == status, row["cause"]
-    for cause in causes:
-        assert cause in row["cause"]
+def _differing_keys(row):
+    """``group.key`` of every convention key torch and Keras set apart in this row's run (keys the run passes to
+    both implementations are equal there, so they are not counted)."""
+    return {f"{d.group}.{d.key}" for d in differing(row["concept"], aligned=_kwargs(row))}
+
+
+def test_every_concept_of_the_family_ran_without_a_failure(rows):
+    assert {r["concept"] for r in rows} >= set(NAMES)
+    assert not [r["run"] for r in rows if r["status"] in ("FAIL", "ERROR")]
+
+
+def test_gaps_name_only_keys_on_which_the_conventions_differ(rows):
+    gaps = [r for r in rows if _pair(r) == ("torch", "keras")]
+    assert gaps and any(r["status"] == "expected" for r in gaps)
+    for r in gaps:
+        keys = r["cause_keys"].split(";") if r["cause_keys"] else []
+        assert bool(keys) == (r["status"] == "expected"), (r["run"], r["status"], r["cause_keys"])
+        assert set(keys) <= _differing_keys(r), (r["run"], set(keys) - _differing_keys(r))
+
+
+def test_runs_with_no_differing_key_match(rows):
+    same = [r for r in rows if _pair(r) == ("torch", "keras") and r["variant"] == "aligned" and not _differing_keys(r)]
+    assert not [(r["run"], r["status"], r["cause"]) for r in same if r["status"] != "match"]
+
+
+@pytest.mark.parametrize("framework", ["torch", "keras"])
+def test_each_convention_reproduces_its_framework_in_aligned_float64(rows, framework):
+    mine = [r for r in rows if _pair(r) == (f"numpy[{framework}]", framework)
+            and (r["variant"], r["dtype"]) == ("aligned", "float64")]
+    assert {r["concept"] for r in mine} == set(NAMES)
+    assert not [(r["run"], r["status"], r["cause"]) for r in mine if r["status"] != "match"]
 
 
 def test_the_compare_dtype_gap_is_attributed_to_it_alone(rows):
-    row = _row(rows, "reduce_on_plateau", "aligned", "float64", "slow", {"threshold": 0.0})
-    assert "compare_dtype" in row["cause"] and "patience_rule" not in row["cause"]
+    """The ``slow`` regime of ReduceLROnPlateau exists for ``compare_dtype`` (Keras compares in float32): with
+    ``threshold=0`` it is the one key the gap is put down to."""
+    slow = [r for r in rows if _pair(r) == ("torch", "keras") and r["concept"] == "reduce_on_plateau"
+            and r["inputs"] == "slow" and (r["variant"], r["dtype"]) == ("aligned", "float64")
+            and _kwargs(r).get("threshold") == 0.0]
+    assert slow and all(r["cause_keys"] == "formula.compare_dtype" for r in slow), [r["cause_keys"] for r in slow]
