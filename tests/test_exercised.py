@@ -119,7 +119,7 @@ def _calls(use):
     for run in expand([use.row])[0]:
         given = {**_strip(run.kwargs, use.prefix), **_harness(use, run)}
         for fw in FRAMEWORKS:
-            kwargs = _strip(convention(use.concept, fw).numpy_kwargs(run.kwargs), use.prefix)
+            kwargs = _strip(run.numpy_kwargs(fw), use.prefix)  # as the harness calls it (defaults: numpy[torch] bare)
             out.append(Call(use, fw, {**kwargs, **given}, given))
     return out
 

@@ -12,7 +12,6 @@ from .site_pages import esc, filter_box, page, table, td
 
 __all__ = ["bench_csv", "load", "bench_page", "bench_plot"]
 
-_COLOURS = {"numpy": "#4c72b0", "torch": "#dd8452", "keras": "#55a868", "keras traced": "#8172b3"}
 
 
 def bench_csv(report_path):
@@ -38,7 +37,9 @@ def _workloads(rows):
 
 def bench_plot(rows):
     r"""SVG: one horizontal bar per (workload, side), time over torch's on a log axis (1 = torch's time)."""
-    from .plots_style import render
+    from .plots_style import IMPL_STYLE, render
+    colours = {"numpy": IMPL_STYLE["numpy[torch]"]["color"], "torch": IMPL_STYLE["torch"]["color"],
+               "keras": IMPL_STYLE["keras"]["color"], "keras traced": "#CC79A7"}  # the site's palette
     workloads = _workloads(rows)
     ratio = {(r["family"], r["workload"], _side(r)): float(r["ratio_to_torch"]) for r in rows}
     sides = [impl if mode == "eager" else f"{impl} {mode}" for impl, mode in IMPLS]
@@ -49,7 +50,7 @@ def bench_plot(rows):
         y = np.arange(len(workloads))
         for k, side in enumerate(sides):
             values = [ratio.get((f, w, side), math.nan) for f, w in workloads]
-            ax.barh(y + (k - 1.5) * height, values, height=height, color=_COLOURS[side], label=side)
+            ax.barh(y + (k - 1.5) * height, values, height=height, color=colours[side], label=side)
         ax.axvline(1.0, color="#333333", linewidth=0.8)
         ax.set_xscale("log")
         ax.set_yticks(y, [w for _, w in workloads])
