@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 from .schema import COLUMNS, STATUSES
 
-__all__ = ["write_csv", "write_json", "summary_table", "status_counts"]
+__all__ = ["write_csv", "write_json", "summary_table", "status_counts", "atomic_write"]
 
 
 def _cell(value):
@@ -20,7 +20,7 @@ def _cell(value):
     return str(value)
 
 
-def _atomic_write(path, write):
+def atomic_write(path, write):
     """Write through a temporary file in the same directory, then rename: readers never see half a file."""
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
@@ -47,11 +47,11 @@ def write_csv(rows, path):
         writer.writeheader()
         for row in rows:
             writer.writerow({k: _cell(row[k]) for k in COLUMNS})
-    _atomic_write(path, write)
+    atomic_write(path, write)
 
 
 def write_json(data, path):
-    _atomic_write(path, lambda f: f.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n"))
+    atomic_write(path, lambda f: f.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n"))
 
 
 def status_counts(rows):

@@ -10,7 +10,7 @@ import platform
 import sys
 from typing import NamedTuple
 
-from ..report import _atomic_write, write_json
+from ..report import atomic_write, write_json
 from .schema import COLUMNS, CSV_NAME, METADATA_NAME, TORCH, Side, Workload
 from .threads import counts
 from .timing import Timing
@@ -57,7 +57,7 @@ def write_csv(rows: list[dict], path: str) -> None:
         writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: _cell(row[k]) for k in COLUMNS} for row in rows)
-    _atomic_write(path, write)
+    atomic_write(path, write)
 
 
 def write_report(rows: list[dict], meta: dict, out_dir: str) -> str:
