@@ -12,7 +12,7 @@ env: $(STAMP)
 $(STAMP): constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test,mutation]"
-	$(PY) -c "import torch, tensorflow, keras, scipy, pandas, rich, matplotlib, pytest, selenium, cosmic_ray"
+	$(PY) -c "import torch, tensorflow, keras, jax, scipy, pandas, rich, matplotlib, pytest, selenium, cosmic_ray"
 	touch $@
 
 # The gate (target: <= 3x a bare framework import): every concept, aligned float64 and defaults float32 (of

@@ -1,26 +1,9 @@
-"""``DEFAULT`` marks a hyperparameter the caller did not pass: the wrapper leaves it out of the framework call,
-so Keras's own default applies -- what a user gets. ``given(**kwargs)`` keeps the arguments that were passed;
-``framework_default(fn, name)`` reads a default from Keras's signature when a wrapper needs the value itself."""
-import inspect
+"""Keras's ``DEFAULT``, this package's own ``argchecks.Default`` (the marker's one home): an argument not passed is
+left out of the Keras call, so Keras's own default applies. ``given(**kwargs)`` keeps the arguments that were
+passed; ``framework_default(fn, name)`` reads a default from Keras's signature."""
+from argchecks import Default, framework_default
 
 __all__ = ["DEFAULT", "given", "framework_default"]
 
-
-class _Default:
-    __slots__ = ()
-
-    def __repr__(self):
-        return "DEFAULT"
-
-
-DEFAULT = _Default()
-
-
-def given(**kwargs):
-    """The keyword arguments that were passed (not ``DEFAULT``), for the framework call."""
-    return {name: value for name, value in kwargs.items() if value is not DEFAULT}
-
-
-def framework_default(fn, name):
-    """The default of ``fn``'s parameter ``name`` (a class: its constructor's), as installed."""
-    return inspect.signature(fn).parameters[name].default
+DEFAULT = Default()
+given = DEFAULT.given

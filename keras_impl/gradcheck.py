@@ -1,8 +1,9 @@
-r"""Gradient checking as a user tool: ``tf.GradientTape`` against central differences, on Keras tensors.
+r"""Gradient checking as a user tool: the backend's gradient (``autograd.vjp``: ``tf.GradientTape``, ``jax.vjp``,
+``torch.autograd``) against central differences, on Keras tensors.
 
 ``f(params) -> loss``: ``params`` is a dict of float tensors (or arrays, or ``keras.Variable``; one dtype,
 float32 or float64), passed to ``f`` as tensors, and ``loss`` a 0-d tensor built with ``keras.ops`` (or
-Keras losses/layers); the analytic gradients come from the tape (zeros for a parameter the loss does not
+Keras losses/layers); the analytic gradients come from the backend (zeros for a parameter the loss does not
 use). The numeric ones perturb each element alone, both ways, by :math:`h_j = \epsilon \max(|p_j|, 1)`:
 
 .. math:: \hat g_j = \frac{L(p + h_j e_j) - L(p - h_j e_j)}{(p_j + h_j) - (p_j - h_j)}
@@ -15,34 +16,20 @@ its error). Unlike ``tf.test.compute_gradient`` (a fixed ``delta = 1/1024`` for 
 follows the dtype and the parameter's magnitude. Keras losses compute in floatx: a float64 check of a
 loss left at ``dtype=None`` under the float32 default measures float32 rounding, and fails.
 """
-from dataclasses import dataclass
-
+import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
+# GradcheckResult: the type gradcheck returns, importable from here as before its move to argchecks
+from argchecks import GradcheckResult, gradcheck_result, resolve_tolerances  # noqa: F401
+
+from .autograd import vjp
 from .validation import check_gradcheck
 
 __all__ = ["gradcheck"]
 
 STEPS = {"float64": 1e-6, "float32": float(np.finfo("float32").eps) ** (1 / 3)}
 TOLERANCES = {"float64": (1e-5, 1e-3), "float32": (1e-3, 1e-2)}  # (atol, rtol)
-
-
-@dataclass(frozen=True)
-class GradcheckResult:
-    """``passed``: every parameter passed; per parameter name: ``max_abs`` = max |g - g_hat|, ``max_rel`` =
-    max |g - g_hat| / |g_hat| (0/0 = 0, x/0 = inf), ``analytic`` and ``numeric`` gradients (float64
-    tensors); ``failed``: the names with an element out of tolerance; ``eps``, ``atol``, ``rtol`` as used."""
-    passed: bool
-    failed: tuple
-    max_abs: dict
-    max_rel: dict
-    analytic: dict
-    numeric: dict
-    eps: float
-    atol: float
-    rtol: float
 
 
 def _loss(f, params):
@@ -55,12 +42,9 @@ def _loss(f, params):
 
 
 def _analytic(f, params):
-    """The tape's gradient of the loss for every parameter, float64 (zeros where the loss does not depend)."""
-    with tf.GradientTape() as tape:
-        tape.watch(list(params.values()))
-        loss = _loss(f, params)
-    grads = tape.gradient(loss, list(params.values()), unconnected_gradients=tf.UnconnectedGradients.ZERO)
-    return {key: ops.cast(tf.convert_to_tensor(g), "float64") for key, g in zip(params, grads)}  # densify IndexedSlices
+    """The backend's gradient of the loss for every parameter, float64 (zeros where the loss does not depend)."""
+    _, grads = vjp(lambda *values: _loss(f, dict(zip(params, values))), tuple(params.values()), None)
+    return {key: ops.cast(g, "float64") for key, g in zip(params, grads)}
 
 
 def _perturbed(p, eps):
@@ -90,18 +74,15 @@ def _errors(a, n, atol, rtol):
 
 
 def gradcheck(f, params, *, eps=None, atol=None, rtol=None):
-    r"""Compare the tape's gradients of ``f(params)`` with central differences; a ``GradcheckResult``.
+    r"""Compare the backend's gradients of ``f(params)`` with central differences; a ``GradcheckResult``.
 
     ``eps`` is the relative step (:math:`h_j = \epsilon \max(|p_j|, 1)`); ``None`` for eps, atol, rtol
     takes the dtype's default (module docstring).
     """
     dtype = check_gradcheck(f, params, eps, atol, rtol)
-    eps = STEPS[dtype] if eps is None else eps
-    atol, rtol = (TOLERANCES[dtype][0] if atol is None else atol), (TOLERANCES[dtype][1] if rtol is None else rtol)
-    params = {key: tf.convert_to_tensor(p) for key, p in params.items()}  # ops.convert_to_tensor keeps a Variable
+    eps, atol, rtol = resolve_tolerances(dtype, eps, atol, rtol, steps=STEPS, tolerances=TOLERANCES)
+    params = {key: p.value if isinstance(p, keras.Variable) else ops.convert_to_tensor(p) for key, p in params.items()}
     analytic = _analytic(f, params)
     numeric = {key: _numeric(f, params, key, eps) for key in params}
-    checks = {key: _errors(analytic[key], numeric[key], atol, rtol) for key in params}
-    failed = tuple(key for key, (_, _, ok) in checks.items() if not ok)
-    return GradcheckResult(not failed, failed, {key: c[0] for key, c in checks.items()},
-                           {key: c[1] for key, c in checks.items()}, analytic, numeric, eps, atol, rtol)
+    errors = {key: _errors(analytic[key], numeric[key], atol, rtol) for key in params}
+    return gradcheck_result(errors, analytic, numeric, eps, atol, rtol)

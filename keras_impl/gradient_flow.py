@@ -1,4 +1,4 @@
-r"""Gradient flow through deep networks in Keras 3: per-layer gradient norms from ``tf.GradientTape``, and
+r"""Gradient flow through deep networks in Keras 3: per-layer gradient norms from the backend's gradient (``autograd``), and
 SGD with ``global_clipnorm`` (through :func:`keras_impl.clipping.clip_by_global_norm`).
 
 ``deep_net_forward`` runs one cached functional ``keras.Model`` per architecture and dtype policy with
@@ -13,9 +13,9 @@ import functools
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
+from .autograd import value_and_grads, vjp
 from .clipping import clip_by_global_norm
 from .defaults import DEFAULT, given
 from .layers import policy, run
@@ -58,17 +58,16 @@ def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, e
 
 
 def layer_gradient_norms(x, *params, activations, batchnorm=False, residual=False, eps=DEFAULT, dtype=None):
-    r"""(L,) :math:`\lVert \partial L / \partial W_i \rVert_2` from ``tf.GradientTape``, in the parameters'
-    dtype (the tape casts the gradients back through the layers' dtype policy)."""
+    r"""(L,) :math:`\lVert \partial L / \partial W_i \rVert_2` from the backend's gradient (``autograd``), in the parameters'
+    dtype (the gradients are cast back through the layers' dtype policy)."""
     check_network(x, params, activations, batchnorm=batchnorm, residual=residual, eps=eps)
-    params = [tf.convert_to_tensor(p) for p in params]
-    with tf.GradientTape() as tape:
-        tape.watch(params)
+
+    def loss(*params):
         out = deep_net_forward(x, *params, activations=activations, batchnorm=batchnorm, residual=residual,
                                eps=eps, dtype=dtype)
-        loss = 0.5 * ops.sum(out * out) / out.shape[0]
-    grads = tape.gradient(loss, params[::2])
-    return ops.stack([ops.sqrt(ops.sum(ops.square(g))) for g in grads])  # (L,)
+        return 0.5 * ops.sum(out * out) / out.shape[0]
+    _, grads = vjp(loss, params, None)
+    return ops.stack([ops.sqrt(ops.sum(ops.square(g))) for g in grads[::2]])  # (L,)
 
 
 def _unravel(flat, like):
@@ -91,14 +90,15 @@ def sgd_loss_curve(x, *params, activations, steps, learning_rate, max_norm=None,
     optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
     variables = model.trainable_variables
     losses = [float("nan")] * (steps + 1)
+
+    def loss_fn():
+        out = model(x)
+        return 0.5 * ops.sum(out * out) / out.shape[0]
     for step in range(steps + 1):
-        with tf.GradientTape() as tape:
-            out = model(x)
-            loss = 0.5 * ops.sum(out * out) / out.shape[0]
+        loss, grads = value_and_grads(loss_fn, variables)
         losses[step] = float(loss)
         if step == steps or not _finite([loss]):
             break
-        grads = tape.gradient(loss, variables)
         if max_norm is not None:
             grads = _unravel(clip_by_global_norm(*grads, max_norm=max_norm), variables)
         optimizer.apply(grads, variables)

@@ -8,20 +8,11 @@ from keras import ops
 
 from .defaults import DEFAULT
 from .losses_common import check_pair, check_reduction, loss_config
-from .validation import check_choice, check_floating, check_labels, check_ndim, check_no_nan, check_probabilities, \
-    check_same_dtype, check_shape
+from .validation import check_choice, check_class_weights, check_logits_labels, check_ndim, check_probabilities
 
 __all__ = ["binary_crossentropy", "binary_crossentropy_with_logits", "categorical_crossentropy",
            "categorical_crossentropy_with_logits", "sparse_categorical_crossentropy", "weighted_crossentropy",
            "focal_loss"]
-
-
-def _check_logits_labels(y_pred, y_true):
-    check_floating(y_pred, "y_pred")
-    check_ndim(y_pred, 2, "y_pred")
-    check_no_nan(y_pred, "y_pred")
-    check_labels(y_true, y_pred.shape[-1], "y_true")
-    check_shape(y_true, tuple(y_pred.shape[:1]), "y_true", what="expected one label per row of y_pred:")
 
 
 def _check_from_logits(from_logits, *inputs):
@@ -76,7 +67,7 @@ def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=DEFAULT, igno
                                     dtype=DEFAULT):
     r"""CE with int labels: ``keras.losses.SparseCategoricalCrossentropy`` -- with Keras's defaults (3.15), on
     probabilities (clipped, then renormalised by the softmax of their log), ``ignore_class=None``."""
-    _check_logits_labels(y_pred, y_true)
+    check_logits_labels(y_pred, y_true)
     _check_from_logits(from_logits, (y_pred, "y_pred"))
     return _apply(keras.losses.SparseCategoricalCrossentropy, y_pred, y_true, reduction, dtype,
                   from_logits=from_logits, ignore_class=ignore_index)
@@ -85,11 +76,8 @@ def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=DEFAULT, igno
 def weighted_crossentropy(y_pred, y_true, class_weights, *, reduction=DEFAULT, dtype=DEFAULT):
     r"""Class-weighted CE on logits: ``SparseCategoricalCrossentropy(from_logits=True)`` with
     ``sample_weight = class_weights[y]`` (what ``fit(class_weight=...)`` does); ``mean`` divides by N."""
-    _check_logits_labels(y_pred, y_true)
-    check_floating(class_weights, "class_weights")
-    check_same_dtype(y_pred, "y_pred", class_weights, "class_weights")
-    check_shape(class_weights, tuple(y_pred.shape[-1:]), "class_weights", what="expected one weight per class:")
-    check_no_nan(class_weights, "class_weights")
+    check_logits_labels(y_pred, y_true)
+    check_class_weights(class_weights, y_pred)
     return _apply(keras.losses.SparseCategoricalCrossentropy, y_pred, y_true, reduction, dtype,
                   sample_weight=ops.take(class_weights, y_true), from_logits=True)
 

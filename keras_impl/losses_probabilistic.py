@@ -5,9 +5,9 @@ sample the mean over the last axis; KL (and JS built from it) the sum over the l
 ``sum_over_batch_size`` (the suite's ``mean``) is torch's ``batchmean``. ``reduction`` and ``dtype`` not passed
 (``DEFAULT``) are left out of the loss's constructor, so Keras's own defaults apply."""
 import keras
-import tensorflow as tf
 from keras import ops
 
+from .backend import is_eager
 from .defaults import DEFAULT
 from .losses_common import KERAS_NAMES, check_pair, check_reduction, loss_config
 from .validation import check_choice, check_probabilities
@@ -18,10 +18,6 @@ KL_REDUCTIONS = ("none", "sum", "mean", "batchmean")
 KL_KERAS_NAMES = {**KERAS_NAMES, "batchmean": "sum_over_batch_size"}
 
 
-def _eager(x):
-    return not keras.backend.is_keras_tensor(x) and tf.executing_eagerly()
-
-
 def _all(condition):
     return bool(ops.all(condition))
 
@@ -29,12 +25,12 @@ def _all(condition):
 def _check_binary_labels(y_true):
     """Hinge labels: all in {0, 1} or all in {-1, 1} (checked eagerly)."""
     binary = ops.logical_or(ops.equal(y_true, 0), ops.equal(y_true, 1))
-    if _eager(y_true) and not (_all(binary) or _all(ops.equal(ops.abs(y_true), 1))):
+    if is_eager(y_true) and not (_all(binary) or _all(ops.equal(ops.abs(y_true), 1))):
         raise ValueError("y_true must hold binary labels, all in {0, 1} or all in {-1, 1}")
 
 
 def _check_non_negative(x, name, what):
-    if _eager(x) and not _all(x >= 0):
+    if is_eager(x) and not _all(x >= 0):
         raise ValueError(f"{name} must be non-negative ({what})")
 
 

@@ -4,28 +4,13 @@ compute dtype (floatx) behave the Keras way. Each loss is one value per sample (
 left by ``axis``), then ``sum_over_batch_size`` by default. A hyperparameter not passed (``DEFAULT``) is left
 out of the loss's constructor, so Keras's own default applies."""
 import keras
-import tensorflow as tf
 from keras import ops
 
 from .defaults import DEFAULT
 from .losses_common import check_pair, check_reduction, loss_config
-from .validation import check_axis, check_floating, check_ndim, check_no_nan, check_number, check_same_dtype, \
-    check_same_shape
+from .validation import check_axis, check_contrastive, check_ndim, check_range, check_triplet
 
 __all__ = ["cosine_similarity", "contrastive", "triplet", "dice"]
-
-
-def _check_range(x, name, low, high=None):
-    """Raise ValueError unless every element of ``x`` lies in ``[low, high]`` (eager tensors only)."""
-    if keras.backend.is_keras_tensor(x) or not tf.executing_eagerly():
-        return
-    if bool(ops.any(x < low)) or (high is not None and bool(ops.any(x > high))):
-        raise ValueError(f"{name} must lie in [{low}, {high if high is not None else 'inf'}], "
-                         f"got values in [{float(ops.min(x))}, {float(ops.max(x))}]")
-
-
-def _check_margin(margin):
-    check_number(margin, "margin", low=0.0, low_open=True)
 
 
 def cosine_similarity(y_pred, y_true, *, reduction=DEFAULT, dtype=DEFAULT):
@@ -52,11 +37,7 @@ def contrastive(y_pred, y_true, *, margin=1.0, reduction=DEFAULT, dtype=DEFAULT)
     r""":math:`y d^2 + (1 - y) \max(m - d, 0)^2` on distances ``y_pred`` (N,), ``y_true`` = 1 for a
     similar pair, as a ``keras.losses.Loss`` subclass (Keras ships none; TF Addons'
     ``ContrastiveLoss`` had this form and ``margin=1.0``)."""
-    check_pair(y_pred, y_true)
-    check_ndim(y_pred, 1, "y_pred")
-    _check_range(y_pred, "y_pred", 0)
-    _check_range(y_true, "y_true", 0, 1)
-    _check_margin(margin)
+    check_contrastive(y_pred, y_true, margin)
     check_reduction(reduction)
     return _Contrastive(margin, **loss_config(reduction, dtype))(y_true, y_pred)
 
@@ -85,15 +66,7 @@ def triplet(anchor, positive, negative, *, margin=1.0, reduction=DEFAULT, dtype=
     r""":math:`\max(m + \delta(a, p) - \delta(a, q), 0)` with the Euclidean
     :math:`\delta = \sqrt{\max(\|a - b\|^2, \varepsilon)}`, as a ``keras.losses.Loss`` subclass (Keras
     ships none; TF Addons' triplet losses defaulted to ``margin=1.0``)."""
-    check_floating(anchor, "anchor")
-    check_ndim(anchor, 2, "anchor")
-    for x, name in ((positive, "positive"), (negative, "negative")):
-        check_floating(x, name)
-        check_same_dtype(anchor, "anchor", x, name)
-        check_same_shape(anchor, "anchor", x, name)
-    for x, name in ((anchor, "anchor"), (positive, "positive"), (negative, "negative")):
-        check_no_nan(x, name)
-    _check_margin(margin)
+    check_triplet(anchor, positive, negative, margin)
     check_reduction(reduction)
     return _Triplet(margin, **loss_config(reduction, dtype))((positive, negative), anchor)
 
@@ -110,7 +83,7 @@ def dice(y_pred, y_true, *, axis=DEFAULT, reduction=DEFAULT, dtype=DEFAULT):
     default ``axis``, None in Keras 3.15: one Dice for the whole batch; :math:`\varepsilon` = ``epsilon()``)."""
     check_pair(y_pred, y_true)
     _check_axis(axis, len(y_pred.shape))
-    _check_range(y_pred, "y_pred", 0, 1)
-    _check_range(y_true, "y_true", 0, 1)
+    check_range(y_pred, "y_pred", 0, 1)
+    check_range(y_true, "y_true", 0, 1)
     check_reduction(reduction)
     return keras.losses.Dice(**loss_config(reduction, dtype, axis=axis))(y_true, y_pred)

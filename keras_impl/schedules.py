@@ -3,7 +3,7 @@ r"""Learning-rate schedules in Keras 3: ``keras.optimizers.schedules`` objects, 
 
 A ``LearningRateSchedule`` is called by the optimizer at ``optimizer.iterations`` (0 at the first update,
 incremented after each), so the LR of step k is ``schedule(k)``: the wrappers call it once per step with a
-scalar step, as the optimizer does, inside a traced loop as ``model.fit`` runs it. A schedule evaluates in
+scalar step, as the optimizer does, inside a traced loop as ``model.fit`` runs it (``backend.map_steps``). A schedule evaluates in
 the dtype of its initial learning rate: not passing ``dtype`` (or ``None``) passes a Python float, as a user does
 (TensorFlow converts it to a float32 tensor; ``keras.config.floatx()`` is not consulted), and the LRs come back in
 the dtype the schedule returns; ``"float32"``/``"float64"`` pass a typed initial LR, and the schedule's other
@@ -12,61 +12,21 @@ schedules require their initial learning rate (no ``lr`` default). A hyperparame
 left out of the schedule's, callback's or optimizer's constructor, so Keras's own default applies.
 """
 import contextlib
-import functools
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 from keras.optimizers import schedules
 
+from .autograd import value_and_grads
+from .backend import map_steps
 from .defaults import DEFAULT, given
-from .validation import check_choice, check_floating, check_integer, check_ndim, check_no_nan, check_nonempty, \
-    check_number, check_same_dtype, check_shape
+from .validation import check_choice, check_lr_range, check_number, check_plateau, check_steps
 
 __all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_restarts", "warmup_cosine",
            "polynomial_decay", "reduce_on_plateau", "lr_range_test"]
 
 _DTYPES = (None, "float32", "float64")
-
-
-def _check_steps(steps):
-    """Step indices: a non-empty 1-D integer array of non-negative values."""
-    check_integer(steps, "steps", "step indices")
-    check_ndim(steps, 1, "steps")
-    if steps.shape[0] == 0 or int(keras.ops.min(steps)) < 0:
-        raise ValueError("steps must be a non-empty array of non-negative step indices")
-
-
-def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
-    """ReduceLROnPlateau's inputs: the losses a non-empty 1-D float array without NaN; its numbers."""
-    check_floating(val_loss, "val_loss")
-    check_ndim(val_loss, 1, "val_loss")
-    check_nonempty(val_loss, "val_loss")
-    check_no_nan(val_loss, "val_loss")
-    check_number(lr, "lr", positive=True)
-    check_number(factor, "factor", positive=True, high=1.0, high_open=True)
-    check_number(patience, "patience", low=0.0, integer=True)
-    check_number(threshold, "threshold", low=0.0)
-    check_number(cooldown, "cooldown", low=0.0, integer=True)
-    check_number(min_lr, "min_lr", low=0.0)
-
-
-def _check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size):
-    """x (N, D), y (N,), w0 (D,): float tensors of one dtype without NaN; 0 < lr_min < lr_max; batch_size divides N."""
-    for a, name in ((x, "x"), (y, "y"), (w0, "w0")):
-        check_floating(a, name)
-        check_no_nan(a, name)
-    check_same_dtype(x, "x", y, "y")
-    check_same_dtype(x, "x", w0, "w0")
-    check_ndim(x, 2, "x")
-    check_shape(y, x.shape[:1], "y", what="expected one target per row of x:")
-    check_shape(w0, x.shape[1:], "w0", what="expected one weight per column of x:")
-    for value, name, low in ((lr_min, "lr_min", 0.0), (lr_max, "lr_max", lr_min), (num_steps, "num_steps", 1)):
-        check_number(value, name, low=low, low_open=True, integer=name == "num_steps")
-    check_number(batch_size, "batch_size", positive=True, integer=True, high=x.shape[0])
-    if x.shape[0] % batch_size:
-        raise ValueError(f"batch_size must divide the {x.shape[0]} rows of x, got {batch_size}")
 
 
 def _untyped(dtype):
@@ -85,24 +45,18 @@ def _floats(**kwargs):
 
 def _evaluate(steps, lr, dtype, schedule):
     """``schedule(step)`` for each step, one scalar call per step as the optimizer makes it, in a traced loop
-    as in ``model.fit`` (whose train step, optimizer and schedule included, runs as a ``tf.function``)."""
-    _check_steps(steps)
+    as in ``model.fit`` (whose train step, optimizer and schedule included, is traced: ``backend.map_steps``)."""
+    check_steps(steps)
     check_number(lr, "lr", positive=True)
     check_choice(dtype, _DTYPES, "dtype")
-    signature = tf.TensorSpec((), schedule(0).dtype if _untyped(dtype) else dtype)  # untyped: what it returns
-    # a partial (no __code__) is its own tf.function key: no retracing warning across schedules
-    traced = tf.function(functools.partial(_map_steps, schedule, signature), autograph=False)
-    return traced(ops.convert_to_tensor(steps))
-
-
-def _map_steps(schedule, signature, steps):
-    return tf.map_fn(schedule, steps, fn_output_signature=signature)
+    returns = keras.backend.standardize_dtype(schedule(0).dtype) if _untyped(dtype) else dtype  # untyped: its own
+    return map_steps(schedule, ops.convert_to_tensor(steps), returns)
 
 
 def step_decay(steps, *, lr, step_size, gamma, dtype=DEFAULT):
     r""":math:`\eta\,\gamma^{n}` as ``PiecewiseConstantDecay(boundaries=[s, 2s, ...], values=[η, ηγ, ...])``,
     which keeps the previous value at a boundary (``step <= boundary``)."""
-    _check_steps(steps)
+    check_steps(steps)
     check_number(lr, "lr", positive=True)
     check_number(step_size, "step_size", positive=True, integer=True)
     check_number(gamma, "gamma", positive=True)
@@ -210,7 +164,7 @@ def reduce_on_plateau(val_loss, *, lr=DEFAULT, factor=DEFAULT, patience=DEFAULT,
     0.1, patience 10, min_delta 1e-4 in Keras 3.15). Keras reduces when the bad-epoch count reaches ``patience``,
     compares with ``ops.less`` on Python floats (float32 tensors) and keeps the LR in a floatx Variable
     (``dtype``: the floatx used); ``'rel'`` (absent from Keras) uses a subclass."""
-    _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr)
+    check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr)
     check_choice(threshold_mode, ("rel", "abs"), "threshold_mode")
     check_choice(dtype, _DTYPES, "dtype")
     with _floatx(dtype):
@@ -231,10 +185,10 @@ def reduce_on_plateau(val_loss, *, lr=DEFAULT, factor=DEFAULT, patience=DEFAULT,
 def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_size=8, dtype=None):
     r"""LR range test: ``keras.optimizers.SGD(learning_rate=ExponentialDecay(lr_min, n - 1, lr_max / lr_min))``
     on a Variable ``w`` (from ``w0``) minimising ``keras.losses.mean_squared_error(y_b, x_b @ w)`` on
-    consecutive batches of ``batch_size`` rows, gradients from ``tf.GradientTape``. Returns (2, n): the LR
+    consecutive batches of ``batch_size`` rows, gradients from the backend (``autograd``). Returns (2, n): the LR
     and the batch loss of each step, in ``dtype`` (``None``: floatx). The schedule's Python-float initial LR
     makes every LR float32, cast to the variable's dtype by SGD."""
-    _check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size)
+    check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size)
     check_choice(dtype, _DTYPES, "dtype")
     dtype = dtype or keras.config.floatx()
     x, y = ops.cast(x, dtype), ops.cast(y, dtype)
@@ -246,8 +200,7 @@ def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_si
         start = step % batches * batch_size
         xb, yb = x[start:start + batch_size], y[start:start + batch_size]
         lrs.append(ops.cast(optimizer.learning_rate, dtype))  # schedule(iterations), before the increment
-        with tf.GradientTape() as tape:
-            loss = keras.losses.mean_squared_error(yb, ops.matmul(xb, w))
+        loss, grads = value_and_grads(lambda: keras.losses.mean_squared_error(yb, ops.matmul(xb, w)), [w])
         losses.append(loss)
-        optimizer.apply(tape.gradient(loss, [w]), [w])
+        optimizer.apply(grads, [w])
     return ops.stack([ops.stack(lrs), ops.stack(losses)])

@@ -1,10 +1,13 @@
-r"""Training an MLP in Keras 3 (TensorFlow backend), two ways.
+r"""Training an MLP in Keras 3, on the backend of the process, two ways.
 
-``train(model, loss, optimizer, x, y, *, batch_size, epochs)`` is a custom ``tf.GradientTape`` loop: every step
-``tape.gradient(loss(model(x_t), y_t), model.trainable_variables)`` then ``optimizer.apply_gradients``, all steps
-inside ONE ``tf.function`` (a ``tf.while_loop``), traced once -- as ``fit`` compiles its train step -- because an
-eager Keras step costs milliseconds. The loss, every variable after the step and every gradient are written to
-``TensorArray``s. ``train_many`` traces several independent trainings into one graph (tracing dominates).
+``train(model, loss, optimizer, x, y, *, batch_size, epochs)`` is a custom loop: every step the gradient of
+``loss(model(x_t), y_t)`` with respect to ``model.trainable_variables`` from the backend's own mechanism, then the
+optimizer's update. Traced where the backend traces ``fit``'s train step, because an eager Keras step costs
+milliseconds: on TensorFlow ``tf.GradientTape`` with all steps inside ONE ``tf.function`` (a ``tf.while_loop``;
+``train_many`` traces several independent trainings into one graph: tracing dominates); on JAX Keras's stateless
+API (``model.stateless_call``, ``optimizer.stateless_apply``) under ``jax.value_and_grad``, all steps one
+``jax.lax.scan`` in one ``jax.jit``; on torch eagerly (Keras's torch ``fit`` runs eagerly too), gradients from
+``torch.autograd.grad``. The loss, every variable after the step and every gradient are recorded per step.
 
 ``fit_history`` (Keras only, so not in ``__all__``) trains with ``model.compile`` + ``model.fit(shuffle=False)``,
 reading the weights after every batch from a callback; ``fit`` exposes no gradients, and its ``loss`` log is the
@@ -17,8 +20,9 @@ wrappers); NumPy ``x``, ``y``. Batches are taken in order, the same every epoch;
 """
 import keras
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
+from .backend import BACKEND
 from .defaults import DEFAULT
 from .models import numpy_layout
 from .validation import check_training
@@ -30,12 +34,18 @@ def _names(n_params):
     return [f"{p}{i}" for i in range(1, n_params // 2 + 1) for p in "Wb"]
 
 
-def _loop(model, loss, optimizer, x, y, batch_size, epochs):
+def _batches(x, y, batch_size):
+    """(steps per epoch, B, D) inputs and (steps per epoch, B, K) targets, in order."""
+    per_epoch = x.shape[0] // batch_size
+    return np.asarray(x).reshape(per_epoch, batch_size, -1), np.asarray(y).reshape(per_epoch, batch_size, -1)
+
+
+def _tensorflow_loop(model, loss, optimizer, x, y, batch_size, epochs):
     """The traced steps of one training (call inside a ``tf.function``): stacked (loss, variables, grads)."""
+    import tensorflow as tf
     variables = model.trainable_variables
-    per_epoch, steps = x.shape[0] // batch_size, epochs * (x.shape[0] // batch_size)
-    xs = tf.constant(np.asarray(x).reshape(per_epoch, batch_size, -1))  # (steps per epoch, B, D)
-    ys = tf.constant(np.asarray(y).reshape(per_epoch, batch_size, -1))  # (steps per epoch, B, K)
+    xs, ys = (tf.constant(a) for a in _batches(x, y, batch_size))  # (steps per epoch, B, D), (..., B, K)
+    per_epoch, steps = xs.shape[0], epochs * xs.shape[0]
 
     def body(i, arrays):
         with tf.GradientTape() as tape:
@@ -45,11 +55,65 @@ def _loop(model, loss, optimizer, x, y, batch_size, epochs):
         optimizer.apply_gradients(zip(grads, variables))
         tracked = [value] + [v.value for v in variables] + list(grads)
         return i + 1, [a.write(i, tf.convert_to_tensor(t)) for a, t in zip(arrays, tracked)]
-    dtypes = [tf.as_dtype(model.dtype_policy.compute_dtype)] + [v.dtype for v in variables] * 2
-    dtypes[0] = tf.as_dtype(loss_dtype(loss, model))
+    dtypes = [tf.as_dtype(loss_dtype(loss, model))] + [v.dtype for v in variables] * 2
     arrays = [tf.TensorArray(d, size=steps) for d in dtypes]
     _, arrays = tf.while_loop(lambda i, _: i < steps, body, (tf.constant(0), arrays))
     return [a.stack() for a in arrays]
+
+
+def _tensorflow_many(jobs):
+    import tensorflow as tf
+
+    @tf.function(autograph=False)
+    def run():
+        return [_tensorflow_loop(*job) for job in jobs]
+    return run()
+
+
+def _jax_one(model, loss, optimizer, x, y, batch_size, epochs):
+    """One training as one jitted ``lax.scan`` over the steps, through Keras's stateless API; the final state is
+    assigned back to the model's and the optimizer's variables, as ``fit`` leaves them."""
+    import jax
+    xs, ys = (ops.convert_to_tensor(a) for a in _batches(x, y, batch_size))  # (steps/epoch, B, D), (.., B, K)
+    per_epoch = xs.shape[0]
+
+    def loss_of(trainable, non_trainable, x_t, y_t):
+        y_pred, non_trainable = model.stateless_call(trainable, non_trainable, x_t, training=True)  # (B, K)
+        return loss(y_pred, ops.cast(y_t, y_pred.dtype)), non_trainable
+
+    def step(state, i):
+        trainable, non_trainable, opt_state = state
+        (value, non_trainable), grads = jax.value_and_grad(loss_of, has_aux=True)(
+            trainable, non_trainable, xs[i % per_epoch], ys[i % per_epoch])
+        trainable, opt_state = optimizer.stateless_apply(opt_state, grads, trainable)
+        return (trainable, non_trainable, opt_state), [value, *trainable, *grads]
+    state = tuple([v.value for v in vs] for vs in (model.trainable_variables, model.non_trainable_variables,
+                                                  optimizer.variables))
+    state, stacked = jax.jit(lambda s: jax.lax.scan(step, s, np.arange(epochs * per_epoch)))(state)
+    for variables, values in zip((model.trainable_variables, model.non_trainable_variables, optimizer.variables),
+                                 state):
+        for variable, value in zip(variables, values):
+            variable.assign(value)
+    return stacked
+
+
+def _torch_one(model, loss, optimizer, x, y, batch_size, epochs):
+    """One training, eagerly: ``torch.autograd.grad`` of each step's loss, then ``optimizer.apply_gradients``."""
+    import torch
+    xs, ys = _batches(x, y, batch_size)  # (steps per epoch, B, D), (steps per epoch, B, K)
+    variables, tracked = model.trainable_variables, []
+    for i in range(epochs * xs.shape[0]):
+        y_pred = model(ops.convert_to_tensor(xs[i % xs.shape[0]]), training=True)  # (B, K)
+        value = loss(y_pred, ops.cast(ys[i % xs.shape[0]], y_pred.dtype))  # scalar
+        grads = torch.autograd.grad(value, [v.value for v in variables])
+        optimizer.apply_gradients(zip(grads, variables))
+        tracked.append([value.detach()] + [v.value.detach().clone() for v in variables] + list(grads))
+    return [torch.stack(column) for column in zip(*tracked)]
+
+
+_MANY = {"tensorflow": _tensorflow_many,
+         "jax": lambda jobs: [_jax_one(*job) for job in jobs],
+         "torch": lambda jobs: [_torch_one(*job) for job in jobs]}
 
 
 def loss_dtype(loss, model):
@@ -63,28 +127,25 @@ def _history(model, stacked):
     names = _names(len(model.trainable_variables))
     n = len(names)
     values, grads = stacked[1:1 + n], stacked[1 + n:]
-    history = {"loss": stacked[0].numpy()}
+    history = {"loss": ops.convert_to_numpy(stacked[0])}
     for name, v, g in zip(names, values, grads):
-        history[name], history[f"grad_{name}"] = v.numpy(), g.numpy()
+        history[name], history[f"grad_{name}"] = ops.convert_to_numpy(v), ops.convert_to_numpy(g)
     return history
 
 
 def train_many(jobs):
-    """Several trainings ``(model, loss, optimizer, x, y, batch_size, epochs)`` traced into one ``tf.function``
-    (one ``tf.while_loop`` each); returns one history per job, as :func:`train` gives it."""
+    """Several trainings ``(model, loss, optimizer, x, y, batch_size, epochs)``: on TensorFlow traced into one
+    ``tf.function`` (one ``tf.while_loop`` each), on JAX one jitted scan each, on torch eagerly; returns one history
+    per job, as :func:`train` gives it."""
     for model, _, optimizer, x, y, batch_size, epochs in jobs:
         check_training(x, y, batch_size, epochs)
         optimizer.build(model.trainable_variables)
-
-    @tf.function(autograph=False)
-    def run():
-        return [_loop(*job) for job in jobs]
-    return [_history(job[0], stacked) for job, stacked in zip(jobs, run())]
+    return [_history(job[0], stacked) for job, stacked in zip(jobs, _MANY[BACKEND](jobs))]
 
 
 def train(model, loss, optimizer, x, y, *, batch_size, epochs):
-    r"""``epochs`` passes over ``(x, y)`` in mini-batches of ``batch_size``, a ``GradientTape`` step each, all
-    in one traced loop; returns ``{"loss": (steps,), "W1": ..., "grad_W1": ...}`` as NumPy arrays."""
+    r"""``epochs`` passes over ``(x, y)`` in mini-batches of ``batch_size``, one gradient step each (traced where
+    the backend traces); returns ``{"loss": (steps,), "W1": ..., "grad_W1": ...}`` as NumPy arrays."""
     return train_many([(model, loss, optimizer, x, y, batch_size, epochs)])[0]
 
 

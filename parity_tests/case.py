@@ -2,10 +2,11 @@
 an input builder, what to differentiate, the aligned hyperparameters, the input regimes, and any
 tolerance overrides or skips, each with its reason. ``expand`` turns rows into runs.
 """
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass
 from typing import Callable
 
 from .conventions import convention
+from .row import Row
 
 __all__ = ["Case", "Skip", "Run", "DTYPES", "expand", "split_inputs"]
 
@@ -28,21 +29,14 @@ class Skip:
 
 
 @dataclass(frozen=True)
-class Case:
-    family: str
-    concept: str
-    numpy: Callable
-    torch: Callable
-    keras: Callable
+class Case(Row):
+    """A case row for a single call: ``inputs`` builds its arguments, ``grad_wrt`` names those differentiated."""
     inputs: Callable  # (rng, regime, dtype, kinks) -> {name: ndarray}, in call order
+    _: KW_ONLY
     grad_wrt: tuple = ("x",)  # inputs to differentiate; () means forward only
-    aligned: tuple = ({},)  # hyperparameter sets passed equally to every implementation
     regimes: tuple = ("typical", "large", "tiny")
     kinks: tuple = ()  # non-empty adds the "kink" regime
     init_inputs: tuple = ()  # inputs set from each framework's param_init in the defaults variant
-    overrides: tuple = ()  # tolerance.Override rows, each with a reason
-    skips: tuple = field(default=())
-    required: dict = field(default_factory=dict)  # hyperparameters defining the concept, in every variant
 
     @property
     def all_regimes(self):
@@ -55,7 +49,7 @@ class Case:
 
 @dataclass(frozen=True)
 class Run:
-    case: Case
+    case: Row  # a row of any kind
     variant: str  # "aligned" | "defaults"
     kwargs: dict  # hyperparameters given to every implementation ({} for defaults)
     dtype: str

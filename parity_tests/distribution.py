@@ -29,18 +29,19 @@ with probability ≈ 0.25%.
 import functools
 import inspect
 import math
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import KW_ONLY, dataclass
 
 import keras
 import numpy as np
 import torch
 from scipy import special
 
+from . import backends
 from .case import expand
 from .compare import Problem, structure
 from .frameworks import framework_of
 from .inputs import rng_for
+from .row import Row
 from .runner import classify, digests, flip_matters, gaps, row_for, tolerance
 from .schema import IMPLS, PAIRS
 
@@ -58,25 +59,12 @@ POLICY = {"sample_shapes": SHAPES, "alpha": ALPHA, "tail_k": TAIL_K,  # for the 
 
 
 @dataclass(frozen=True)
-class Init:
+class Init(Row):
     """A case row for an initialiser: its three implementations and the aligned hyperparameter sets;
-    ``parts`` names the tensors it returns (dense_default: kernel and bias); ``required`` hyperparameters
-    are given in every variant."""
-    family: str
-    concept: str
-    numpy: Callable
-    torch: Callable
-    keras: Callable
+    ``parts`` names the tensors it returns (dense_default: kernel and bias)."""
+    _: KW_ONLY
     parts: tuple = ("weight",)
-    required: dict = field(default_factory=dict)
-    aligned: tuple = ({},)
     regimes: tuple = tuple(SHAPES)
-    overrides: tuple = ()
-    skips: tuple = ()
-
-    @property
-    def all_regimes(self):
-        return self.regimes
 
     @property
     def quantities(self):
@@ -298,11 +286,11 @@ def _memo_key(impl, run):
 
 def _results(run, seed, memo):
     out = {}
-    for impl in IMPLS:
-        key = _memo_key(impl, run)
+    for impl in backends.impls(run, IMPLS):
+        key = (impl, run.id) if backends.is_remote(impl) else _memo_key(impl, run)
         if key not in memo:
             try:
-                memo[key] = _draw(impl, run, seed)
+                memo[key] = backends.result(impl, run) if backends.is_remote(impl) else _draw(impl, run, seed)
             except Exception as exc:  # a crash in one implementation must not hide the other rows
                 memo[key] = exc
         out[impl] = memo[key]
@@ -358,7 +346,7 @@ def execute(run, seed, memo=None):
     memo = {} if memo is None else memo
     results = _results(run, seed, memo)
     return [_row(run, seed, results, part, q, pair, memo) for part in run.case.parts for q in QUANTITIES
-            for pair in PAIRS]
+            for pair in backends.pairs(run, PAIRS)]
 
 
 def run_inits(inits, seed):

@@ -1,7 +1,9 @@
 """Calling each implementation on shared NumPy inputs and bringing results back as NumPy arrays.
 
 Implementations are named ``numpy[torch]``, ``numpy[keras]`` (the reference under each framework's
-convention), ``torch`` and ``keras``. Frameworks are imported once, here.
+convention), ``torch`` and ``keras`` (Keras on the backend of this process), as ``schema.IMPL`` records them;
+``keras[jax]`` and ``keras[torch]`` come from one process per backend (``backends``). Frameworks are imported once,
+here.
 """
 import contextlib
 import functools
@@ -9,7 +11,6 @@ import inspect
 
 import keras
 import numpy as np
-import tensorflow as tf
 import torch
 
 import keras_impl.autograd as keras_autograd
@@ -19,7 +20,8 @@ import torch_impl.autograd as torch_autograd
 from .case import split_inputs
 from .conventions import convention
 from .inputs import rng_for
-from .schema import IMPLS, PAIRS
+from . import backends
+from .schema import IMPL, IMPLS, PAIRS
 
 __all__ = ["IMPLS", "PAIRS", "KERAS_DEFAULT_FLOATX", "framework_of", "inputs_for", "floatx_of", "keras_floatx", "attempt",
            "call", "versions"]
@@ -28,12 +30,15 @@ KERAS_DEFAULT_FLOATX = keras.config.floatx()  # what a user gets: the defaults v
 
 # Small tensors: one thread is fastest and makes reductions run in one fixed order.
 torch.set_num_threads(1)
-tf.config.threading.set_inter_op_parallelism_threads(1)
-tf.config.threading.set_intra_op_parallelism_threads(1)
+if keras.backend.backend() == "tensorflow":  # a keras[jax] or keras[torch] process never imports TensorFlow
+    import tensorflow as tf
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    tf.config.threading.set_intra_op_parallelism_threads(1)
 
 
 def framework_of(impl):
-    return impl.removeprefix("numpy[").removesuffix("]")
+    """The framework whose conventions ``impl`` follows (``schema.Impl.framework``)."""
+    return IMPL[impl].framework
 
 
 def inputs_for(impl, run, inputs):
@@ -96,7 +101,7 @@ def keras_floatx(dtype):
         keras.config.set_floatx(previous)
 
 
-def _pack(case, out, grads):
+def _pack(case, out, *grads):
     return {"forward": out} | {f"grad_{n}": g for n, g in zip(case.grad_wrt, grads)}
 
 
@@ -106,7 +111,7 @@ def _call_numpy(run, inputs, dout, framework, flip):
         return {"forward": numpy_autograd.output(run.case.numpy, *inputs.values(), **kwargs)}
     primals, constants = split_inputs(run.case, inputs)
     out, grads = numpy_autograd.vjp(run.case.numpy, primals, dout, constants, **kwargs)
-    return _pack(run.case, out, grads)
+    return _pack(run.case, out, *grads)
 
 
 def _call_torch(run, inputs, dout):
@@ -114,17 +119,18 @@ def _call_torch(run, inputs, dout):
     if not run.case.grad_wrt:
         return {"forward": run.case.torch(*constants, **run.kwargs).numpy()}
     out, grads = torch_autograd.vjp(run.case.torch, primals, torch.from_numpy(dout.copy()), constants, **run.kwargs)
-    return _pack(run.case, out.numpy(), [g.numpy() for g in grads])
+    return _pack(run.case, out.numpy(), *(g.numpy() for g in grads))
 
 
 def _call_keras(run, inputs, dout):
     # Keras computes in floatx: aligned runs set it to the run's dtype, defaults keep the user's default.
     with keras_floatx(floatx_of(run)):
-        primals, constants = split_inputs(run.case, inputs, tf.convert_to_tensor)
+        primals, constants = split_inputs(run.case, inputs, keras.ops.convert_to_tensor)
         if not run.case.grad_wrt:
             return {"forward": keras.ops.convert_to_numpy(run.case.keras(*constants, **run.kwargs))}
-        out, grads = keras_autograd.vjp(run.case.keras, primals, tf.convert_to_tensor(dout), constants, **run.kwargs)
-    return _pack(run.case, out.numpy(), [g.numpy() for g in grads])
+        out, grads = keras_autograd.vjp(run.case.keras, primals, keras.ops.convert_to_tensor(dout), constants,
+                                        **run.kwargs)
+    return _pack(run.case, *(keras.ops.convert_to_numpy(t) for t in (out, *grads)))
 
 
 def call(impl, run, inputs, seed, flip=None, *, dout=None):
@@ -133,6 +139,8 @@ def call(impl, run, inputs, seed, flip=None, *, dout=None):
     ``flip`` (a ``conventions.Flip``) re-runs a NumPy convention with one key changed (cause attribution);
     ``dout``: the upstream gradient (default: a seeded one, the same for every implementation).
     """
+    if backends.is_remote(impl):
+        return backends.result(impl, run)
     framework = framework_of(impl)
     if flip is not None and flip.group == "param_init":
         inputs = {**inputs, flip.key: np.full_like(inputs[flip.key], flip.value)}
@@ -146,9 +154,11 @@ def call(impl, run, inputs, seed, flip=None, *, dout=None):
 
 
 def versions():
+    import importlib.metadata
     import platform
     import scipy
     return {"python": platform.python_version(), "platform": platform.platform(), "numpy": np.__version__,
-            "scipy": scipy.__version__, "torch": torch.__version__, "tensorflow": tf.__version__,
+            "scipy": scipy.__version__, "torch": torch.__version__,
+            "tensorflow": importlib.metadata.version("tensorflow-cpu"),
             "keras": keras.__version__, "keras_backend": keras.backend.backend(),
             "keras_default_floatx": KERAS_DEFAULT_FLOATX}

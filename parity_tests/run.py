@@ -13,7 +13,7 @@ import time
 import warnings
 
 from . import DEFAULT_SEED, report_dir
-from . import pool
+from . import backends, pool
 from .pool import KNOWN_WARNINGS, Workers, claim_in, done_in, mark_done_in
 from .selection import Selection, UnknownName, add_arguments
 
@@ -32,6 +32,9 @@ def parser():
     p.add_argument("--repeat", type=int, default=1, metavar="N",
                    help="run N times, each repeat in fresh processes; the `repeat` column says whether the results "
                         "were bit-identical (the determinism audit)")
+    p.add_argument("--keras-backends", action="store_true",
+                   help="also run Keras on its JAX and torch backends, one process each (keras[jax], keras[torch]; "
+                        "parity_tests.backends): their pairs join the single-call rows")
     add_arguments(p)
     return p
 
@@ -77,8 +80,10 @@ def _start_workers(args, selection, claims):
 
 
 def _run_pool(args, selection, claims):
-    """(rows, skipped, rows run): this process's share and the workers', merged in table order."""
+    """(rows, skipped, rows run, backends' metadata): this process's share and the workers', merged in table
+    order. The Keras backend processes start first: their imports overlap this process's."""
     workers = None
+    started = backends.start(claims, _options(args, selection)) if args.keras_backends else None
     try:
         workers, suite = _start_workers(args, selection, claims)
         chosen = suite.select(selection)
@@ -93,10 +98,14 @@ def _run_pool(args, selection, claims):
             workers.wait(lambda: advance(done_in(claims)))
         finished, lost = workers.collect()
         rows = suite.merge(own, *finished, *(_lost(args, chosen, selection, dead) for dead in lost))
+        backend_metadata = backends.metadata() if started else {}
     finally:
         if workers is not None:
             workers.stop()
-    return [r for r in rows if r["impl_a"] == "worker" or selection.keeps_result(r)], skipped, sum(chosen.values(), ())
+        if started:
+            backends.stop(started)
+    return ([r for r in rows if r["impl_a"] == "worker" or selection.keeps_result(r)], skipped,
+            sum(chosen.values(), ()), backend_metadata)
 
 
 def _lost(args, chosen, selection, dead):
@@ -141,9 +150,11 @@ def main(argv=None):
     out_dir = args.out or report_dir()
     _clear(out_dir)
     with tempfile.TemporaryDirectory() as claims:
-        rows, skipped, chosen = _run_pool(args, selection, claims)
+        rows, skipped, chosen, backend_metadata = _run_pool(args, selection, claims)
     from . import repeat, suite
     extra = {"selection": selection.describe(), "determinism": repeat.settings()}
+    if backend_metadata:
+        extra["keras_backends"] = backend_metadata
     if args.repeat > 1:
         others = repeat.run_repeats(_options(args, selection), args.jobs, args.repeat - 1, suite.merge)
         extra["determinism"] |= repeat.mark(rows, [[r for r in o if selection.keeps_result(r)] for o in others])

@@ -19,7 +19,8 @@ from .compare import Metrics, Problem, compare, digest, structure
 from .conventions import convention, describe, differing
 from .frameworks import attempt, call, floatx_of, framework_of, inputs_for
 from .inputs import rng_for
-from .schema import IMPLS, METRICS, PAIRS
+from . import backends
+from .schema import IMPL, IMPLS, METRICS, PAIRS
 from .tolerance import tolerance_for
 
 __all__ = ["digests", "Gap", "Classification", "cause_keys", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
@@ -55,7 +56,10 @@ def _keyword_defaults(fn):
 
 def _call_key(impl, run):
     """What determines an implementation's result: its inputs and its fully resolved arguments. A
-    defaults run often makes exactly the call an aligned run made (e.g. reduction="mean" in float32)."""
+    defaults run often makes exactly the call an aligned run made (e.g. reduction="mean" in float32). A Keras
+    backend's results come per run from its process."""
+    if backends.is_remote(impl):
+        return impl, run.id
     if impl in ("torch", "keras"):
         kwargs = {**_keyword_defaults(getattr(run.case, impl)), **run.kwargs}
     else:
@@ -67,7 +71,7 @@ def _call_key(impl, run):
 
 def _results(run, inputs, seed, memo):
     results = {}
-    for impl in IMPLS:
+    for impl in backends.impls(run, IMPLS):
         key = _call_key(impl, run)
         if key not in memo:
             memo[key] = attempt(lambda: call(impl, run, inputs_for(impl, run, inputs), seed))
@@ -155,27 +159,29 @@ def cause_keys(differences):
     return ";".join(sorted(f"{group}.{key}" for group, key, *_ in differences))
 
 
-def classify(run, pair, gap_of, matters):
+def classify(run, pair, gap_of, matters, matters_base="numpy[torch]"):
     """A ``Classification`` of a pair. ``gap_of(pair)`` measures any pair of implementations -- the compared one,
     each NumPy convention against its framework, numpy[torch]~numpy[keras] -- as a gap with ``ok``,
     ``describe()``, ``reproduced_by(predicted)`` and ``size()`` (element-wise: ``Gap``; a two-sample test:
     ``distribution.Verdict``); ``matters(difference)`` says whether one convention key alone moves
-    numpy[torch] (see ``attribute``)."""
+    ``matters_base`` (see ``attribute``): keys are told apart only for a pair whose first side it reproduces."""
     gap = gap_of(pair)
     if gap.ok:
         return Classification("match")
-    if pair != ("torch", "keras"):
+    a, b = (IMPL[name] for name in pair)
+    if a.reference == a.name:
         return Classification("FAIL", f"{gap.describe()}: {pair[0]} does not reproduce {pair[1]} (bug, or a convention missing from the table)")
-    if not all(gap_of(p).ok for p in PAIRS[:2]):
+    if not all(gap_of((i.reference, i.name)).ok for i in (a, b)):
         return Classification("FAIL", f"{gap.describe()}; the NumPy conventions do not reproduce both frameworks")
-    predicted = gap_of(("numpy[torch]", "numpy[keras]"))
+    predicted = gap_of((a.reference, b.reference))
     groups = ("defaults", "formula", "param_init") if run.variant == "defaults" else ("formula",)
-    differences = differing(run.case.concept, aligned=run.kwargs, groups=groups)
+    frameworks = (a.framework, b.framework)
+    differences = differing(run.case.concept, aligned=run.kwargs, groups=groups, frameworks=frameworks)
     if not differences or not gap.reproduced_by(predicted):
-        return Classification("FAIL", f"{gap.describe()}; not reproduced by numpy[torch]~numpy[keras]")
-    causes, joint = attribute(differences, matters)
-    return Classification("expected", f"conventions differ: {describe(causes)}{joint}; reproduced by "
-                                      f"numpy[torch]~numpy[keras] ({predicted.size()})", cause_keys(causes))
+        return Classification("FAIL", f"{gap.describe()}; not reproduced by {a.reference}~{b.reference}")
+    causes, joint = attribute(differences, matters) if matters_base == a.reference else (differences, "")
+    return Classification("expected", f"conventions differ: {describe(causes, frameworks)}{joint}; reproduced by "
+                                      f"{a.reference}~{b.reference} ({predicted.size()})", cause_keys(causes))
 
 
 def gaps(results, quantity, tolerance_of):
@@ -195,8 +201,9 @@ def execute(run, seed, memo=None):
         inputs = run.case.inputs(rng_for(seed, run.input_key), run.regime, np.dtype(run.dtype), run.case.kinks)
         results = _results(run, inputs, seed, {} if memo is None else memo)
     except Exception as exc:
-        inputs, results = None, dict.fromkeys(IMPLS, exc)
-    return [_pair_row(run, seed, inputs, results, pair, quantity) for quantity in run.case.quantities for pair in PAIRS]
+        inputs, results = None, dict.fromkeys(backends.impls(run, IMPLS), exc)
+    pairs = backends.pairs(run, PAIRS)
+    return [_pair_row(run, seed, inputs, results, pair, quantity) for quantity in run.case.quantities for pair in pairs]
 
 
 def _pair_row(run, seed, inputs, results, pair, quantity):
@@ -204,16 +211,17 @@ def _pair_row(run, seed, inputs, results, pair, quantity):
     failed = [(i, results[i]) for i in pair if isinstance(results[i], Exception)]
     if failed:
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"{failed[0][0]}: {_error(failed[0][1])}")
-    torch_inputs = inputs_for("numpy[torch]", run, inputs)
+    base = IMPL[pair[0]].reference  # the reference re-run with one key flipped to tell the causes apart
+    base_inputs = inputs_for(base, run, inputs)
 
     def reflip(difference):
-        return call("numpy[torch]", run, torch_inputs, seed, flip=difference.flip())[quantity]
+        return call(base, run, base_inputs, seed, flip=difference.flip())[quantity]
     try:
         tol = tolerance(run, pair, quantity)
         gap_of = gaps(results, quantity, lambda p: tolerance(run, p, quantity))
         gap = gap_of(pair)
-        matters = lambda d: flip_matters(d, reflip, np.asarray(results["numpy[torch]"][quantity]), tol)  # noqa: E731
-        verdict = classify(run, pair, gap_of, matters)
+        matters = lambda d: flip_matters(d, reflip, np.asarray(results[base][quantity]), tol)  # noqa: E731
+        verdict = classify(run, pair, gap_of, matters, base)
     except Exception as exc:
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {_error(exc)}")
     numbers = vars(gap.metrics) if gap.metrics else {}

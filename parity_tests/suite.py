@@ -3,7 +3,8 @@ them one process claims, and the report files. Importing this module imports the
 import functools
 import os
 from dataclasses import dataclass
-from typing import Callable
+from enum import IntEnum, auto
+from typing import Callable, NamedTuple
 
 from . import DEFAULT_SEED, report_dir
 from . import distribution, introspect, signatures, training, trajectory
@@ -17,8 +18,9 @@ from .runner import execute, row_for
 from .schema import CONTRACT_PAIRS
 from .tolerance import policy_rows
 
-__all__ = ["DEFAULT_SEED", "SLOW_FAMILIES", "GATE_CORNERS", "KINDS", "CHUNK", "select", "in_gate",
-           "Unit", "units", "run_shard", "lost_pieces", "count_units", "merge", "run_all", "write_report"]
+__all__ = ["DEFAULT_SEED", "SLOW_FAMILIES", "GATE_CORNERS", "KINDS", "CHUNK", "select", "in_gate", "Section",
+           "Position", "Piece", "Unit", "units", "run_shard", "lost_pieces", "count_units", "merge", "run_all",
+           "write_report"]
 
 SLOW_FAMILIES = ("optimizers", "training")  # their Keras side runs traced loops: ~0.1-0.2 s of tracing a run
 # (a schedule, ~40 ms a run once its first trace is made, runs both gate corners: 48 runs cost ~2 s CPU more than 9)
@@ -66,40 +68,63 @@ def _grouped(runs, key):
     return list(groups.values())
 
 
+class Section(IntEnum):
+    """The report's sections, in the report's order (``merge``), whatever order the units run in."""
+    CASES = auto()  # single calls (parity_tests.runner)
+    FINITE_DIFFERENCES = auto()  # the single-call cases' backward against finite differences (gradcheck)
+    RULES = auto()  # update-rule trajectories (trajectory)
+    INITS = auto()  # initialiser distributions (distribution)
+    TRAININGS = auto()  # training runs (training)
+    INTROSPECTION = auto()  # the conventions table against the installed signatures (introspect, signatures)
+    BAD_INPUT = auto()  # the bad-input contract (badinput)
+
+
+class Position(NamedTuple):
+    """Where rows stand in the report: their section, then the index of their run there (table order)."""
+    section: Section
+    index: int = 0
+
+
+class Piece(NamedTuple):
+    """The rows of one run (or of a single unit) and where they stand in the report."""
+    position: Position
+    rows: list
+
+
 @dataclass(frozen=True)
 class Unit:
-    """One unit of work: ``work()`` returns ``[(position, rows)]``; ``members`` are the ``(position, run)`` pairs
-    it covers, so a unit whose process died still leaves a row per run (``lost``)."""
+    """One unit of work: ``work()`` returns ``[Piece]``; ``members`` are the ``(Position, Run)`` pairs it covers,
+    so a unit whose process died still leaves a row per run (``lost``)."""
     work: Callable
     members: tuple
 
     def lost(self, seed, reason):
-        """``[(position, rows)]``: one ERROR row per run of the unit, the reason as its cause."""
-        return [(position, [row_for(run, seed, "worker", "lost", "unit", status="ERROR", cause=reason)])
+        """``[Piece]``: one ERROR row per run of the unit, the reason as its cause."""
+        return [Piece(position, [row_for(run, seed, "worker", "lost", "unit", status="ERROR", cause=reason)])
                 for position, run in self.members]
 
 
-def _traced_units(seed, runs, module, position):
+def _traced_units(seed, runs, module, section):
     """Chunks of ``CHUNK`` runs whose Keras loops are traced together (``module``: trajectory or training)."""
     def work(chunk):
         keras_results = module.run_keras_batch([run for _, run in chunk], seed)
-        return [((position, k), module.execute(run, seed, keras_results[run.id])) for k, run in chunk]
+        return [Piece(Position(section, k), module.execute(run, seed, keras_results[run.id])) for k, run in chunk]
     indexed = list(enumerate(runs))
-    return [Unit(functools.partial(work, chunk), tuple(((position, k), run) for k, run in chunk))
+    return [Unit(functools.partial(work, chunk), tuple((Position(section, k), run) for k, run in chunk))
             for chunk in (indexed[i:i + CHUNK] for i in range(0, len(indexed), CHUNK))]
 
 
-def _memo_units(runs, execute_run, position):
+def _memo_units(runs, execute_run, section):
     """One unit per input key: runs drawing the same inputs (a case's aligned and defaults variants for one
     dtype and regime) share a memo, so identical implementation calls are made once."""
     def work(group, memo):
-        return [((position, i), execute_run(run, memo)) for i, run in group]
-    return [Unit(functools.partial(work, group, {}), tuple(((position, i), run) for i, run in group))
+        return [Piece(Position(section, i), execute_run(run, memo)) for i, run in group]
+    return [Unit(functools.partial(work, group, {}), tuple((Position(section, i), run) for i, run in group))
             for group in _grouped(runs, lambda run: run.input_key)]
 
 
 def _gradcheck_unit(seed, j, case):
-    return [((1, j), gradcheck_rows([case], seed))]
+    return [Piece(Position(Section.FINITE_DIFFERENCES, j), gradcheck_rows([case], seed))]
 
 
 def _concepts(selection):
@@ -110,7 +135,8 @@ def _introspection_unit(seed, selection):
     """The conventions table against the installed frameworks' signatures (``introspect``) and against the NumPy
     reference's own signature defaults (``signatures``), for the rows selected: cheap, so in the gate too."""
     rows = [row for kind in KINDS for row in selection.get(kind, ())]
-    return [((5, 0), introspect.rows(_concepts(selection), seed) + signatures.rows(rows, seed))]
+    return [Piece(Position(Section.INTROSPECTION), introspect.rows(_concepts(selection), seed)
+                  + signatures.rows(rows, seed))]
 
 
 def _stub(selection, variant, regime):
@@ -129,22 +155,23 @@ def _bad_input_unit(seed, selection):
     except Exception as exc:
         cause = f"the bad-input table cannot be built: {type(exc).__name__}: {exc}"
         stub = _stub(selection, "bad_input", "contract")
-        return [((6, 0), [row_for(stub, seed, *pair, "error", status="ERROR", cause=cause)
-                          for pair in CONTRACT_PAIRS if stub])]
-    return [((6, 0), report_rows(chosen(_concepts(selection)), seed))]
+        rows = [row_for(stub, seed, *pair, "error", status="ERROR", cause=cause) for pair in CONTRACT_PAIRS if stub]
+        return [Piece(Position(Section.BAD_INPUT), rows)]
+    return [Piece(Position(Section.BAD_INPUT), report_rows(chosen(_concepts(selection)), seed))]
 
 
 def _single_units(seed, selection, fast):
     """Finite differences (one unit per case; not in the gate), the introspection and the bad-input contract
     (one unit each)."""
     cases = selection.get("cases", ())
+    section = Section.FINITE_DIFFERENCES
     grad = [] if fast else [Unit(functools.partial(_gradcheck_unit, seed, j, c),
-                                 (((1, j), Run(c, "aligned", {}, "float64", "finite_diff")),))
+                                 ((Position(section, j), Run(c, "aligned", {}, "float64", "finite_diff")),))
                             for j, c in enumerate(cases)]
-    singles = [(5, _introspection_unit, _stub(selection, "defaults", "installed")),
-              (6, _bad_input_unit, _stub(selection, "bad_input", "contract"))]
-    return grad, [Unit(functools.partial(work, seed, selection), (((position, 0), stub),) if stub else ())
-                  for position, work, stub in singles]
+    singles = [(Section.INTROSPECTION, _introspection_unit, _stub(selection, "defaults", "installed")),
+               (Section.BAD_INPUT, _bad_input_unit, _stub(selection, "bad_input", "contract"))]
+    return grad, [Unit(functools.partial(work, seed, selection), ((Position(section), stub),) if stub else ())
+                  for section, work, stub in singles]
 
 
 def units(seed, selection, fast=False, keep_run=None):
@@ -158,9 +185,11 @@ def units(seed, selection, fast=False, keep_run=None):
     keep = lambda run: (not fast or in_gate(run)) and (keep_run is None or keep_run(run))  # noqa: E731
     runs = {kind: [r for r in rs if keep(r)] for kind, (rs, _) in expanded.items()}
     grad, last = _single_units(seed, selection, fast)
-    work = (_traced_units(seed, runs["trainings"], training, 4) + _traced_units(seed, runs["rules"], trajectory, 2)
-            + _memo_units(runs["cases"], lambda run, memo: execute(run, seed, memo), 0) + grad
-            + _memo_units(runs["inits"], lambda run, memo: distribution.execute(run, seed, memo), 3) + last)
+    work = (_traced_units(seed, runs["trainings"], training, Section.TRAININGS)
+            + _traced_units(seed, runs["rules"], trajectory, Section.RULES)
+            + _memo_units(runs["cases"], lambda run, memo: execute(run, seed, memo), Section.CASES) + grad
+            + _memo_units(runs["inits"], lambda run, memo: distribution.execute(run, seed, memo), Section.INITS)
+            + last)
     return work, [s for _, skipped in expanded.values() for s in skipped]
 
 
@@ -191,8 +220,10 @@ def count_units(selection, fast=False, keep_run=None):
 
 
 def merge(*shard_pieces):
-    """Rows of every shard in table order: the same CSV whatever the number of shards."""
-    return [row for _, rows in sorted(p for pieces in shard_pieces for p in pieces) for row in rows]
+    """Rows of every shard's pieces in report order (``Section``, then table order): the same CSV whatever the
+    number of shards."""
+    pieces = sorted((piece for pieces in shard_pieces for piece in pieces), key=lambda piece: piece.position)
+    return [row for piece in pieces for row in piece.rows]
 
 
 def run_all(seed=DEFAULT_SEED, selection=None):

@@ -9,7 +9,7 @@ read by a callback; no gradients). NumPy and torch train the same way in both. K
 configure (``model.dtype``, ``loss.reduction``, ``opt.lr``: conventions/training.py).
 """
 import functools
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass
 from typing import Callable
 
 import keras_impl.models
@@ -17,10 +17,12 @@ import keras_impl.training as keras_training
 import reference_numpy.models
 import torch_impl.models
 
+from . import backends
 from .conventions import convention
 from .conventions.training import split
 from .frameworks import attempt, framework_of, floatx_of, keras_floatx
 from .inputs import rng_for
+from .row import Row
 from .runner import classify, digests, gaps, measure, row_for
 from .schema import IMPLS, PAIRS
 from .tolerance import tolerance_for
@@ -32,15 +34,10 @@ MODELS = (reference_numpy.models, torch_impl.models, keras_impl.models)
 
 
 @dataclass(frozen=True)
-class Training:
+class Training(Row):
     """A case row: a network (layer sizes, one activation per layer) trained with ``loss`` and ``optimizer``
     (each a (numpy, torch, keras) triple of package functions) on ``data(rng, dtype) -> (x, y)`` in
     mini-batches of ``batch_size`` for ``epochs``; ``numpy``/``torch``/``keras`` are the packages' ``train``."""
-    family: str
-    concept: str
-    numpy: Callable
-    torch: Callable
-    keras: Callable
     sizes: tuple
     activations: tuple
     loss: tuple
@@ -48,15 +45,8 @@ class Training:
     data: Callable
     batch_size: int
     epochs: int
-    required: dict = field(default_factory=dict)
-    aligned: tuple = ({},)
+    _: KW_ONLY
     regimes: tuple = ("tape",)
-    overrides: tuple = ()
-    skips: tuple = ()
-
-    @property
-    def all_regimes(self):
-        return self.regimes
 
     @property
     def names(self):
@@ -172,7 +162,7 @@ def _pair_row(run, seed, results, quantity, pair, flipped):
         cause = f"{failed[0][0]}: {type(failed[0][1]).__name__}: {failed[0][1]}"
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=cause)
     try:
-        view = {impl: {quantity: results[impl][quantity]} for impl in IMPLS if not isinstance(results[impl], Exception)}
+        view = {impl: {quantity: r[quantity]} for impl, r in results.items() if not isinstance(r, Exception)}
         tol = tolerance(run, pair, quantity)
         gap_of = gaps(view, quantity, lambda p: tolerance(run, p, quantity))
         gap = gap_of(pair)
@@ -189,11 +179,14 @@ def _pair_row(run, seed, results, quantity, pair, flipped):
 def execute(run, seed, keras_result=None):
     """All rows of one training run: per quantity and pair; crashes become ERROR rows. ``keras_result`` is
     this run's entry of ``run_keras_batch`` (computed here when absent)."""
-    results = {impl: attempt(_train, run, seed, 0, _numpy_parts(run, framework_of(impl))) for impl in IMPLS[:2]}
+    numpy = [i for i in backends.impls(run, IMPLS) if i.startswith("numpy[")]
+    results = {impl: attempt(_train, run, seed, 0, _numpy_parts(run, framework_of(impl))) for impl in numpy}
     results["torch"] = attempt(_train, run, seed, 1, split(run.kwargs))
     results["keras"] = keras_result if keras_result is not None else run_keras_batch([run], seed)[run.id]
+    results |= {impl: attempt(backends.result, impl, run) for impl in backends.impls(run, ()) if backends.is_remote(impl)}
 
     @functools.lru_cache(maxsize=None)
     def flipped(flip):  # numpy[torch] with one convention key flipped: one run per key for all rows
         return _train(run, seed, 0, _numpy_parts(run, "torch", flip=flip))
-    return [_pair_row(run, seed, results, q, pair, flipped) for q in run.case.quantities_of(run.regime) for pair in PAIRS]
+    return [_pair_row(run, seed, results, q, pair, flipped) for q in run.case.quantities_of(run.regime)
+            for pair in backends.pairs(run, PAIRS)]

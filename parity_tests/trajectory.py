@@ -3,23 +3,26 @@ for ``STEPS`` steps in all implementations; parameters and optimizer state compa
 
 Open loop: two parameters in one optimizer, fed the same seeded gradient sequence at scale 1 and 1e-6
 (where epsilon placement dominates). Closed loop: seeded least squares, each framework differentiating
-its own loss. Keras runs all steps in one ``tf.function`` loop, traced once per trajectory -- as its own
-``fit`` compiles the train step -- because its eager step costs milliseconds.
+its own loss. On TensorFlow Keras runs all steps in one ``tf.function`` loop, traced once per trajectory -- as its
+own ``fit`` compiles the train step -- because its eager step costs milliseconds; on the JAX and torch backends
+(``backends``) the optimizer steps eagerly.
 """
 import functools
-from dataclasses import dataclass, field
-from typing import Callable
+from dataclasses import KW_ONLY, dataclass, field
 
 import keras
 import numpy as np
-import tensorflow as tf
 import torch
 
+import keras_impl.autograd as keras_autograd
+
+from . import backends
 from .frameworks import attempt, floatx_of, keras_floatx
 from .inputs import rng_for
 from .compare import differences
 from .runner import classify, digests, gaps, measure, row_for, tolerance
-from .schema import IMPLS, PAIRS
+from .row import Row
+from .schema import IMPL, IMPLS, PAIRS
 
 __all__ = ["STEPS", "SHAPE", "CURVE_STEPS", "Rule", "run_keras_batch", "step_columns", "execute"]
 
@@ -31,24 +34,13 @@ SCENARIOS = (("typical", 1.0, False), ("grads_1e-6", 1e-6, True))
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A case row for an update rule; ``state`` maps a NumPy state field to (torch state key, Keras
-    state-variable suffix); ``required`` hyperparameters define the concept and are given in every variant."""
-    family: str
-    concept: str
-    numpy: Callable
-    torch: Callable
-    keras: Callable
+class Rule(Row):
+    """A case row for an update rule; ``state`` maps a NumPy state field to (torch state key, Keras per-variable
+    state list: the optimizer's list attribute holding that state, e.g. Adam's ``_momentums``, SGD's
+    ``momentums``; see ``_keras_state_lists``)."""
+    _: KW_ONLY
     state: dict = field(default_factory=dict)
-    required: dict = field(default_factory=dict)
-    aligned: tuple = ({},)
     regimes: tuple = ("open_loop", "closed_loop")
-    overrides: tuple = ()
-    skips: tuple = ()
-
-    @property
-    def all_regimes(self):
-        return self.regimes
 
     @property
     def quantities(self):
@@ -143,10 +135,25 @@ def _torch_grads(run, problem, names, params, t):
         return list(torch.autograd.grad(loss, params))
 
 
+def _state_layouts(run, problem):
+    """{(scenario, field): shape}: the reference's layout of each compared state field (its ``init`` under torch's
+    convention), in which every framework's state is compared."""
+    state = run.case.numpy(**_numpy_kwargs(run, "torch")).init(tuple(problem[n][0] for n in problem))
+    return {(n, field_name): getattr(state, field_name)[i].shape
+            for i, n in enumerate(problem) for field_name in run.case.state}
+
+
+def _torch_state(opt, param, key, layout):
+    """torch's state ``key`` of ``param`` in the reference's ``layout``: torch keeps a factored statistic's reduced
+    axis with size 1 (Adafactor's ``row_var`` is (rows, 1), ``col_var`` (1, cols)) where the reference and Keras drop
+    it -- the same elements in the same order, so a reshape (which refuses any other difference)."""
+    return opt.state[param][key].reshape(layout)
+
+
 def _run_torch(run, problem):
     names = list(problem)
     params = [torch.tensor(problem[n][0], requires_grad=True) for n in names]
-    opt, store = run.case.torch(**run.kwargs)(params), {}
+    opt, store, layouts = run.case.torch(**run.kwargs)(params), {}, _state_layouts(run, problem)
     for t in range(STEPS):
         for p, g in zip(params, _torch_grads(run, problem, names, params, t)):
             p.grad = g
@@ -154,41 +161,72 @@ def _run_torch(run, problem):
         for n, p in zip(names, params):
             _record(store, n, "params", p.detach())
             for field_name, (key, _) in run.case.state.items():
-                _record(store, n, f"state_{field_name}", opt.state[p][key])
+                _record(store, n, f"state_{field_name}", _torch_state(opt, p, key, layouts[(n, field_name)]))
     return _stack(store)
 
 
+def _keras_state_lists(opt):
+    """{attribute: list} of a built Keras optimizer's per-variable state, located structurally: Keras 3 keeps each
+    kind of state in a list attribute aligned with the trainable variables (Adam's ``_momentums``, SGD's
+    ``momentums``, Adafactor's ``_r``, ``_c``, ``_v``), a variable's entry at ``opt._get_variable_index(variable)``.
+    A list is named by its attribute only, never by its entries' names: Adafactor's ``_r`` and ``_c`` entries carry
+    the bare variable name (two variables of one name), so only their attributes tell them apart."""
+    variables, lists = list(opt._trainable_variables), {}
+    for attribute, value in vars(opt).items():
+        if not isinstance(value, list) or len(value) != len(variables):
+            continue
+        entries = [(entry, var) for entry, var in zip(value, variables) if isinstance(entry, keras.Variable)]
+        if not entries or any(entry is var for entry, var in entries):
+            continue  # no state (Muon's adam_velocities of 2-D variables), or the variables themselves
+        lists[attribute] = value
+    return lists
+
+
+def _keras_state(run, opt, lists, field_name, attribute, var):
+    """``var``'s entry of the state list ``attribute`` (the Keras half of ``Rule.state[field_name]``). A name
+    that is no state list of the optimizer (a typo, a renamed Keras attribute) raises, naming the rule and the
+    attribute: the run's rows are ERROR rows, not a state silently left uncompared."""
+    where = f"rule {run.case.family}/{run.case.concept}, state {field_name!r}"
+    if attribute not in lists:
+        raise ValueError(f"{where}: {type(opt).__name__} has no per-variable state list {attribute!r} "
+                         f"(its state lists: {', '.join(sorted(lists)) or 'none'})")
+    entry = lists[attribute][opt._get_variable_index(var)]
+    if entry is None:
+        raise ValueError(f"{where}: {type(opt).__name__}.{attribute} holds no state for variable {var.name!r}")
+    return entry
+
+
 def _tracked(run, opt, variables, names):
-    """(keys, tensors): per scenario the parameter and each state variable, found by its path suffix."""
-    by_path = {v.path.rsplit("/", 1)[-1]: v for v in opt.variables}
+    """(keys, variables): per scenario the parameter and each state variable the case row declares (the Keras half of
+    ``Rule.state``: a per-variable state list's attribute, see ``_keras_state_lists``)."""
+    lists = _keras_state_lists(opt)
     keys, tensors = [], []
     for n, var in zip(names, variables):
         keys.append((n, "params"))
-        tensors.append(var.value)
-        for field_name, (_, suffix) in run.case.state.items():
+        tensors.append(var)
+        for field_name, (_, attribute) in run.case.state.items():
             keys.append((n, f"state_{field_name}"))
-            tensors.append(by_path[f"{n}_{suffix}"].value)
+            tensors.append(_keras_state(run, opt, lists, field_name, attribute, var))
     return keys, tensors
 
 
 def _keras_grads(run, problem, variables):
-    """A function of the step index giving this trajectory's gradients, for use inside the traced loop."""
+    """A function of the step index giving this trajectory's gradients (inside the traced loop on TensorFlow)."""
     names = list(problem)
     if run.regime == "open_loop":
-        data = [tf.constant(problem[n][1]) for n in names]
+        data = [keras.ops.convert_to_tensor(problem[n][1]) for n in names]
         return lambda i: [d[i] for d in data]
-    x, y = (tf.constant(a) for a in problem[names[0]][1])
+    x, y = (keras.ops.convert_to_tensor(a) for a in problem[names[0]][1])
 
-    def closed(i):
-        with tf.GradientTape() as tape:
-            loss = 0.5 * keras.ops.sum((keras.ops.matmul(x, variables[0]) - y) ** 2) / x.shape[0]
-        return tape.gradient(loss, [variables[0].value])
-    return closed
+    def loss():
+        return 0.5 * keras.ops.sum((keras.ops.matmul(x, variables[0]) - y) ** 2) / x.shape[0]
+    return lambda i: keras_autograd.value_and_grads(loss, variables[:1])[1]
 
 
-def _keras_loop(items):
-    """Run every (grads_at, optimizer, variables, tracked) for STEPS steps in one traced loop; returns
-    the stacked tracked tensors of each item."""
+def _tensorflow_loop(items):
+    """Every (grads_at, optimizer, variables, tracked) for STEPS steps in one ``tf.function`` loop (as ``fit``
+    traces its train step); the stacked tracked values of each item."""
+    import tensorflow as tf
     tracked = [x for *_, xs in items for x in xs]
 
     @tf.function(autograph=False, reduce_retracing=True)
@@ -196,7 +234,7 @@ def _keras_loop(items):
         def body(i, arrays):
             for grads_at, opt, variables, _ in items:
                 opt.apply_gradients(zip(grads_at(i), variables))
-            return i + 1, [a.write(i, tf.convert_to_tensor(x)) for a, x in zip(arrays, tracked)]
+            return i + 1, [a.write(i, tf.convert_to_tensor(x.value)) for a, x in zip(arrays, tracked)]
         arrays = [tf.TensorArray(x.dtype, size=STEPS) for x in tracked]
         _, arrays = tf.while_loop(lambda i, _: i < STEPS, body, (tf.constant(0), arrays))
         return [a.stack() for a in arrays]
@@ -204,6 +242,24 @@ def _keras_loop(items):
     for *_, xs in items:
         out.append([next(stacked).numpy() for _ in xs])
     return out
+
+
+def _eager_loop(items):
+    """The same steps eagerly, on the JAX and torch backends (``keras_impl.autograd`` for the closed loop's
+    gradients): Keras's optimizers update their variables in place there too."""
+    out = []
+    for grads_at, opt, variables, tracked in items:
+        history = [[] for _ in tracked]
+        for i in range(STEPS):
+            opt.apply_gradients(zip(grads_at(i), variables))
+            for values, x in zip(history, tracked):
+                values.append(keras.ops.convert_to_numpy(x.value))
+        out.append([np.stack(values) for values in history])
+    return out
+
+
+def _keras_loop(items):
+    return (_tensorflow_loop if keras.backend.backend() == "tensorflow" else _eager_loop)(items)
 
 
 def _keras_setup(run, seed):
@@ -269,8 +325,8 @@ def _pair_row(run, seed, problem, results, scenario, quantity, pair, flipped):
         cause = f"{failed[0][0]}: {type(failed[0][1]).__name__}: {failed[0][1]}"
         return row_for(run, seed, *pair, quantity, inputs=scenario, status="ERROR", cause=cause)
     try:
-        view = {impl: {quantity: results[impl][(scenario, quantity)]}  # a failed impl only errs its own pairs
-                for impl in IMPLS if not isinstance(results[impl], Exception)}
+        view = {impl: {quantity: r[(scenario, quantity)]}  # a failed impl only errs its own pairs
+                for impl, r in results.items() if not isinstance(r, Exception)}
         tol = tolerance(run, pair, quantity)
         gap_of = gaps(view, quantity, lambda p: tolerance(run, p, quantity))
         gap = gap_of(pair)
@@ -292,13 +348,21 @@ def execute(run, seed, keras_result=None):
         problem = _problem(run, seed)
         results = {impl: attempt(_RUNNERS[impl], run, problem) for impl in IMPLS if impl != "keras"}
         results["keras"] = keras_result if keras_result is not None else run_keras_batch([run], seed)[run.id]
-        results = {impl: results[impl] for impl in IMPLS}
+        results = {impl: results[impl] for impl in IMPLS} | _backend_results(run, problem)
         scenarios = list(problem)
     except Exception as exc:
-        problem, results, scenarios = None, dict.fromkeys(IMPLS, exc), [run.regime]
+        problem, results, scenarios = None, dict.fromkeys(backends.impls(run, IMPLS), exc), [run.regime]
 
     @functools.lru_cache(maxsize=None)
     def flipped(flip):  # numpy[torch] with one convention key flipped: one lazy run per key for all rows
         return _Prefix(_numpy_steps(run, problem, "torch", flip=flip))
     return [_pair_row(run, seed, problem, results, s, q, pair, flipped)
-            for s in scenarios for q in run.case.quantities for pair in PAIRS]
+            for s in scenarios for q in run.case.quantities for pair in backends.pairs(run, PAIRS)]
+
+
+def _backend_results(run, problem):
+    """Keras's other backends (from their processes) and the reference under their conventions, when started."""
+    remote = [impl for impl in backends.impls(run, ()) if backends.is_remote(impl)]
+    local = [impl for impl in backends.impls(run, ()) if not backends.is_remote(impl)]
+    return ({impl: attempt(_run_numpy, run, problem, IMPL[impl].framework) for impl in local}
+            | {impl: attempt(backends.result, impl, run) for impl in remote})

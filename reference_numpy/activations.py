@@ -98,38 +98,46 @@ def relu_backward(dout, x):
     return dout * (x > 0)
 
 
-def _leaky_slope(x, s):
-    """Leaky ReLU's local slope, in ``x``'s dtype: 1 where ``x > 0``, ``s`` elsewhere (NaN included). Exact (1 + s*0
-    is 1, 0 + s*1 is s; only a slope of -0.0 becomes +0.0, a zero's sign), so ``x * slope`` is bit for bit
-    ``np.where(x > 0, x, s * x)`` without its per-element branch (several times slower on mixed signs)."""
-    positive = x > 0  # (...)
+_GRADS_AT_ZERO = ("slope", "one")
+
+
+def _leaky_slope(x, s, grad_at_zero="slope"):
+    """Leaky ReLU's local slope, in ``x``'s dtype: 1 where ``x > 0`` (``x >= 0`` with ``grad_at_zero="one"``),
+    ``s`` elsewhere (NaN included). Exact (1 + s*0 is 1, 0 + s*1 is s; only a slope of -0.0 becomes +0.0, a zero's
+    sign), so ``x * slope`` is bit for bit ``np.where(x > 0, x, s * x)`` without its per-element branch (several
+    times slower on mixed signs)."""
+    positive = x > 0 if grad_at_zero == "slope" else x >= 0  # (...)
     return positive + s * ~positive  # (...)
 
 
-def leaky_relu(x, *, negative_slope=0.01, constant_dtype=None):
+def leaky_relu(x, *, negative_slope=0.01, constant_dtype=None, grad_at_zero="slope"):
     r"""Leaky ReLU.
 
     .. math:: f(x) = x \text{ if } x > 0 \text{ else } s \, x, \quad s = \text{negative\_slope}
 
     ``constant_dtype="float32"`` rounds ``s`` through float32 before use: TensorFlow passes the
-    slope as a float32 op attribute, so Keras uses ``float32(0.2)`` even on float64 inputs.
+    slope as a float32 op attribute, so Keras uses ``float32(0.2)`` even on float64 inputs. ``grad_at_zero``:
+    the backward's slope at :math:`x = 0` (the forward is 0 there either way).
     """
     check_floating(x, "x")
     check_number(negative_slope, "negative_slope")
     check_choice(constant_dtype, _CONSTANT_DTYPES, "constant_dtype")
+    check_choice(grad_at_zero, _GRADS_AT_ZERO, "grad_at_zero")
     s = constant(negative_slope, x.dtype, constant_dtype)
     return x * _leaky_slope(x, s)  # (...)
 
 
-def leaky_relu_backward(dout, x, *, negative_slope=0.01, constant_dtype=None):
-    r"""At :math:`x = 0` the slope :math:`s` is used (both frameworks test :math:`x > 0`).
+def leaky_relu_backward(dout, x, *, negative_slope=0.01, constant_dtype=None, grad_at_zero="slope"):
+    r"""At :math:`x = 0` the slope :math:`s` is used with ``grad_at_zero="slope"`` (torch, and TensorFlow, test
+    :math:`x > 0`), 1 with ``"one"`` (``jax.nn.leaky_relu`` is ``where(x >= 0, x, s x)``).
 
     .. math:: \partial L/\partial x = g \, ([x > 0] + s \, [x \le 0])
     """
     check_like(dout, "dout", x, "x")
     check_choice(constant_dtype, _CONSTANT_DTYPES, "constant_dtype")
+    check_choice(grad_at_zero, _GRADS_AT_ZERO, "grad_at_zero")
     s = constant(negative_slope, x.dtype, constant_dtype)
-    return dout * _leaky_slope(x, s)  # (...)
+    return dout * _leaky_slope(x, s, grad_at_zero)  # (...)
 
 
 def prelu(x, alpha):

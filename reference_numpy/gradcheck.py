@@ -24,9 +24,11 @@ Every perturbed copy of a parameter is built at once, an (n, n) array for n elem
 small); the loop is over the 2n evaluations of ``f``, a black box.
 """
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
+
+# GradcheckResult: the type gradcheck returns, importable from here as before its move to argchecks
+from argchecks import GradcheckResult, gradcheck_result, resolve_tolerances  # noqa: F401
 
 from .validation import check_gradcheck
 
@@ -34,22 +36,6 @@ __all__ = ["gradcheck"]
 
 STEPS = {"float64": 1e-6, "float32": float(np.finfo(np.float32).eps) ** (1 / 3)}
 TOLERANCES = {"float64": (1e-5, 1e-3), "float32": (1e-3, 1e-2)}  # (atol, rtol)
-
-
-@dataclass(frozen=True)
-class GradcheckResult:
-    """``passed``: every parameter passed; per parameter name: ``max_abs`` = max |g - g_hat|, ``max_rel`` =
-    max |g - g_hat| / |g_hat| (0/0 = 0, x/0 = inf), ``analytic`` and ``numeric`` gradients (float64);
-    ``failed``: the names with an element out of tolerance; ``eps``, ``atol``, ``rtol`` as used."""
-    passed: bool
-    failed: tuple
-    max_abs: dict
-    max_rel: dict
-    analytic: dict
-    numeric: dict
-    eps: float
-    atol: float
-    rtol: float
 
 
 def _evaluate(f, params, with_grads=False):
@@ -103,11 +89,8 @@ def gradcheck(f, params, *, eps=None, atol=None, rtol=None):
     takes the dtype's default (module docstring).
     """
     dtype = check_gradcheck(f, params, eps, atol, rtol)
-    eps = STEPS[dtype] if eps is None else eps
-    atol, rtol = (TOLERANCES[dtype][0] if atol is None else atol), (TOLERANCES[dtype][1] if rtol is None else rtol)
+    eps, atol, rtol = resolve_tolerances(dtype, eps, atol, rtol, steps=STEPS, tolerances=TOLERANCES)
     _, analytic = _evaluate(f, params, with_grads=True)
     numeric = {key: _numeric(f, params, key, eps) for key in params}
-    checks = {key: _errors(analytic[key], numeric[key], atol, rtol) for key in params}
-    failed = tuple(key for key, (_, _, ok) in checks.items() if not ok)
-    return GradcheckResult(not failed, failed, {key: c[0] for key, c in checks.items()},
-                           {key: c[1] for key, c in checks.items()}, analytic, numeric, eps, atol, rtol)
+    errors = {key: _errors(analytic[key], numeric[key], atol, rtol) for key in params}
+    return gradcheck_result(errors, analytic, numeric, eps, atol, rtol)

@@ -22,8 +22,8 @@ Switches that reproduce each framework (values: torch / Keras):
 import numpy as np
 
 from .losses_common import check_pair, check_reduction, compute_in, reduce, reduce_backward
-from .validation import check_choice, check_floating, check_labels, check_ndim, check_no_nan, check_probabilities, \
-    check_same_dtype, check_shape
+from .validation import check_choice, check_class_weights, check_floating, check_logits_labels, check_ndim, \
+    check_probabilities, check_shape
 
 TORCH_BCE_EPS = float(np.float32(1e-12))  # torch's EPSILON in the BCE backward is a float, also for float64
 
@@ -34,15 +34,6 @@ __all__ = ["binary_crossentropy", "binary_crossentropy_with_logits", "categorica
 
 def _check_per_sample(unreduced):
     check_choice(unreduced, ("per_sample",), "unreduced")
-
-
-def _check_logits_labels(y_pred, y_true):
-    """(N, C) float scores and (N,) int labels in [0, C)."""
-    check_floating(y_pred, "y_pred")
-    check_ndim(y_pred, 2, "y_pred")
-    check_no_nan(y_pred, "y_pred")
-    check_labels(y_true, y_pred.shape[-1], "y_true")
-    check_shape(y_true, y_pred.shape[:1], "y_true", what="expected one label per row of y_pred:")
 
 
 def _check_from_logits(from_logits, clip_eps, *inputs):
@@ -277,7 +268,7 @@ def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=True, ignore_
     .. math:: \ell_n = -\log \mathrm{softmax}(x_n)_{y_n} \text{ (logits)}, \quad -\log p_{n y_n} \text{ (torch)},
               \quad -\log \big(c_{n y_n} / \textstyle\sum_j c_{nj}\big), c = \mathrm{clip}(p) \text{ (Keras)}
     """
-    _check_logits_labels(y_pred, y_true)
+    check_logits_labels(y_pred, y_true)
     _check_from_logits(from_logits, clip_eps, (y_pred, "y_pred"))
     _check_per_sample(unreduced)
     (x,) = compute_in(dtype, y_pred)
@@ -308,13 +299,6 @@ def sparse_categorical_crossentropy_backward(dout, y_pred, y_true, *, from_logit
     return g.astype(y_pred.dtype)
 
 
-def _check_class_weights(class_weights, y_pred):
-    check_floating(class_weights, "class_weights")
-    check_same_dtype(y_pred, "y_pred", class_weights, "class_weights")
-    check_shape(class_weights, y_pred.shape[-1:], "class_weights", what="expected one weight per class:")
-    check_no_nan(class_weights, "class_weights")
-
-
 def weighted_crossentropy(y_pred, y_true, class_weights, *, reduction="mean", unreduced="per_sample",
                           weighted_mean="sum_of_weights", dtype=None):
     r"""Class-weighted CE on logits with int labels: :math:`\ell_n = w_{y_n} (-\log \mathrm{softmax}(x_n)_{y_n})`.
@@ -322,8 +306,8 @@ def weighted_crossentropy(y_pred, y_true, class_weights, *, reduction="mean", un
     ``mean`` is :math:`\sum_n \ell_n / \sum_n w_{y_n}` (torch, ``"sum_of_weights"``: 0/0 = NaN when every
     label's weight is 0) or :math:`\sum_n \ell_n / N` (Keras's ``sample_weight``, ``"batch_size"``).
     """
-    _check_logits_labels(y_pred, y_true)
-    _check_class_weights(class_weights, y_pred)
+    check_logits_labels(y_pred, y_true)
+    check_class_weights(class_weights, y_pred)
     _check_per_sample(unreduced)
     check_reduction(reduction)
     check_choice(weighted_mean, ("sum_of_weights", "batch_size"), "weighted_mean")

@@ -35,37 +35,12 @@ TensorFlow's gradient also starts its forward pass with ``log_zero`` off :math:`
 import numpy as np
 
 from .losses_common import compute_in, reduce, reduce_backward
-from .validation import check_choice, check_floating, check_integer, check_labels, check_ndim, check_no_nan, \
-    check_number, check_shape
+from .validation import check_choice, check_ctc
 
 __all__ = ["ctc"]
 
 #: TensorFlow's ``ctc_state_log_probs``: ``log(0 + 1e-307)`` in float64, cast to float32.
 TF_LOG_ZERO = float(np.float32(np.log(1e-307)))
-
-
-def _check_lengths(lengths, n, upper, name):
-    check_integer(lengths, name, "lengths")
-    check_shape(lengths, (n,), name, what="expected one length per sequence:")
-    if n and (lengths.min() < 0 or lengths.max() > upper):
-        raise ValueError(f"{name} must lie in [0, {upper}] (the padded size), got min {lengths.min()}, max {lengths.max()}")
-
-
-def _check(y_pred, y_true, pred_lengths, label_lengths, blank):
-    """Raise TypeError/ValueError naming the argument; lengths infeasible for CTC are NOT an error."""
-    check_floating(y_pred, "y_pred")
-    check_ndim(y_pred, 3, "y_pred")
-    check_no_nan(y_pred, "y_pred")
-    n, t, c = y_pred.shape
-    check_labels(y_true, c, "y_true")
-    check_ndim(y_true, 2, "y_true")
-    check_shape(y_true, (n, y_true.shape[1]), "y_true", what="expected one label row per sequence:")
-    _check_lengths(pred_lengths, n, t, "pred_lengths")
-    _check_lengths(label_lengths, n, y_true.shape[1], "label_lengths")
-    check_number(blank, "blank", low=0, high=c, high_open=True, integer=True)
-    used = np.arange(y_true.shape[1]) < label_lengths[:, None]
-    if np.any(used & (y_true == blank)):
-        raise ValueError(f"y_true holds the blank index {blank} inside label_lengths")
 
 
 def _log_softmax(z):
@@ -161,7 +136,7 @@ def ctc(y_pred, y_true, pred_lengths, label_lengths, *, blank=0, reduction="mean
     ``compute_dtype="float32"``: evaluate in float32 and cast the loss back (TensorFlow's CTC kernels are
     float32-only, so Keras does this for float64 input); ``dtype`` instead sets the returned dtype too.
     """
-    _check(y_pred, y_true, pred_lengths, label_lengths, blank)
+    check_ctc(y_pred, y_true, pred_lengths, label_lengths, blank)
     check_choice(unreduced, ("per_sample",), "unreduced")
     check_choice(reduction, ("none", "sum", "mean"), "reduction")
     lp, ext, skip, em, start, _, phi = _lattice(y_pred, y_true, label_lengths, blank, log_zero, compute_dtype or dtype)

@@ -15,25 +15,13 @@ in floatx). The framework differences are keyword-only switches:
 import numpy as np
 
 from .losses_common import check_pair, compute_in, reduce, reduce_backward
-from .validation import check_axis, check_choice, check_floating, check_ndim, check_no_nan, check_number, \
-    check_same_dtype, check_same_shape
+from .validation import check_axis, check_choice, check_contrastive, check_ndim, check_range, check_triplet
 
 __all__ = ["cosine_similarity", "contrastive", "triplet", "dice"]
 
 
 def _check_unreduced(unreduced):
     check_choice(unreduced, ("per_sample",), "unreduced")
-
-
-def _check_range(x, name, low, high=None):
-    """Raise ValueError unless every element of ``x`` lies in ``[low, high]``."""
-    if (x < low).any() or (high is not None and (x > high).any()):
-        raise ValueError(f"{name} must lie in [{low}, {high if high is not None else 'inf'}], "
-                         f"got values in [{x.min()}, {x.max()}]")
-
-
-def _check_margin(margin):
-    check_number(margin, "margin", low=0.0, low_open=True)
 
 
 def _upstream(dout, shape, reduction):
@@ -96,15 +84,6 @@ def cosine_similarity_backward(dout, y_pred, y_true, *, reduction="mean", unredu
 
 # ---------------------------------------------------------------- contrastive (Hadsell et al.)
 
-def _check_contrastive(y_pred, y_true, margin, unreduced):
-    check_pair(y_pred, y_true)
-    check_ndim(y_pred, 1, "y_pred")
-    _check_range(y_pred, "y_pred", 0)
-    _check_range(y_true, "y_true", 0, 1)
-    _check_margin(margin)
-    _check_unreduced(unreduced)
-
-
 def contrastive(y_pred, y_true, *, margin=1.0, reduction="mean", unreduced="per_sample", dtype=None):
     r"""Contrastive loss on pair distances ``y_pred`` :math:`d \ge 0`, shape (N,), with ``y_true``
     :math:`y = 1` for a similar pair and 0 for a dissimilar one (TF Addons' ``contrastive_loss``;
@@ -112,7 +91,8 @@ def contrastive(y_pred, y_true, *, margin=1.0, reduction="mean", unreduced="per_
 
     .. math:: \ell = y\, d^2 + (1 - y) \max(m - d, 0)^2
     """
-    _check_contrastive(y_pred, y_true, margin, unreduced)
+    check_contrastive(y_pred, y_true, margin)
+    _check_unreduced(unreduced)
     d, y = compute_in(dtype, y_pred, y_true)
     return reduce(y * d * d + (1 - y) * np.maximum(margin - d, 0) ** 2, reduction)
 
@@ -128,19 +108,6 @@ def contrastive_backward(dout, y_pred, y_true, *, margin=1.0, reduction="mean", 
 
 
 # ---------------------------------------------------------------- triplet margin
-
-def _check_triplet(anchor, positive, negative, margin, unreduced):
-    check_floating(anchor, "anchor")
-    check_ndim(anchor, 2, "anchor")
-    for x, name in ((positive, "positive"), (negative, "negative")):
-        check_floating(x, name)
-        check_same_dtype(anchor, "anchor", x, name)
-        check_same_shape(anchor, "anchor", x, name)
-    for x, name in ((anchor, "anchor"), (positive, "positive"), (negative, "negative")):
-        check_no_nan(x, name)
-    _check_margin(margin)
-    _check_unreduced(unreduced)
-
 
 def _distance(a, b, distance, dist_eps):
     """(d, u): the distance per row and :math:`\\partial d / \\partial a` (= :math:`-\\partial d / \\partial b`)."""
@@ -165,7 +132,8 @@ def triplet(anchor, positive, negative, *, margin=1.0, reduction="mean", unreduc
     :math:`\delta(a, b) = \|a - b + \varepsilon\|_2`, or ``"clamped"`` (the Keras loss, ``epsilon()`` = 1e-7):
     :math:`\delta(a, b) = \sqrt{\max(\|a - b\|_2^2, \varepsilon)}`.
     """
-    _check_triplet(anchor, positive, negative, margin, unreduced)
+    check_triplet(anchor, positive, negative, margin)
+    _check_unreduced(unreduced)
     a, p, n = compute_in(dtype, anchor, positive, negative)
     d_pos, _ = _distance(a, p, distance, dist_eps)
     d_neg, _ = _distance(a, n, distance, dist_eps)
@@ -202,8 +170,8 @@ def _axes(axis, ndim):
 
 def _check_dice(y_pred, y_true, axis, unreduced):
     check_pair(y_pred, y_true)
-    _check_range(y_pred, "y_pred", 0, 1)
-    _check_range(y_true, "y_true", 0, 1)
+    check_range(y_pred, "y_pred", 0, 1)
+    check_range(y_true, "y_true", 0, 1)
     _check_unreduced(unreduced)
     return _axes(axis, y_pred.ndim)
 

@@ -3,21 +3,64 @@ as pure ``(init, update)`` pairs; ``update(grads, state, params)`` returns ``(ne
 new parameters, not optax's updates.
 
 Each state is a NamedTuple ``(step, <one tuple per buffer, one array per parameter>)``; a buffer a
-configuration does not use (RMSprop's momentum or mean gradient) stays zeros. Every point where torch
+configuration does not use (RMSprop's momentum or mean gradient) stays zeros; the hyperparameters are a frozen
+NamedTuple of the rule's keyword arguments. Every point where torch
 and Keras compute differently is a keyword switch: epsilon inside or outside the square root, the form
 of the momentum buffer and of the running mean, coupled or decoupled weight decay, and which constants
 Keras rounds through float32 (``constant_dtype``) or keeps in a floatx variable (``lr_dtype``).
 Rounding is reproduced exactly for Keras (TensorFlow evaluates each op separately); torch's CPU ``lerp``
 and ``addcmul`` fuse the multiply-add (one rounding), which plain NumPy reproduces to within an ulp per step.
 """
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 
-from .optimizers_common import UpdateRule, check_grads, check_hyperparameter, constant, zeros_like_each
+from .optimizers_common import (UpdateRule, check_hyperparameter, constant, per_parameter_update,
+                                zeros_like_each)
 from .validation import check_choice
 
 __all__ = ["adagrad", "rmsprop", "adadelta"]
+
+_EPS_PLACEMENTS = ("outside", "inside")  # sqrt(x) + eps (torch) | sqrt(x + eps) (Keras)
+_WEIGHT_DECAY_FORMS = ("coupled", "decoupled")
+
+
+class _AdagradHyperparameters(NamedTuple):  # adagrad's keyword arguments
+    lr: float
+    lr_decay: float
+    weight_decay: float
+    initial_accumulator_value: float
+    eps: float
+    eps_placement: str
+    weight_decay_form: str
+    lr_dtype: str | None
+    constant_dtype: str | None
+
+
+class _RMSpropHyperparameters(NamedTuple):  # rmsprop's keyword arguments
+    lr: float
+    rho: float
+    eps: float
+    momentum: float
+    centered: bool
+    weight_decay: float
+    eps_placement: str
+    momentum_form: str
+    average_form: str
+    weight_decay_form: str
+    lr_dtype: str | None
+    constant_dtype: str | None
+
+
+class _AdadeltaHyperparameters(NamedTuple):  # adadelta's keyword arguments
+    lr: float
+    rho: float
+    eps: float
+    weight_decay: float
+    weight_decay_form: str
+    lr_dtype: str | None
+    constant_dtype: str | None
 
 
 class _AdagradState(NamedTuple):
@@ -48,17 +91,31 @@ def _root(x, eps, eps_placement):
     return np.sqrt(x) + eps if eps_placement == "outside" else np.sqrt(x + eps)
 
 
-def _apply_weight_decay(g, p, eta, lam, weight_decay_form):
+def _apply_weight_decay(g, p, eta, hyper):
     r"""(gradient, parameter) after weight decay: L2 added to the gradient (coupled), or
     :math:`p \leftarrow p - p\lambda\eta` before the step (decoupled)."""
+    lam = constant(hyper.weight_decay, p.dtype, hyper.constant_dtype)
     if not lam:
         return g, p
-    return (g + lam * p, p) if weight_decay_form == "coupled" else (g, p - p * lam * eta)
+    return (g + lam * p, p) if hyper.weight_decay_form == "coupled" else (g, p - p * lam * eta)
+
+
+def _average_weights(rho, dtype):
+    """(rho, 1 - rho) of a running average in ``dtype``, 1 - rho formed from the Python float (both frameworks)."""
+    return constant(rho, dtype), constant(1 - rho, dtype)
 
 
 def _lerp(a, b, w):
     """torch's ``lerp`` kernel: :math:`a + w(b - a)` for :math:`|w| < 1/2`, else :math:`b - (b - a)(1 - w)`."""
     return a + w * (b - a) if abs(float(w)) < 0.5 else b - (b - a) * (1 - w)
+
+
+def _adagrad_step(hyper, t, g, p, accumulator):
+    """One parameter's step: (p, accumulator); the learning rate decays with the steps before this one."""
+    eta = constant(hyper.lr / (1 + (t - 1) * hyper.lr_decay), p.dtype, hyper.lr_dtype)
+    g, p = _apply_weight_decay(g, p, eta, hyper)
+    accumulator = accumulator + g * g
+    return p - eta * g / _root(accumulator, constant(hyper.eps, p.dtype), hyper.eps_placement), accumulator
 
 
 def adagrad(*, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10,
@@ -74,61 +131,57 @@ def adagrad(*, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_valu
     ``Constant`` initializer and weight decay use ``ops.cast``; :math:`\epsilon` enters through ``ops.add``
     in the parameter's dtype, unrounded).
     """
+    hyper = _AdagradHyperparameters(
+        lr=lr, lr_decay=lr_decay, weight_decay=weight_decay, initial_accumulator_value=initial_accumulator_value,
+        eps=eps, eps_placement=eps_placement, weight_decay_form=weight_decay_form, lr_dtype=lr_dtype,
+        constant_dtype=constant_dtype)
     for name, value in (("lr", lr), ("lr_decay", lr_decay), ("weight_decay", weight_decay),
                         ("initial_accumulator_value", initial_accumulator_value)):
         check_hyperparameter(name, value)
     check_hyperparameter("eps", eps, low_open=True)
-    check_choice(eps_placement, ("outside", "inside"), "eps_placement")
-    check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
-
-    def init(params):
-        return _AdagradState(0, tuple(np.full_like(p, constant(initial_accumulator_value, p.dtype, constant_dtype))
-                                     for p in params))
-
-    def update(grads, state, params):
-        check_grads(grads, params)
-        new_params, accumulators = [], []
-        for g, acc, p in zip(grads, state.accumulator, params):
-            eta = constant(lr / (1 + state.step * lr_decay), p.dtype, lr_dtype)
-            g, p = _apply_weight_decay(g, p, eta, constant(weight_decay, p.dtype, constant_dtype), weight_decay_form)
-            acc = acc + g * g
-            new_params.append(p - eta * g / _root(acc, constant(eps, p.dtype), eps_placement))
-            accumulators.append(acc)
-        return tuple(new_params), _AdagradState(state.step + 1, tuple(accumulators))
-
-    return UpdateRule(init, update)
+    check_choice(eps_placement, _EPS_PLACEMENTS, "eps_placement")
+    check_choice(weight_decay_form, _WEIGHT_DECAY_FORMS, "weight_decay_form")
+    return UpdateRule(partial(_adagrad_init, hyper), per_parameter_update(partial(_adagrad_step, hyper), _AdagradState))
 
 
-def _rmsprop_step(g, p, v, b, a, hyper, forms):
-    """One RMSprop step on one parameter: (p, square_avg, momentum, grad_avg)."""
-    eta, rho, one_minus_rho, eps, mu = hyper
-    eps_placement, momentum_form, average_form, centered = forms
-    v = rho * v + one_minus_rho * g * g
-    if centered:
-        a = _lerp(a, g, one_minus_rho) if average_form == "lerp" else rho * a + one_minus_rho * g
-    denominator = _root(v - a * a if centered else v, eps, eps_placement)
+def _adagrad_init(hyper, params):
+    """G_0 = initial_accumulator_value in each parameter's dtype (rounded through float32 with constant_dtype)."""
+    return _AdagradState(0, tuple(np.full_like(p, constant(hyper.initial_accumulator_value, p.dtype,
+                                                            hyper.constant_dtype)) for p in params))
+
+
+def _rmsprop_step(hyper, t, g, p, square_avg, momentum, grad_avg):
+    """One parameter's step: (p, square_avg, momentum, grad_avg); rho, 1 - rho, eps and the momentum in the
+    parameter's dtype."""
+    eta = constant(hyper.lr, p.dtype, hyper.lr_dtype)
+    g, p = _apply_weight_decay(g, p, eta, hyper)
+    rho, one_minus_rho = _average_weights(hyper.rho, p.dtype)
+    mu = constant(hyper.momentum, p.dtype)
+    square_avg = rho * square_avg + one_minus_rho * g * g
+    if hyper.centered:
+        grad_avg = (_lerp(grad_avg, g, one_minus_rho) if hyper.average_form == "lerp"
+                    else rho * grad_avg + one_minus_rho * g)
+    second_moment = square_avg - grad_avg * grad_avg if hyper.centered else square_avg
+    denominator = _root(second_moment, constant(hyper.eps, p.dtype), hyper.eps_placement)
     if not mu:
-        return p - eta * g / denominator, v, b, a
-    if momentum_form == "torch":
-        b = mu * b + g / denominator
-        return p - eta * b, v, b, a
-    b = mu * b + eta * g / denominator
-    return p - b, v, b, a
+        return p - eta * g / denominator, square_avg, momentum, grad_avg
+    if hyper.momentum_form == "torch":
+        momentum = mu * momentum + g / denominator
+        return p - eta * momentum, square_avg, momentum, grad_avg
+    momentum = mu * momentum + eta * g / denominator
+    return p - momentum, square_avg, momentum, grad_avg
 
 
-def _check_rmsprop(lr, rho, eps, momentum, weight_decay):
-    check_hyperparameter("lr", lr)
-    _check_decay("rho", rho)
-    check_hyperparameter("eps", eps, low_open=True)
-    check_hyperparameter("momentum", momentum, high=1.0)
-    check_hyperparameter("weight_decay", weight_decay)
-
-
-def _check_rmsprop_forms(eps_placement, momentum_form, average_form, weight_decay_form):
-    for value, choices, name in ((eps_placement, ("outside", "inside"), "eps_placement"),
-                                 (momentum_form, ("torch", "keras"), "momentum_form"),
-                                 (average_form, ("lerp", "weighted"), "average_form"),
-                                 (weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")):
+def _check_rmsprop(hyper):
+    check_hyperparameter("lr", hyper.lr)
+    _check_decay("rho", hyper.rho)
+    check_hyperparameter("eps", hyper.eps, low_open=True)
+    check_hyperparameter("momentum", hyper.momentum, high=1.0)
+    check_hyperparameter("weight_decay", hyper.weight_decay)
+    for value, choices, name in ((hyper.eps_placement, _EPS_PLACEMENTS, "eps_placement"),
+                                 (hyper.momentum_form, ("torch", "keras"), "momentum_form"),
+                                 (hyper.average_form, ("lerp", "weighted"), "average_form"),
+                                 (hyper.weight_decay_form, _WEIGHT_DECAY_FORMS, "weight_decay_form")):
         check_choice(value, choices, name)
 
 
@@ -149,36 +202,25 @@ def rmsprop(*, lr=1e-2, rho=0.99, eps=1e-8, momentum=0.0, centered=False, weight
     through float32; ``constant_dtype="float32"`` rounds :math:`\lambda` through float32 (Keras's
     ``ops.cast``); :math:`\rho, 1-\rho, \epsilon, \mu` are applied in the parameter's dtype by both.
     """
-    _check_rmsprop(lr, rho, eps, momentum, weight_decay)
-    _check_rmsprop_forms(eps_placement, momentum_form, average_form, weight_decay_form)
-    forms = (eps_placement, momentum_form, average_form, centered)
-
-    def init(params):
-        zeros = zeros_like_each(params)
-        return _RMSpropState(0, zeros, zeros, zeros)
-
-    def update(grads, state, params):
-        check_grads(grads, params)
-        results = []
-        for g, p, v, b, a in zip(grads, params, state.square_avg, state.momentum, state.grad_avg):
-            eta = constant(lr, p.dtype, lr_dtype)
-            g, p = _apply_weight_decay(g, p, eta, constant(weight_decay, p.dtype, constant_dtype), weight_decay_form)
-            hyper = (eta, constant(rho, p.dtype), constant(1 - rho, p.dtype), constant(eps, p.dtype),
-                     constant(momentum, p.dtype))
-            results.append(_rmsprop_step(g, p, v, b, a, hyper, forms))
-        new_params, v, b, a = zip(*results)
-        return new_params, _RMSpropState(state.step + 1, v, b, a)
-
-    return UpdateRule(init, update)
+    hyper = _RMSpropHyperparameters(
+        lr=lr, rho=rho, eps=eps, momentum=momentum, centered=centered, weight_decay=weight_decay,
+        eps_placement=eps_placement, momentum_form=momentum_form, average_form=average_form,
+        weight_decay_form=weight_decay_form, lr_dtype=lr_dtype, constant_dtype=constant_dtype)
+    _check_rmsprop(hyper)
+    return UpdateRule(lambda params: _RMSpropState(0, *(zeros_like_each(params) for _ in _RMSpropState._fields[1:])),
+                      per_parameter_update(partial(_rmsprop_step, hyper), _RMSpropState))
 
 
-def _adadelta_step(g, p, v, u, hyper):
-    """One Adadelta step on one parameter: (p, square_avg, acc_delta)."""
-    eta, rho, one_minus_rho, eps = hyper
-    v = rho * v + one_minus_rho * g * g
-    delta = np.sqrt(u + eps) / np.sqrt(v + eps) * g
-    u = rho * u + one_minus_rho * delta * delta
-    return p - eta * delta, v, u
+def _adadelta_step(hyper, t, g, p, square_avg, acc_delta):
+    """One parameter's step: (p, square_avg, acc_delta); rho, 1 - rho and eps in the parameter's dtype."""
+    eta = constant(hyper.lr, p.dtype, hyper.lr_dtype)
+    g, p = _apply_weight_decay(g, p, eta, hyper)
+    rho, one_minus_rho = _average_weights(hyper.rho, p.dtype)
+    eps = constant(hyper.eps, p.dtype)
+    square_avg = rho * square_avg + one_minus_rho * g * g
+    delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * g
+    acc_delta = rho * acc_delta + one_minus_rho * delta * delta
+    return p - eta * delta, square_avg, acc_delta
 
 
 def adadelta(*, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, weight_decay_form="coupled", lr_dtype=None,
@@ -193,25 +235,13 @@ def adadelta(*, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, weight_decay_form="
     float32; ``constant_dtype="float32"`` rounds :math:`\lambda` through float32 (Keras's ``ops.cast``);
     :math:`\rho, 1-\rho, \epsilon` are applied in the parameter's dtype by both.
     """
+    hyper = _AdadeltaHyperparameters(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
+                                     weight_decay_form=weight_decay_form, lr_dtype=lr_dtype,
+                                     constant_dtype=constant_dtype)
     check_hyperparameter("lr", lr)
     _check_decay("rho", rho)
     check_hyperparameter("eps", eps, low_open=True)
     check_hyperparameter("weight_decay", weight_decay)
-    check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
-
-    def init(params):
-        zeros = zeros_like_each(params)
-        return _AdadeltaState(0, zeros, zeros)
-
-    def update(grads, state, params):
-        check_grads(grads, params)
-        results = []
-        for g, p, v, u in zip(grads, params, state.square_avg, state.acc_delta):
-            eta = constant(lr, p.dtype, lr_dtype)
-            g, p = _apply_weight_decay(g, p, eta, constant(weight_decay, p.dtype, constant_dtype), weight_decay_form)
-            hyper = (eta, constant(rho, p.dtype), constant(1 - rho, p.dtype), constant(eps, p.dtype))
-            results.append(_adadelta_step(g, p, v, u, hyper))
-        new_params, v, u = zip(*results)
-        return new_params, _AdadeltaState(state.step + 1, v, u)
-
-    return UpdateRule(init, update)
+    check_choice(weight_decay_form, _WEIGHT_DECAY_FORMS, "weight_decay_form")
+    return UpdateRule(lambda params: _AdadeltaState(0, zeros_like_each(params), zeros_like_each(params)),
+                      per_parameter_update(partial(_adadelta_step, hyper), _AdadeltaState))

@@ -48,6 +48,6 @@ def per_parameter_update(step_fn, state_type):
         check_grads(grads, params)
         t = state.step + 1
         results = [step_fn(t, g, p, *buffers) for g, p, *buffers in zip(grads, params, *state[1:])]
-        new_params, *new_buffers = zip(*results)
+        new_params, *new_buffers = tuple(zip(*results)) or ((),) * len(state)  # no parameters: empty tuples
         return new_params, state_type(t, *new_buffers)
     return update

@@ -8,25 +8,49 @@ each parameter array separately. ``t`` is the 1-based step; :math:`\|\cdot\|` is
 :math:`\mathrm{RMS}(x) = \|x\| / \sqrt{\mathrm{size}(x)}`.
 """
 import math
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 
-from .optimizers_common import UpdateRule, check_grads, check_hyperparameter, constant, zeros_like_each
+from .optimizers_common import UpdateRule, check_hyperparameter, constant, per_parameter_update, zeros_like_each
 from .validation import check_choice, check_number
 
 __all__ = ["lion", "lamb", "lars", "adafactor", "muon"]
 
+_DECAY_FORMS = ("scale", "subtract")  # p (1 - lr wd), the factor rounded once (torch) | p - p wd lr (Keras)
+_MATCH_RMS_ADAMW = 0.2  # Muon's "match_rms_adamw" shape factor 0.2 sqrt(max(A, B)) (Moonlight; Keras's rms_rate)
+
+
+# Each rule's hyperparameters, frozen: its keyword arguments, in signature order
+_LionHyperparameters = NamedTuple("_LionHyperparameters", [
+    ("lr", float), ("beta1", float), ("beta2", float), ("weight_decay", float), ("lr_dtype", str | None),
+    ("constant_dtype", str | None)])
+_LambHyperparameters = NamedTuple("_LambHyperparameters", [
+    ("lr", float), ("beta1", float), ("beta2", float), ("eps", float), ("weight_decay", float),
+    ("moment_form", str), ("weight_decay_form", str), ("lr_dtype", str | None), ("constant_dtype", str | None)])
+_LarsHyperparameters = NamedTuple("_LarsHyperparameters", [
+    ("lr", float), ("momentum", float), ("weight_decay", float), ("trust_coefficient", float),
+    ("lr_dtype", str | None), ("constant_dtype", str | None)])
+_AdafactorHyperparameters = NamedTuple("_AdafactorHyperparameters", [
+    ("lr", float), ("beta2_decay", float), ("eps1", float | None), ("eps2", float), ("clip_threshold", float),
+    ("weight_decay", float), ("eps1_form", str), ("rms_param", str), ("decay_form", str), ("lr_dtype", str | None),
+    ("constant_dtype", str | None)])
+_MuonHyperparameters = NamedTuple("_MuonHyperparameters", [
+    ("lr", float), ("momentum", float), ("nesterov", bool), ("weight_decay", float), ("ns_coefficients", tuple),
+    ("ns_steps", int), ("eps", float), ("adjust_lr_fn", str | None), ("momentum_form", str), ("ns_dtype", str | None),
+    ("ns_eps_form", str), ("decay_form", str), ("lr_dtype", str | None), ("constant_dtype", str | None)])
+
 
 class _LionState(NamedTuple):
     step: int
-    momentum: tuple  # m_t = beta2 m_{t-1} + (1 - beta2) g_t (torch key "exp_avg", Keras "<name>_momentum")
+    momentum: tuple  # m_t = beta2 m_{t-1} + (1 - beta2) g_t (torch key "exp_avg", Keras _momentums)
 
 
 class _LambState(NamedTuple):
     step: int
-    exp_avg: tuple  # first moment, not bias-corrected (Keras "<name>_momentum")
-    exp_avg_sq: tuple  # second moment, not bias-corrected (Keras "<name>_velocity")
+    exp_avg: tuple  # first moment, not bias-corrected (Keras _momentums)
+    exp_avg_sq: tuple  # second moment, not bias-corrected (Keras _velocities)
 
 
 class _LarsState(NamedTuple):
@@ -36,8 +60,10 @@ class _LarsState(NamedTuple):
 
 class _AdafactorState(NamedTuple):
     step: int
-    row: tuple  # mean of g^2 over the last axis, averaged over steps (vectors: the full second moment)
-    col: tuple  # mean of g^2 over the second-to-last axis (vectors: unused, empty)
+    # matrices (factored over the last two axes): the mean of g^2 over the last axis, averaged over steps (torch
+    # "row_var" keeps the reduced axis, size 1; Keras "_r"); vectors: the full second moment (torch "variance")
+    row: tuple
+    col: tuple  # the mean of g^2 over the second-to-last axis (torch "col_var", Keras "_c"); vectors: empty
 
 
 class _MuonState(NamedTuple):
@@ -68,31 +94,34 @@ def _guarded_ratio(numerator, denominator, w_norm, u_norm):
     return numerator / denominator if w_norm > 0 and u_norm > 0 else np.ones_like(w_norm)
 
 
-def _decay(p, lr, weight_decay, lr_dtype, constant_dtype, decay_form="subtract"):
+def _decay(p, hyper, decay_form):
     """Decoupled decay. "subtract": p - p wd lr in the parameter dtype (Keras's base class); "scale":
     p (1 - lr wd) with the factor formed in Python and rounded once to the dtype (torch's ``param.mul_``)."""
-    if not weight_decay:
+    if not hyper.weight_decay:
         return p
     if decay_form == "scale":
-        lr, weight_decay = constant(lr, np.float64, lr_dtype), constant(weight_decay, np.float64, constant_dtype)
+        lr = constant(hyper.lr, np.float64, hyper.lr_dtype)
+        weight_decay = constant(hyper.weight_decay, np.float64, hyper.constant_dtype)
         return p * (1 - float(lr) * float(weight_decay))
-    return p - p * constant(weight_decay, p.dtype, constant_dtype) * constant(lr, p.dtype, lr_dtype)
+    lam, eta = constant(hyper.weight_decay, p.dtype, hyper.constant_dtype), constant(hyper.lr, p.dtype, hyper.lr_dtype)
+    return p - p * lam * eta
 
 
-def _check_common(lr, weight_decay, lr_dtype, constant_dtype):
-    check_hyperparameter("lr", lr)
-    check_hyperparameter("weight_decay", weight_decay)
-    check_choice(lr_dtype, (None, "float32", "float64"), "lr_dtype")
-    check_choice(constant_dtype, (None, "float32"), "constant_dtype")
+def _check_common(hyper):
+    check_hyperparameter("lr", hyper.lr)
+    check_hyperparameter("weight_decay", hyper.weight_decay)
+    check_choice(hyper.lr_dtype, (None, "float32", "float64"), "lr_dtype")
+    check_choice(hyper.constant_dtype, (None, "float32"), "constant_dtype")
 
 
-def _per_parameter(step_fn, state_type, grads, state, params):
-    """(new_params, new_state): ``step_fn(g, p, t, *buffers) -> (new_p, *new_buffers)`` applied to every parameter;
-    t is the 1-based step."""
-    check_grads(grads, params)
-    results = [step_fn(g, p, state.step + 1, *buffers) for g, p, *buffers in zip(grads, params, *state[1:])]
-    new_buffers = (tuple(r[i] for r in results) for i in range(1, len(state)))
-    return tuple(r[0] for r in results), state_type(state.step + 1, *new_buffers)
+def _lion_step(hyper, t, g, p, m):
+    """One parameter's step: (p, momentum). The betas are Python floats (rounded through float32 when asked):
+    1 - beta is formed before meeting the dtype, as torch does with its Python betas and as Keras's
+    1.0 - cast(beta) does exactly."""
+    b1, b2 = (float(constant(beta, np.float64, hyper.constant_dtype)) for beta in (hyper.beta1, hyper.beta2))
+    interpolated = m * b1 + g * (1 - b1)
+    p = _decay(p, hyper, "subtract")
+    return p - constant(hyper.lr, p.dtype, hyper.lr_dtype) * np.sign(interpolated), m * b2 + g * (1 - b2)
 
 
 def lion(*, lr=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0, lr_dtype=None, constant_dtype=None):
@@ -103,20 +132,31 @@ def lion(*, lr=1e-4, beta1=0.9, beta2=0.99, weight_decay=0.0, lr_dtype=None, con
     ``constant_dtype="float32"`` rounds :math:`\beta_1, \beta_2, \lambda` through float32 (Keras's ``ops.cast``);
     :math:`1-\beta` is then formed in the parameter dtype.
     """
-    _check_common(lr, weight_decay, lr_dtype, constant_dtype)
+    hyper = _LionHyperparameters(lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, lr_dtype=lr_dtype,
+                                 constant_dtype=constant_dtype)
+    _check_common(hyper)
     check_hyperparameter("beta1", beta1, high=1.0, low_open=True)
     check_hyperparameter("beta2", beta2, high=1.0)
-
-    def step(g, p, t, m):
-        # Python floats (rounded through float32 when asked): 1 - beta is formed before meeting the dtype, as
-        # torch does with its Python betas and as Keras's 1.0 - cast(beta) does exactly
-        b1, b2 = (float(constant(b, np.float64, constant_dtype)) for b in (beta1, beta2))
-        interpolated = m * b1 + g * (1 - b1)
-        p = _decay(p, lr, weight_decay, lr_dtype, constant_dtype)
-        return p - constant(lr, p.dtype, lr_dtype) * np.sign(interpolated), m * b2 + g * (1 - b2)
-
     return UpdateRule(lambda params: _LionState(0, zeros_like_each(params)),
-                      lambda grads, state, params: _per_parameter(step, _LionState, grads, state, params))
+                      per_parameter_update(partial(_lion_step, hyper), _LionState))
+
+
+def _lamb_step(hyper, t, g, p, m, v):
+    """One parameter's step: (p, exp_avg, exp_avg_sq)."""
+    eta, lam = constant(hyper.lr, p.dtype, hyper.lr_dtype), constant(hyper.weight_decay, p.dtype, hyper.constant_dtype)
+    beta1, beta2 = hyper.beta1, hyper.beta2
+    if hyper.weight_decay_form == "decoupled":
+        p = _decay(p, hyper, "subtract")
+    if hyper.moment_form == "increment":
+        m, v = m + (g - m) * (1 - beta1), v + (g * g - v) * (1 - beta2)
+    else:
+        m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * (g * g)
+    bias_correction1 = 1 - constant(beta1, p.dtype, hyper.constant_dtype) ** np.asarray(t, p.dtype)
+    bias_correction2 = 1 - constant(beta2, p.dtype, hyper.constant_dtype) ** np.asarray(t, p.dtype)
+    u = (m / bias_correction1) / (np.sqrt(v / bias_correction2) + hyper.eps)
+    u = u + lam * p if hyper.weight_decay_form == "trust_ratio" else u
+    w_norm, u_norm = _norm(p), _norm(u)
+    return p - _guarded_ratio(w_norm, u_norm, w_norm, u_norm) * eta * u, m, v
 
 
 def lamb(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-6, weight_decay=0.0, moment_form="interpolate",
@@ -133,30 +173,29 @@ def lamb(*, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-6, weight_decay=0.0, moment_
     through float32 (Keras casts those; :math:`\epsilon` and the moments' :math:`1-\beta` stay exact); ``lr_dtype``
     rounds :math:`\eta`.
     """
-    _check_common(lr, weight_decay, lr_dtype, constant_dtype)
+    hyper = _LambHyperparameters(
+        lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay, moment_form=moment_form,
+        weight_decay_form=weight_decay_form, lr_dtype=lr_dtype, constant_dtype=constant_dtype)
+    _check_common(hyper)
     for name, value in (("beta1", beta1), ("beta2", beta2)):
         check_hyperparameter(name, value, high=1.0)
     check_hyperparameter("eps", eps, low_open=True)
     check_choice(moment_form, ("interpolate", "increment"), "moment_form")
     check_choice(weight_decay_form, ("trust_ratio", "decoupled"), "weight_decay_form")
-
-    def step(g, p, t, m, v):
-        eta, lam = constant(lr, p.dtype, lr_dtype), constant(weight_decay, p.dtype, constant_dtype)
-        if weight_decay_form == "decoupled":
-            p = _decay(p, lr, weight_decay, lr_dtype, constant_dtype)
-        if moment_form == "increment":
-            m, v = m + (g - m) * (1 - beta1), v + (g * g - v) * (1 - beta2)
-        else:
-            m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * (g * g)
-        bc1 = 1 - constant(beta1, p.dtype, constant_dtype) ** np.asarray(t, p.dtype)
-        bc2 = 1 - constant(beta2, p.dtype, constant_dtype) ** np.asarray(t, p.dtype)
-        u = (m / bc1) / (np.sqrt(v / bc2) + eps)
-        u = u + lam * p if weight_decay_form == "trust_ratio" else u
-        w_norm, u_norm = _norm(p), _norm(u)
-        return p - _guarded_ratio(w_norm, u_norm, w_norm, u_norm) * eta * u, m, v
-
     return UpdateRule(lambda params: _LambState(0, zeros_like_each(params), zeros_like_each(params)),
-                      lambda grads, state, params: _per_parameter(step, _LambState, grads, state, params))
+                      per_parameter_update(partial(_lamb_step, hyper), _LambState))
+
+
+def _lars_step(hyper, t, g, p, v):
+    """One parameter's step: (p, momentum)."""
+    eta = constant(hyper.lr, p.dtype, hyper.lr_dtype)
+    mu = constant(hyper.momentum, p.dtype, hyper.constant_dtype)
+    lam = constant(hyper.weight_decay, p.dtype, hyper.constant_dtype)
+    w_norm, g_norm = _norm(p), _norm(g)
+    local_lr = _guarded_ratio(constant(hyper.trust_coefficient, p.dtype, hyper.constant_dtype) * w_norm,
+                              g_norm + lam * w_norm, w_norm, g_norm)
+    v = v * mu + (g + p * lam) * (eta * local_lr)
+    return p - v, v
 
 
 def lars(*, lr=0.1, momentum=0.9, weight_decay=0.0, trust_coefficient=0.001, lr_dtype=None, constant_dtype=None):
@@ -166,21 +205,13 @@ def lars(*, lr=0.1, momentum=0.9, weight_decay=0.0, trust_coefficient=0.001, lr_
     :math:`p \leftarrow p - v_t`. ``constant_dtype="float32"`` rounds :math:`\mu, \beta, \eta_{tc}` through float32
     (the suite's Keras optimizer casts them with ``ops.cast`` as Keras's own do); ``lr_dtype`` rounds :math:`\eta`.
     """
-    _check_common(lr, weight_decay, lr_dtype, constant_dtype)
+    hyper = _LarsHyperparameters(lr=lr, momentum=momentum, weight_decay=weight_decay,
+                                 trust_coefficient=trust_coefficient, lr_dtype=lr_dtype, constant_dtype=constant_dtype)
+    _check_common(hyper)
     check_hyperparameter("momentum", momentum, high=1.0)
     check_hyperparameter("trust_coefficient", trust_coefficient, low_open=True)
-
-    def step(g, p, t, v):
-        eta = constant(lr, p.dtype, lr_dtype)
-        mu, lam = constant(momentum, p.dtype, constant_dtype), constant(weight_decay, p.dtype, constant_dtype)
-        w_norm, g_norm = _norm(p), _norm(g)
-        local_lr = _guarded_ratio(constant(trust_coefficient, p.dtype, constant_dtype) * w_norm,
-                                  g_norm + lam * w_norm, w_norm, g_norm)
-        v = v * mu + (g + p * lam) * (eta * local_lr)
-        return p - v, v
-
     return UpdateRule(lambda params: _LarsState(0, zeros_like_each(params)),
-                      lambda grads, state, params: _per_parameter(step, _LarsState, grads, state, params))
+                      per_parameter_update(partial(_lars_step, hyper), _LarsState))
 
 
 def _second_moment(g, row, col, w, eps1, eps1_form):
@@ -196,15 +227,37 @@ def _second_moment(g, row, col, w, eps1, eps1_form):
     return row, col, (row / row.mean(axis=-1, keepdims=True))[..., :, None] * col[..., None, :]
 
 
-def _check_adafactor(lr, beta2_decay, eps1, eps2, clip_threshold, weight_decay, eps1_form, rms_param, decay_form):
-    check_hyperparameter("beta2_decay", beta2_decay, low=-float("inf"), high=0.0)
-    if eps1 is not None:
-        check_hyperparameter("eps1", eps1)
-    check_hyperparameter("eps2", eps2)
-    check_hyperparameter("clip_threshold", clip_threshold, low=1.0)
-    check_choice(eps1_form, ("clamp", "add"), "eps1_form")
-    check_choice(rms_param, ("undecayed", "decayed"), "rms_param")
-    check_choice(decay_form, ("scale", "subtract"), "decay_form")
+def _check_adafactor(hyper):
+    check_hyperparameter("beta2_decay", hyper.beta2_decay, low=-float("inf"), high=0.0)
+    if hyper.eps1 is not None:
+        check_hyperparameter("eps1", hyper.eps1)
+    check_hyperparameter("eps2", hyper.eps2)
+    check_hyperparameter("clip_threshold", hyper.clip_threshold, low=1.0)
+    check_choice(hyper.eps1_form, ("clamp", "add"), "eps1_form")
+    check_choice(hyper.rms_param, ("undecayed", "decayed"), "rms_param")
+    check_choice(hyper.decay_form, _DECAY_FORMS, "decay_form")
+    _check_common(hyper)
+
+
+def _adafactor_step(hyper, t, g, p, row, col):
+    """One parameter's step: (p, row, col)."""
+    eta = constant(hyper.lr, p.dtype, hyper.lr_dtype)
+    eps1 = np.finfo(p.dtype).eps if hyper.eps1 is None else hyper.eps1
+    decayed = _decay(p, hyper, hyper.decay_form)
+    rms = _norm(p if hyper.rms_param == "undecayed" else decayed) / math.sqrt(p.size)
+    relative_step = np.minimum(eta, 1 / np.sqrt(p.dtype.type(t)))
+    alpha = np.maximum(constant(hyper.eps2, p.dtype, hyper.constant_dtype), rms) * relative_step
+    row, col, v = _second_moment(g, row, col, float(t) ** hyper.beta2_decay, eps1, hyper.eps1_form)
+    u = g / np.sqrt(v)
+    return decayed - alpha * u / np.maximum(1, _norm(u) / math.sqrt(u.size) / hyper.clip_threshold), row, col
+
+
+def _adafactor_init(params):
+    """Zero row and column statistics: a matrix's without its last / second-to-last axis, a vector's row its full
+    shape and its col empty."""
+    rows = tuple(np.zeros(p.shape[:-1] if p.ndim > 1 else p.shape, p.dtype) for p in params)
+    cols = tuple(np.zeros(p.shape[:-2] + p.shape[-1:] if p.ndim > 1 else (0,), p.dtype) for p in params)
+    return _AdafactorState(0, rows, cols)
 
 
 def adafactor(*, lr=1e-2, beta2_decay=-0.8, eps1=None, eps2=1e-3, clip_threshold=1.0, weight_decay=0.0,
@@ -223,27 +276,15 @@ def adafactor(*, lr=1e-2, beta2_decay=-0.8, eps1=None, eps2=1e-3, clip_threshold
     ``"decayed"`` (Keras, whose base class decays first): after it. ``decay_form``: :math:`p(1 - \eta\lambda)` with
     the factor rounded once to the dtype ("scale", torch) or :math:`p - p\lambda\eta` ("subtract", Keras) -- in
     float32 the rounded factor biases every step the same way. ``constant_dtype="float32"`` rounds
-    :math:`\epsilon_2, \lambda` through float32; ``lr_dtype`` rounds :math:`\eta`.
+    :math:`\epsilon_2, \lambda` through float32; ``lr_dtype`` rounds :math:`\eta`. The state is :math:`R, C` (torch's
+    ``row_var``/``col_var``, Keras's ``_r``/``_c``), not :math:`\hat V` (Keras's ``_v``; torch keeps none for a matrix).
     """
-    _check_adafactor(lr, beta2_decay, eps1, eps2, clip_threshold, weight_decay, eps1_form, rms_param, decay_form)
-    _check_common(lr, weight_decay, lr_dtype, constant_dtype)
-
-    def step(g, p, t, row, col):
-        eta, eps1_value = constant(lr, p.dtype, lr_dtype), np.finfo(p.dtype).eps if eps1 is None else eps1
-        decayed = _decay(p, lr, weight_decay, lr_dtype, constant_dtype, decay_form)
-        rms = _norm(p if rms_param == "undecayed" else decayed) / math.sqrt(p.size)
-        rho = np.minimum(eta, 1 / np.sqrt(p.dtype.type(t)))
-        alpha = np.maximum(constant(eps2, p.dtype, constant_dtype), rms) * rho
-        row, col, v = _second_moment(g, row, col, float(t) ** beta2_decay, eps1_value, eps1_form)
-        u = g / np.sqrt(v)
-        return decayed - alpha * u / np.maximum(1, _norm(u) / math.sqrt(u.size) / clip_threshold), row, col
-
-    def init(params):
-        rows = tuple(np.zeros(p.shape[:-1] if p.ndim > 1 else p.shape, p.dtype) for p in params)
-        return _AdafactorState(0, rows, tuple(np.zeros(p.shape[:-2] + p.shape[-1:] if p.ndim > 1 else (0,), p.dtype)
-                                             for p in params))
-
-    return UpdateRule(init, lambda grads, state, params: _per_parameter(step, _AdafactorState, grads, state, params))
+    hyper = _AdafactorHyperparameters(
+        lr=lr, beta2_decay=beta2_decay, eps1=eps1, eps2=eps2, clip_threshold=clip_threshold, weight_decay=weight_decay,
+        eps1_form=eps1_form, rms_param=rms_param, decay_form=decay_form, lr_dtype=lr_dtype,
+        constant_dtype=constant_dtype)
+    _check_adafactor(hyper)
+    return UpdateRule(_adafactor_init, per_parameter_update(partial(_adafactor_step, hyper), _AdafactorState))
 
 
 def _bf16(x):
@@ -257,60 +298,75 @@ def _matmul32(a, b):
     return (a.astype(np.float64) @ b.astype(np.float64)).astype(np.float32)
 
 
-def _newton_schulz(x, coefficients, steps, eps, ns_dtype, eps_form):
+def _newton_schulz(x, hyper):
     r"""The quintic Newton-Schulz iteration :math:`A = XX^\top`, :math:`X \leftarrow aX + (bA + cA^2)X` after
     :math:`X \leftarrow X / \|X\|`, on the wide orientation (transposed when rows > columns).
     ``ns_dtype="bfloat16"`` rounds every torch op's result to bfloat16 (torch's ``addmm`` is
     :math:`\mathrm{fma}(\beta, C, \alpha\,AB)` in float32, then rounded)."""
     tall = x.shape[-2] > x.shape[-1]
     x = np.swapaxes(x, -1, -2) if tall else x
-    a, b, c = coefficients
-    if ns_dtype == "bfloat16":
+    a, b, c = hyper.ns_coefficients
+    eps = hyper.eps
+    if hyper.ns_dtype == "bfloat16":
         x = _bf16(x)
         norm = _bf16(np.sqrt(np.float32(np.sum(x.astype(np.float64) ** 2))))
-        x = _bf16(x / (np.maximum(norm, _bf16(eps)) if eps_form == "clamp" else _bf16(norm + np.float32(eps))))
+        x = _bf16(x / (np.maximum(norm, _bf16(eps)) if hyper.ns_eps_form == "clamp" else _bf16(norm + np.float32(eps))))
         a, b, c = np.float32(a), np.float32(b), np.float32(c)
-        for _ in range(steps):
+        for _ in range(hyper.ns_steps):
             gram = _bf16(_matmul32(x, x.T))
             update = _bf16(_fma32(b, gram, c * _matmul32(gram, gram)))
             x = _bf16(_fma32(a, x, _matmul32(update, x)))
     else:
         norm = _norm(x)
-        x = x / (np.maximum(norm, eps) if eps_form == "clamp" else norm + eps)
-        for _ in range(steps):
+        x = x / (np.maximum(norm, eps) if hyper.ns_eps_form == "clamp" else norm + eps)
+        for _ in range(hyper.ns_steps):
             gram = x @ x.T
             x = a * x + (b * gram + (c * gram) @ gram) @ x
     return np.swapaxes(x, -1, -2) if tall else x
 
 
 def _adjusted_ratio(adjust_lr_fn, shape):
+    """Muon's shape factor of a (rows, cols) matrix."""
     rows, cols = shape[:2]
-    return 0.2 * math.sqrt(max(rows, cols)) if adjust_lr_fn == "match_rms_adamw" else math.sqrt(max(1.0, rows / cols))
+    if adjust_lr_fn == "match_rms_adamw":
+        return _MATCH_RMS_ADAMW * math.sqrt(max(rows, cols))
+    return math.sqrt(max(1.0, rows / cols))
 
 
-def _muon_momentum(g, buf, momentum, nesterov, momentum_form):
+def _muon_momentum(g, buf, hyper):
     """(buffer, direction): the EMA buffer and ATen's lerps (torch) or the summed buffer (Keras)."""
-    if momentum_form == "ema":
+    momentum = hyper.momentum
+    if hyper.momentum_form == "ema":
         buf = _lerp(buf, g, 1 - momentum)
-        return buf, _lerp(g, buf, momentum) if nesterov else buf
+        return buf, _lerp(g, buf, momentum) if hyper.nesterov else buf
     buf = buf + (g + buf * (momentum - 1))
-    return buf, g + momentum * buf if nesterov else buf
+    return buf, g + momentum * buf if hyper.nesterov else buf
 
 
-def _check_muon(lr, momentum, weight_decay, ns_coefficients, ns_steps, eps, adjust_lr_fn, momentum_form, ns_dtype,
-                ns_eps_form, decay_form, lr_dtype, constant_dtype):
-    _check_common(lr, weight_decay, lr_dtype, constant_dtype)
-    check_hyperparameter("momentum", momentum, high=1.0)
-    check_hyperparameter("eps", eps, low_open=True)
-    check_number(ns_steps, "ns_steps", low=1, high=99, integer=True)
-    if len(ns_coefficients) != 3:
-        raise ValueError(f"ns_coefficients must be 3 floats (a, b, c), got {ns_coefficients!r}")
-    for name, value, choices in (("adjust_lr_fn", adjust_lr_fn, (None, "original", "match_rms_adamw")),
-                                 ("momentum_form", momentum_form, ("ema", "sum")),
-                                 ("ns_dtype", ns_dtype, ("bfloat16", None)),
-                                 ("ns_eps_form", ns_eps_form, ("clamp", "add")),
-                                 ("decay_form", decay_form, ("scale", "subtract"))):
+def _check_muon(hyper):
+    _check_common(hyper)
+    check_hyperparameter("momentum", hyper.momentum, high=1.0)
+    check_hyperparameter("eps", hyper.eps, low_open=True)
+    check_number(hyper.ns_steps, "ns_steps", low=1, high=99, integer=True)
+    if len(hyper.ns_coefficients) != 3:
+        raise ValueError(f"ns_coefficients must be 3 floats (a, b, c), got {hyper.ns_coefficients!r}")
+    for name, value, choices in (("adjust_lr_fn", hyper.adjust_lr_fn, (None, "original", "match_rms_adamw")),
+                                 ("momentum_form", hyper.momentum_form, ("ema", "sum")),
+                                 ("ns_dtype", hyper.ns_dtype, ("bfloat16", None)),
+                                 ("ns_eps_form", hyper.ns_eps_form, ("clamp", "add")),
+                                 ("decay_form", hyper.decay_form, _DECAY_FORMS)):
         check_choice(value, choices, name)
+
+
+def _muon_step(hyper, t, g, p, buf):
+    """One parameter's step: (p, momentum buffer)."""
+    if p.ndim != 2:
+        raise ValueError(f"params must be 2-D matrices for muon, got shape {p.shape}")
+    buf, direction = _muon_momentum(g, buf, hyper)
+    orthogonalised = _newton_schulz(direction, hyper).astype(p.dtype)
+    p = _decay(p, hyper, hyper.decay_form)
+    shape_factor = _adjusted_ratio(hyper.adjust_lr_fn, p.shape)
+    return p - constant(hyper.lr, p.dtype, hyper.lr_dtype) * orthogonalised * shape_factor, buf
 
 
 def muon(*, lr=1e-3, momentum=0.95, nesterov=True, weight_decay=0.1, ns_coefficients=(3.4445, -4.775, 2.0315),
@@ -331,16 +387,10 @@ def muon(*, lr=1e-3, momentum=0.95, nesterov=True, weight_decay=0.1, ns_coeffici
     factor rounded once to the dtype) or "subtract" :math:`p - p\lambda\eta` (Keras). ``constant_dtype="float32"``
     rounds :math:`\lambda` (Keras casts only the decay); ``lr_dtype`` rounds :math:`\eta`.
     """
-    _check_muon(lr, momentum, weight_decay, ns_coefficients, ns_steps, eps, adjust_lr_fn, momentum_form, ns_dtype,
-                ns_eps_form, decay_form, lr_dtype, constant_dtype)
-
-    def step(g, p, t, buf):
-        if p.ndim != 2:
-            raise ValueError(f"params must be 2-D matrices for muon, got shape {p.shape}")
-        buf, direction = _muon_momentum(g, buf, momentum, nesterov, momentum_form)
-        o = _newton_schulz(direction, ns_coefficients, ns_steps, eps, ns_dtype, ns_eps_form).astype(p.dtype)
-        p = _decay(p, lr, weight_decay, lr_dtype, constant_dtype, decay_form)
-        return p - constant(lr, p.dtype, lr_dtype) * o * _adjusted_ratio(adjust_lr_fn, p.shape), buf
-
+    hyper = _MuonHyperparameters(
+        lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay, ns_coefficients=ns_coefficients,
+        ns_steps=ns_steps, eps=eps, adjust_lr_fn=adjust_lr_fn, momentum_form=momentum_form, ns_dtype=ns_dtype,
+        ns_eps_form=ns_eps_form, decay_form=decay_form, lr_dtype=lr_dtype, constant_dtype=constant_dtype)
+    _check_muon(hyper)
     return UpdateRule(lambda params: _MuonState(0, zeros_like_each(params)),
-                      lambda grads, state, params: _per_parameter(step, _MuonState, grads, state, params))
+                      per_parameter_update(partial(_muon_step, hyper), _MuonState))

@@ -1,15 +1,30 @@
 r"""Gradient descent with optional momentum / Nesterov momentum and weight decay, as a pure
 ``(init, update)`` pair. Batch GD, SGD and mini-batch SGD are the same rule fed different gradients.
-``update(grads, state, params)`` returns ``(new_params, new_state)`` -- the new parameters, not optax's updates.
+``update(grads, state, params)`` returns ``(new_params, new_state)`` -- the new parameters, not optax's updates
+(see :mod:`reference_numpy.optimizers_common`).
 
-The state is ``_SGDState(step, momentum)`` with one momentum buffer per parameter (zeros when unused).
+The state is ``_SGDState(step, momentum)`` with one momentum buffer per parameter (zeros when unused); the
+hyperparameters are the frozen ``_SGDHyperparameters`` (``sgd``'s keyword arguments).
 """
+from functools import partial
 from typing import NamedTuple
 
-from .optimizers_common import UpdateRule, check_grads, check_hyperparameter, constant, zeros_like_each
+from .optimizers_common import UpdateRule, check_hyperparameter, constant, per_parameter_update, zeros_like_each
 from .validation import check_choice
 
 __all__ = ["sgd"]
+
+
+class _SGDHyperparameters(NamedTuple):  # sgd's keyword arguments
+    lr: float
+    momentum: float
+    dampening: float
+    nesterov: bool
+    weight_decay: float
+    momentum_form: str
+    weight_decay_form: str
+    lr_dtype: str | None
+    constant_dtype: str | None
 
 
 class _SGDState(NamedTuple):
@@ -17,31 +32,43 @@ class _SGDState(NamedTuple):
     momentum: tuple  # torch: v (the buffer of gradients); Keras: m = -lr * v (the buffer of updates)
 
 
-def _torch_step(g, v, p, step, lr, momentum, dampening, nesterov, weight_decay):
-    g = g + weight_decay * p if weight_decay else g  # L2 coupled into the gradient
-    if not momentum:
-        return p - lr * g, v
-    v = g if step == 0 else momentum * v + (1 - dampening) * g  # the first step copies the gradient
-    direction = g + momentum * v if nesterov else v
-    return p - lr * direction, v
+def _torch_momentum_step(hyper, t, g, p, v, eta, mu):
+    r"""(p, v): :math:`v_1 = g_1`, :math:`v_t = \mu v_{t-1} + (1-\tau) g_t`, :math:`p \leftarrow p - \eta v_t`
+    (Nesterov: :math:`p \leftarrow p - \eta (g_t + \mu v_t)`)."""
+    v = g if t == 1 else mu * v + (1 - hyper.dampening) * g  # the first step copies the gradient
+    direction = g + mu * v if hyper.nesterov else v
+    return p - eta * direction, v
 
 
-def _keras_step(g, m, p, lr, momentum, nesterov, weight_decay):
-    g = g + weight_decay * p if weight_decay else g  # L2 coupled (Keras itself decays decoupled)
-    if not momentum:
-        return p - g * lr, m
-    m = m * momentum - g * lr
-    return (p + (m * momentum - g * lr) if nesterov else p + m), m
+def _keras_momentum_step(hyper, g, p, m, eta, mu):
+    r"""(p, m): :math:`m_t = \mu m_{t-1} - \eta g_t`, :math:`p \leftarrow p + m_t`
+    (Nesterov: :math:`p \leftarrow p + \mu m_t - \eta g_t`)."""
+    m = m * mu - g * eta
+    return (p + (m * mu - g * eta) if hyper.nesterov else p + m), m
 
 
-def _check(lr, momentum, dampening, nesterov, weight_decay, momentum_form, weight_decay_form):
-    for name, value, high in (("lr", lr, float("inf")), ("momentum", momentum, 1.0), ("dampening", dampening, 1.0),
-                              ("weight_decay", weight_decay, float("inf"))):
+def _sgd_step(hyper, t, g, p, buffer):
+    """One parameter's step: (new p, new momentum buffer); ``t`` is the 1-based step."""
+    eta = constant(hyper.lr, p.dtype, hyper.lr_dtype)
+    mu = constant(hyper.momentum, p.dtype, hyper.constant_dtype)
+    lam = constant(hyper.weight_decay, p.dtype, hyper.constant_dtype)
+    if hyper.weight_decay_form == "decoupled" and hyper.weight_decay:
+        p = p - p * lam * eta
+    if hyper.weight_decay_form == "coupled" and lam:
+        g = g + lam * p  # L2 coupled into the gradient (Keras itself decays decoupled)
+    if hyper.momentum_form == "torch":
+        return (p - eta * g, buffer) if not mu else _torch_momentum_step(hyper, t, g, p, buffer, eta, mu)
+    return (p - g * eta, buffer) if not mu else _keras_momentum_step(hyper, g, p, buffer, eta, mu)
+
+
+def _check(hyper):
+    for name, value, high in (("lr", hyper.lr, float("inf")), ("momentum", hyper.momentum, 1.0),
+                              ("dampening", hyper.dampening, 1.0), ("weight_decay", hyper.weight_decay, float("inf"))):
         check_hyperparameter(name, value, high=high)
-    check_choice(momentum_form, ("torch", "keras"), "momentum_form")
-    check_choice(weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
-    check_choice(nesterov, (True, False), "nesterov")
-    if nesterov and (not momentum or dampening):
+    check_choice(hyper.momentum_form, ("torch", "keras"), "momentum_form")
+    check_choice(hyper.weight_decay_form, ("coupled", "decoupled"), "weight_decay_form")
+    check_choice(hyper.nesterov, (True, False), "nesterov")
+    if hyper.nesterov and (not hyper.momentum or hyper.dampening):
         raise ValueError("nesterov needs a momentum and zero dampening")
 
 
@@ -59,25 +86,10 @@ def sgd(*, lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.
     :math:`\mu` and :math:`\lambda` through float32 (Keras's ``ops.cast(0.9, "float64")`` makes a float32
     tensor first).
     """
-    _check(lr, momentum, dampening, nesterov, weight_decay, momentum_form, weight_decay_form)
-
-    def init(params):
-        return _SGDState(0, zeros_like_each(params))
-
-    def update(grads, state, params):
-        check_grads(grads, params)
-        results = []
-        for g, buffer, p in zip(grads, state.momentum, params):
-            eta = constant(lr, p.dtype, lr_dtype)
-            mu, lam = constant(momentum, p.dtype, constant_dtype), constant(weight_decay, p.dtype, constant_dtype)
-            if weight_decay_form == "decoupled" and weight_decay:
-                p = p - p * lam * eta
-            coupled_lam = lam if weight_decay_form == "coupled" else 0.0
-            if momentum_form == "torch":
-                results.append(_torch_step(g, buffer, p, state.step, eta, mu, dampening, nesterov, coupled_lam))
-            else:
-                results.append(_keras_step(g, buffer, p, eta, mu, nesterov, coupled_lam))
-        new_params, buffers = zip(*results)
-        return new_params, _SGDState(state.step + 1, buffers)
-
-    return UpdateRule(init, update)
+    hyper = _SGDHyperparameters(
+        lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov, weight_decay=weight_decay,
+        momentum_form=momentum_form, weight_decay_form=weight_decay_form, lr_dtype=lr_dtype,
+        constant_dtype=constant_dtype)
+    _check(hyper)
+    return UpdateRule(lambda params: _SGDState(0, zeros_like_each(params)),
+                      per_parameter_update(partial(_sgd_step, hyper), _SGDState))

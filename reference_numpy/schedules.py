@@ -26,8 +26,7 @@ import math
 
 import numpy as np
 
-from .validation import check_choice, check_floating, check_integer, check_ndim, check_no_nan, check_nonempty, \
-    check_number, check_same_dtype, check_shape, constant
+from .validation import check_choice, check_lr_range, check_number, check_plateau, check_steps, constant
 
 __all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_restarts", "warmup_cosine",
            "polynomial_decay", "reduce_on_plateau", "lr_range_test"]
@@ -35,48 +34,9 @@ __all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_r
 _DTYPES = (None, "float32", "float64")
 
 
-def _check_steps(steps):
-    """Step indices: a non-empty 1-D integer array of non-negative values."""
-    check_integer(steps, "steps", "step indices")
-    check_ndim(steps, 1, "steps")
-    if steps.size == 0 or steps.min() < 0:
-        raise ValueError("steps must be a non-empty array of non-negative step indices")
-
-
-def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
-    """ReduceLROnPlateau's inputs: the losses a non-empty 1-D float array without NaN; its numbers."""
-    check_floating(val_loss, "val_loss")
-    check_ndim(val_loss, 1, "val_loss")
-    check_nonempty(val_loss, "val_loss")
-    check_no_nan(val_loss, "val_loss")
-    check_number(lr, "lr", positive=True)
-    check_number(factor, "factor", positive=True, high=1.0, high_open=True)
-    check_number(patience, "patience", low=0.0, integer=True)
-    check_number(threshold, "threshold", low=0.0)
-    check_number(cooldown, "cooldown", low=0.0, integer=True)
-    check_number(min_lr, "min_lr", low=0.0)
-
-
-def _check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size):
-    """x (N, D), y (N,), w0 (D,): float arrays of one dtype without NaN; 0 < lr_min < lr_max; batch_size divides N."""
-    for a, name in ((x, "x"), (y, "y"), (w0, "w0")):
-        check_floating(a, name)
-        check_no_nan(a, name)
-    check_same_dtype(x, "x", y, "y")
-    check_same_dtype(x, "x", w0, "w0")
-    check_ndim(x, 2, "x")
-    check_shape(y, x.shape[:1], "y", what="expected one target per row of x:")
-    check_shape(w0, x.shape[1:], "w0", what="expected one weight per column of x:")
-    for value, name, low in ((lr_min, "lr_min", 0.0), (lr_max, "lr_max", lr_min), (num_steps, "num_steps", 1)):
-        check_number(value, name, low=low, low_open=True, integer=name == "num_steps")
-    check_number(batch_size, "batch_size", positive=True, integer=True, high=x.shape[0])
-    if x.shape[0] % batch_size:
-        raise ValueError(f"batch_size must divide the {x.shape[0]} rows of x, got {batch_size}")
-
-
 def _prepare(steps, lr, dtype, compute_dtype, step_offset):
     """(t, c, out): the shifted steps as floats of the compute dtype, a caster to it, the result dtype."""
-    _check_steps(steps)
+    check_steps(steps)
     check_number(lr, "lr", positive=True)
     check_choice(dtype, _DTYPES, "dtype")
     check_choice(compute_dtype, _DTYPES, "compute_dtype")
@@ -267,7 +227,7 @@ def reduce_on_plateau(val_loss, *, lr=1e-3, factor=0.1, patience=10, threshold=1
     Keras: a floatx Variable, torch: a Python float) and returned in ``dtype`` (``None``: ``compute_dtype``,
     else the input's); ``compare_dtype`` ``None`` compares in float64.
     """
-    _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr)
+    check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr)
     _check_plateau_switches(threshold_mode, patience_rule, cooldown_rule, abs_form, dtype, compute_dtype,
                             compare_dtype)
     c = np.dtype(compute_dtype or dtype or val_loss.dtype).type
@@ -312,7 +272,7 @@ def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_si
     before being rounded to it (torch: float64 Python floats; Keras: float32, its schedule's Python-float
     initial LR; ``None``: the compute dtype).
     """
-    _check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size)
+    check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size)
     check_choice(dtype, _DTYPES, "dtype")
     check_choice(lr_dtype, _DTYPES, "lr_dtype")
     ct = np.dtype(dtype or x.dtype)

@@ -67,6 +67,15 @@ def _ships_none(module, *words):
     return check
 
 
+_LOSS_MODULES = {"torch": "torch.nn.functional", "keras": "keras.losses"}
+
+
+def _no_loss(framework, concept, key, why, *words):
+    """An UNSOURCED entry: ``framework`` ships no ``concept`` loss to state ``key`` (checked: no public name of its
+    losses module contains any of ``words``, by default the concept's name)."""
+    return (framework,), (concept,), (key,), why, _ships_none(_LOSS_MODULES[framework], *(words or (concept,)))
+
+
 def _floatx(value):
     return value == keras.config.floatx() or f"Keras's floatx is {keras.config.floatx()!r}"
 
@@ -117,15 +126,12 @@ UNSOURCED = [
      _python_float_tensor),
     (("torch",), NO_FRAMEWORK_LOSS, ("reduction",),
      "torch ships no such loss: the suite writes it with torch ops and reduces it with torch_impl's reduce", None),
-    (("torch",), ("dice",), ("axis",), "torch ships no Dice loss", _ships_none("torch.nn.functional", "dice")),
-    (("torch",), ("contrastive",), ("margin",), "torch ships no contrastive loss",
-     _ships_none("torch.nn.functional", "contrastive")),
-    (("keras",), ("contrastive",), ("margin",), "Keras ships no contrastive loss (TF Addons did)",
-     _ships_none("keras.losses", "contrastive")),
-    (("keras",), ("triplet",), ("margin",), "Keras ships no triplet loss (TF Addons did)",
-     _ships_none("keras.losses", "triplet")),
-    (("torch",), ("quantile",), ("q",), "torch ships no pinball loss", _ships_none("torch.nn.functional", "pinball", "quantile")),
-    (("keras",), ("quantile",), ("q",), "Keras ships no pinball loss", _ships_none("keras.losses", "pinball", "quantile")),
+    _no_loss("torch", "dice", "axis", "torch ships no Dice loss"),
+    _no_loss("torch", "contrastive", "margin", "torch ships no contrastive loss"),
+    _no_loss("keras", "contrastive", "margin", "Keras ships no contrastive loss (TF Addons did)"),
+    _no_loss("keras", "triplet", "margin", "Keras ships no triplet loss (TF Addons did)"),
+    _no_loss("torch", "quantile", "q", "torch ships no pinball loss", "pinball", "quantile"),
+    _no_loss("keras", "quantile", "q", "Keras ships no pinball loss", "pinball", "quantile"),
     (("torch",), ("focal_loss",), ("reduction", "alpha", "gamma", "apply_class_balancing", "from_logits"),
      "torchvision.ops.sigmoid_focal_loss states these, and torchvision is not a dependency", _not_installed("torchvision")),
     (("torch",), ("sparse_categorical_crossentropy",), ("from_logits",), "F.cross_entropy always takes logits",

@@ -28,7 +28,7 @@ import pytest
 import reference_numpy
 from parity_tests.case import expand
 from parity_tests.cases import ALL_ROWS
-from parity_tests.conventions import FRAMEWORKS, convention
+from parity_tests.conventions import FRAMEWORKS, KERAS_ON, convention
 from parity_tests.distribution import Init
 from parity_tests.signatures import MISSING, Use, companions as _companions, defaults as _defaults
 from parity_tests.signatures import keywords as _keywords, row_uses as _row_uses, strip as _strip
@@ -118,7 +118,7 @@ def _calls(use):
     out = []
     for run in expand([use.row])[0]:
         given = {**_strip(run.kwargs, use.prefix), **_harness(use, run)}
-        for fw in FRAMEWORKS:
+        for fw in FRAMEWORKS + tuple(KERAS_ON):  # numpy[keras[jax]], numpy[keras[torch]]: `parity run --keras-backends`
             kwargs = _strip(run.numpy_kwargs(fw), use.prefix)  # as the harness calls it (defaults: numpy[torch] bare)
             out.append(Call(use, fw, {**kwargs, **given}, given))
     return out

@@ -1,6 +1,6 @@
 """Weight initialisers: bad input alike in the three packages, the ``<name>_spec`` mirror, the conventions
-table against the installed frameworks (defaults, Keras's truncation and 0.8796 rescale, nn.Linear's bound,
-fans, float32-rounded Keras constants), the statistics of parity_tests.distribution (KS against scipy, the
+table against the installed frameworks (Keras's truncation and 0.8796 rescale, nn.Linear's bound, fans,
+float32-rounded Keras constants; the defaults: tests/test_initializers_defaults.py), the statistics of parity_tests.distribution (KS against scipy, the
 power to see truncation, calibration), a broken reference failing, and the rows for three seeds."""
 import inspect
 import math
@@ -17,14 +17,12 @@ from keras.src.initializers.random_initializers import compute_fans
 import keras_impl.initializers as k
 import reference_numpy.initializers as n
 import torch_impl.initializers as t
-from keras_impl.defaults import DEFAULT as KERAS_DEFAULT
-from torch_impl.defaults import DEFAULT as TORCH_DEFAULT
 
 from parity_tests import DEFAULT_SEED
 from tests.badinput import assert_rejected_alike
 from parity_tests.case import Run, expand
 from parity_tests.cases.initializers import INITS, TANH_GAIN
-from parity_tests.conventions import convention, differing
+from parity_tests.conventions import convention
 from parity_tests.distribution import (ALPHA, QUANTITIES, SHAPES, Init, Sample, execute, ks_test, mean_test, run_inits,
                            spec_vector, std_test, tail_test)
 from parity_tests.schema import COLUMNS
@@ -111,57 +109,6 @@ def test_each_convention_predicts_its_frameworks_spec(concept, hyper):
 
 
 # ---- the conventions table against the frameworks ----------------------------------------------------------
-
-@pytest.mark.parametrize("row", INITS, ids=lambda r: r.concept)
-def test_notes_defaults_and_aligned_sets(row):
-    for fw in ("torch", "keras"):
-        conv = convention(row.concept, fw)
-        for group in ("defaults", "formula", "related"):
-            assert all(conv.notes.get(key, "").strip() for key in getattr(conv, group)), (fw, group)
-        sig = inspect.signature(getattr(row, fw)).parameters
-        # left to the framework (DEFAULT); the spec the framework's own defaults give is the convention's
-        assert all(sig[key].default is {"torch": TORCH_DEFAULT, "keras": KERAS_DEFAULT}[fw] for key in conv.defaults), fw
-        spec = getattr({"torch": t, "keras": k}[fw], f"{getattr(row, fw).__name__}_spec")
-        assert not conv.defaults or spec(64, 256) == spec(64, 256, **conv.defaults), fw
-    differences = {key for _, key, _, _ in differing(row.concept, groups=("defaults",))}
-    assert all(differences <= set({**row.required, **kwargs}) for kwargs in row.aligned)
-
-
-def _default(fn, name):
-    return inspect.signature(fn).parameters[name].default
-
-
-def test_torch_defaults_are_torchs_own():
-    init, related = torch.nn.init, convention("he_normal", "torch").related
-    assert (_default(init.normal_, "mean"), _default(init.normal_, "std")) == \
-        tuple(convention("random_normal", "torch").defaults[k] for k in ("mean", "std"))
-    assert _default(init.xavier_normal_, "gain") == convention("glorot_normal", "torch").defaults["gain"]
-    for fn in (init.kaiming_uniform_, init.kaiming_normal_):
-        assert (_default(fn, "a"), _default(fn, "mode"), _default(fn, "nonlinearity")) == \
-            (related["kaiming.a"], related["kaiming.mode"], related["kaiming.nonlinearity"]) == \
-            (0.0, "fan_in", "leaky_relu")
-    assert init.calculate_gain("leaky_relu", 0) == init.calculate_gain("relu") == math.sqrt(2.0)
-    assert init.calculate_gain("linear") == convention("lecun_normal", "torch").related["calculate_gain.linear"]
-    assert _default(init.constant_, "val") is inspect.Parameter.empty  # hence the row's required value
-
-
-def test_keras_defaults_are_keras_own():
-    rn = keras.initializers.RandomNormal()
-    assert (rn.mean, rn.stddev) == tuple(convention("random_normal", "keras").defaults[k] for k in ("mean", "std"))
-    assert keras.initializers.Constant().value == convention("constant", "keras").defaults["value"]
-    for cls, concept, scale, mode, dist in (
-            (keras.initializers.GlorotUniform, "glorot_uniform", 1.0, "fan_avg", "uniform"),
-            (keras.initializers.GlorotNormal, "glorot_normal", 1.0, "fan_avg", "truncated_normal"),
-            (keras.initializers.HeUniform, "he_uniform", 2.0, "fan_in", "uniform"),
-            (keras.initializers.HeNormal, "he_normal", 2.0, "fan_in", "truncated_normal"),
-            (keras.initializers.LecunNormal, "lecun_normal", 1.0, "fan_in", "truncated_normal")):
-        obj = cls(seed=0)
-        assert (obj.scale, obj.mode, obj.distribution) == (scale, mode, dist), concept
-        assert dist == "uniform" or convention(concept, "keras").formula["distribution"] == dist
-    related = convention("dense_default", "keras").related
-    for key in ("kernel_initializer", "bias_initializer"):
-        assert _default(keras.layers.Dense, key) == related[f"Dense.{key}"]
-
 
 def test_the_truncated_normal_constant(monkeypatch):
     """Keras's own VarianceScaling, observed: the stddev it hands its truncated-normal sampler for scale 1 and

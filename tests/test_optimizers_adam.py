@@ -17,7 +17,7 @@ import torch_impl.optimizers_adam as t
 from parity_tests.case import Run
 from parity_tests.cases.optimizers_adam import RULES
 from parity_tests.conventions import convention
-from parity_tests.trajectory import execute
+from parity_tests.trajectory import _keras_state_lists, execute
 
 RULE = {rule.concept: rule for rule in RULES}
 CONCEPTS = tuple(RULE)
@@ -54,7 +54,7 @@ def _torch_steps(concept, dtype="float64", **kwargs):
 
 
 def _keras_steps(concept, **kwargs):
-    """(params per step, {state suffix: value}) run eagerly in float64 with floatx float64."""
+    """(params per step, {state list attribute: value}) run eagerly in float64 with floatx float64."""
     previous = keras.config.floatx()
     try:
         keras.config.set_floatx("float64")
@@ -64,7 +64,7 @@ def _keras_steps(concept, **kwargs):
         for g in GRADS:
             opt.apply_gradients([(tf.constant(g), var)])
             out.append(var.numpy())
-        return np.stack(out), {v.path.rsplit("/", 1)[-1].removeprefix("w_"): v.numpy() for v in opt.variables}
+        return np.stack(out), {name: entries[0].numpy() for name, entries in _keras_state_lists(opt).items()}
     finally:
         keras.config.set_floatx(previous)
 
@@ -124,8 +124,8 @@ def test_keras_is_reproduced_bit_for_bit_and_every_switch_matters(concept):
     params, variables = _keras_steps(concept)
     expected, state = _numpy_steps(concept, "keras")
     np.testing.assert_array_equal(params, expected)
-    for field, (_, suffix) in RULE[concept].state.items():
-        np.testing.assert_array_equal(variables[suffix], getattr(state, field)[0])
+    for field, (_, attribute) in RULE[concept].state.items():
+        np.testing.assert_array_equal(variables[attribute], getattr(state, field)[0])
     for flip in _differing_flips(concept):
         if flip.get("schedule_dtype", "float32") != "float64":  # float64 Python floats = float64 values here
             flipped, flipped_state = _numpy_steps(concept, "keras", flip=flip)
@@ -288,3 +288,14 @@ def test_gaps_are_expected_and_name_their_convention(concept, variant, index, dt
     gaps = [r for r in rows if r["inputs"] == scenario and (r["impl_a"], r["impl_b"]) == ("torch", "keras")
             and r["quantity"] == "params"]
     assert gaps[0]["status"] == "expected" and key in gaps[0]["cause"], gaps[0]["cause"]
+
+
+@pytest.mark.parametrize("fn, hyperparameters", [(n.adam, n._AdamHyperparameters), (n.nadam, n._NadamHyperparameters),
+                                                 (n.adamax, n._AdamaxHyperparameters),
+                                                 (n.radam, n._RAdamHyperparameters),
+                                                 (n.adabelief, n._AdaBeliefHyperparameters)])
+def test_numpy_hyperparameters_are_the_keyword_only_arguments(fn, hyperparameters):
+    """Each rule's frozen hyperparameters are its keyword arguments, in order (adamw is adam's, decay decoupled)."""
+    parameters = inspect.signature(fn).parameters.values()
+    assert all(p.kind is p.KEYWORD_ONLY for p in parameters)
+    assert hyperparameters._fields == tuple(p.name for p in parameters)

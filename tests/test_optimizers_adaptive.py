@@ -204,3 +204,12 @@ def test_keras_accepts_only_the_lr_decay_that_means_off():
         k.adagrad(lr_decay=0.1)
     assert isinstance(k.adagrad(lr_decay=0.0), keras.optimizers.Adagrad)
     n.adagrad(lr_decay=0.1), t.adagrad(lr_decay=0.1)  # torch (and its reference) decay the step size
+
+
+@pytest.mark.parametrize("fn, hyperparameters", [(n.adagrad, n._AdagradHyperparameters),
+                                                 (n.rmsprop, n._RMSpropHyperparameters),
+                                                 (n.adadelta, n._AdadeltaHyperparameters)])
+def test_numpy_hyperparameters_are_the_keyword_only_arguments(fn, hyperparameters):
+    parameters = inspect.signature(fn).parameters.values()
+    assert all(p.kind is p.KEYWORD_ONLY for p in parameters)
+    assert hyperparameters._fields == tuple(p.name for p in parameters)

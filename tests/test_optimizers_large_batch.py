@@ -13,9 +13,9 @@ import reference_numpy.optimizers_large_batch as n
 import torch_impl.optimizers_large_batch as t
 
 from parity_tests.case import Run
-from parity_tests.cases.optimizers_large_batch import ADAFACTOR_CHAOS, RULES
+from parity_tests.cases.optimizers_large_batch import ADAFACTOR_CHAOS, ADAFACTOR_V_NOT_COMPARED, RULES
 from parity_tests.conventions import convention
-from parity_tests.trajectory import execute
+from parity_tests.trajectory import _keras_state_lists, execute
 
 RULE = {r.concept: r for r in RULES}
 G = np.random.default_rng(5).standard_normal((4, 3, 4))  # four steps of gradients for one 3x4 parameter
@@ -154,6 +154,54 @@ def test_adafactor_factored_state_means_the_same_but_keras_names_it_without_a_su
                                                        (state["col_var"][0], factored[1], np_state.col[0])):
         np.testing.assert_allclose(torch_value.numpy(), numpy_value, rtol=1e-12)
         np.testing.assert_allclose(keras_value, numpy_value, rtol=1e-12)
+
+
+def test_adafactor_factored_state_is_compared_in_every_pair():
+    """R and C are rows of the report (Keras's are located by variable, not by name: see the next test)."""
+    rule = RULE["adafactor"]
+    assert rule.state == {"row": ("row_var", "_r"), "col": ("col_var", "_c")}
+    rows = execute(Run(rule, "aligned", dict(rule.aligned[0]), "float64", "open_loop", 0), 11)
+    state = [r for r in rows if r["quantity"] in ("state_row", "state_col")]
+    assert {(r["quantity"], r["inputs"], r["impl_a"], r["impl_b"]) for r in state} == {
+        (q, s, *pair) for q in ("state_row", "state_col") for s in ("typical", "grads_1e-6")
+        for pair in (("numpy[torch]", "torch"), ("numpy[keras]", "keras"), ("torch", "keras"))}
+    assert {r["status"] for r in state} == {"match"} and all(r["n"] for r in state)
+
+
+def test_keras_state_is_located_by_variable_index_not_by_name():
+    """Adafactor's _r and _c entries are named after their variable with no suffix, so two variables of one name
+    (the harness's are not) and _r / _c themselves are told apart only by position and attribute."""
+    variables = [keras.Variable(P0, name="w"), keras.Variable(P0.T.copy(), name="w")]
+    opt = k.adafactor()
+    opt.build(variables)
+    lists = _keras_state_lists(opt)
+    assert lists["_r"] is opt._r and lists["_c"] is opt._c and lists["_v"] is opt._v
+    assert "velocity" not in lists  # named by attribute only, not by the entries' "w_velocity"
+    located = [(lists["_r"][opt._get_variable_index(v)], lists["_c"][opt._get_variable_index(v)]) for v in variables]
+    assert [(tuple(r.shape), tuple(c.shape)) for r, c in located] == [((3,), (4,)), ((4,), (3,))]
+    assert located[0][0] is not located[0][1] and located[0][0].name == located[0][1].name == "w"
+
+
+def test_keras_adafactor_v_is_recomputed_from_r_and_c_so_is_not_compared():
+    assert "_v" not in {keras_name for _, keras_name in RULE["adafactor"].state.values()}
+    assert "_v" in ADAFACTOR_V_NOT_COMPARED
+    var, opt = keras.Variable(P0, name="w"), k.adafactor(lr=0.05)
+    for g in G:
+        opt.apply_gradients([(tf.constant(g), var)])
+    r, c, v = (np.asarray(x[0]) for x in (opt._r, opt._c, opt._v))
+    np.testing.assert_allclose(v, (r / r.mean())[:, None] * c[None, :], rtol=1e-6)  # V, not state of its own
+    _, state = _torch_steps(t.adafactor(lr=0.05), G)
+    assert "variance" not in state and {"row_var", "col_var"} <= set(state)  # torch: V only for vectors
+
+
+@pytest.mark.parametrize("fn, hyperparameters", [(n.lion, n._LionHyperparameters), (n.lamb, n._LambHyperparameters),
+                                                 (n.lars, n._LarsHyperparameters),
+                                                 (n.adafactor, n._AdafactorHyperparameters),
+                                                 (n.muon, n._MuonHyperparameters)])
+def test_numpy_hyperparameters_are_the_keyword_only_arguments(fn, hyperparameters):
+    parameters = inspect.signature(fn).parameters.values()
+    assert all(p.kind is p.KEYWORD_ONLY for p in parameters)
+    assert hyperparameters._fields == tuple(p.name for p in parameters)
 
 
 # -- Muon ------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Update-rule trajectories: the harness catches a broken rule at its first step, and the SGD-family
 conventions are pinned against the installed frameworks."""
+import dataclasses
 import inspect
 
 import keras
@@ -11,9 +12,10 @@ import torch
 import reference_numpy.optimizers_sgd as n
 
 from parity_tests.case import Run
+from parity_tests.cases import optimizers_adam, optimizers_adaptive, optimizers_large_batch, optimizers_sgd
 from parity_tests.cases.optimizers_sgd import RULES
 from parity_tests.conventions import convention
-from parity_tests.trajectory import STEPS, Rule, execute
+from parity_tests.trajectory import STEPS, Rule, _keras_state_lists, execute, run_keras_batch
 
 SEED = 11
 SGD, MOMENTUM = RULES[0], RULES[1]
@@ -92,3 +94,40 @@ def test_bad_hyperparameters_are_rejected_alike(kwargs, name):
     for fn in (SGD.numpy, SGD.torch, SGD.keras):
         with pytest.raises(ValueError, match=name):
             fn(**kwargs)
+
+
+ALL_RULES = (optimizers_sgd.RULES + optimizers_adam.RULES + optimizers_adaptive.RULES
+             + optimizers_large_batch.RULES)
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.concept)
+def test_every_rules_keras_state_names_a_state_list_of_its_optimizer(rule):
+    """The Keras half of ``Rule.state`` is the optimizer's list attribute (no variable-name suffix)."""
+    variables = [keras.Variable(np.zeros((3, 4)), dtype="float32", name="w")]
+    opt = rule.keras(**{**rule.required, **rule.aligned[0]})
+    opt.build(variables)
+    lists = _keras_state_lists(opt)
+    for _, attribute in rule.state.values():
+        assert lists[attribute] is getattr(opt, attribute)
+        assert lists[attribute][opt._get_variable_index(variables[0])].shape[-1] in (3, 4)
+
+
+@pytest.mark.parametrize("attribute", ["momentum", "_momentums", "momentumss"])  # old suffix, Adam's, a typo
+def test_a_misspelt_keras_state_list_is_an_error_naming_the_rule_and_the_attribute(attribute):
+    rule = dataclasses.replace(MOMENTUM, state={"momentum": ("momentum_buffer", attribute)})
+    rows = _rows(rule)
+    keras_rows = [r for r in rows if "keras" in (r["impl_a"], r["impl_b"])]
+    assert keras_rows and {r["status"] for r in keras_rows} == {"ERROR"}
+    for row in keras_rows:  # the params rows too: the Keras run as a whole is refused, nothing half-compared
+        assert "optimizers/momentum" in row["cause"] and repr(attribute) in row["cause"], row["cause"]
+        assert "its state lists: momentums" in row["cause"]  # the list SGD does have
+    assert all(r["status"] == "match" for r in rows if "keras" not in (r["impl_a"], r["impl_b"]))
+
+
+def test_a_misspelt_state_list_errs_only_its_own_rule_in_a_keras_batch():
+    bad = dataclasses.replace(MOMENTUM, concept="nesterov", state={"momentum": ("momentum_buffer", "momentum")})
+    runs = [Run(rule, "aligned", {**rule.required, **rule.aligned[0]}, "float64", "open_loop")
+            for rule in (MOMENTUM, bad)]
+    good, broken = (run_keras_batch(runs, SEED)[run.id] for run in runs)
+    assert isinstance(good, dict) and ("typical", "state_momentum") in good
+    assert isinstance(broken, ValueError) and "rule optimizers/nesterov" in str(broken)

@@ -9,36 +9,33 @@ from .validation import check_clipping
 __all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm"]
 
 
-def _parameters(grads):
-    """One parameter per gradient, its ``.grad`` a copy of the gradient."""
+def _clipped(grads, name, clip, threshold, threshold_name):
+    """The ``.grad`` of one fresh parameter per gradient (a copy of it) after ``clip(params, threshold)``, one of
+    ``torch.nn.utils``'s in-place clippers; the arguments checked first."""
+    check_clipping(grads, name, threshold, threshold_name)
     params = []
     for g in grads:
         p = torch.nn.Parameter(torch.zeros_like(g))
         p.grad = g.detach().clone()
         params.append(p)
-    return params
+    clip(params, threshold)
+    return [p.grad for p in params]
 
 
 def clip_by_value(g, *, clip_value):
     r""":math:`\mathrm{clip}(g, -v, v)`: ``torch.nn.utils.clip_grad_value_``."""
-    check_clipping((g,), "g", clip_value, "clip_value")
-    (p,) = _parameters([g])
-    torch.nn.utils.clip_grad_value_([p], clip_value)
-    return p.grad
+    (clipped,) = _clipped((g,), "g", torch.nn.utils.clip_grad_value_, clip_value, "clip_value")
+    return clipped
 
 
 def clip_by_norm(g, *, max_norm):
     r""":math:`g \min(c / (\lVert g \rVert + 10^{-6}), 1)`: ``torch.nn.utils.clip_grad_norm_`` on one parameter."""
-    check_clipping((g,), "g", max_norm, "max_norm")
-    (p,) = _parameters([g])
-    torch.nn.utils.clip_grad_norm_([p], max_norm)
-    return p.grad
+    (clipped,) = _clipped((g,), "g", torch.nn.utils.clip_grad_norm_, max_norm, "max_norm")
+    return clipped
 
 
 def clip_by_global_norm(*grads, max_norm):
     r"""``torch.nn.utils.clip_grad_norm_`` on one parameter per gradient (one factor from the total norm);
     the clipped gradients raveled and concatenated."""
-    check_clipping(grads, "grads", max_norm, "max_norm")
-    params = _parameters(grads)
-    torch.nn.utils.clip_grad_norm_(params, max_norm)
-    return torch.cat([p.grad.reshape(-1) for p in params])
+    clipped = _clipped(grads, "grads", torch.nn.utils.clip_grad_norm_, max_norm, "max_norm")
+    return torch.cat([g.reshape(-1) for g in clipped])

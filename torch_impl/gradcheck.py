@@ -14,9 +14,10 @@ float64 :math:`\epsilon = 10^{-6}` (truncation and rounding far below the tolera
 ``1e-3, 1e-2`` in float32 (about 20x its error). Unlike ``torch.autograd.gradcheck`` (a fixed
 ``eps=1e-6`` meant for float64 inputs), the step follows the dtype and the parameter's magnitude.
 """
-from dataclasses import dataclass
-
 import torch
+
+# GradcheckResult: the type gradcheck returns, importable from here as before its move to argchecks
+from argchecks import GradcheckResult, gradcheck_result, resolve_tolerances  # noqa: F401
 
 from .validation import check_gradcheck
 
@@ -24,22 +25,6 @@ __all__ = ["gradcheck"]
 
 STEPS = {torch.float64: 1e-6, torch.float32: torch.finfo(torch.float32).eps ** (1 / 3)}
 TOLERANCES = {torch.float64: (1e-5, 1e-3), torch.float32: (1e-3, 1e-2)}  # (atol, rtol)
-
-
-@dataclass(frozen=True)
-class GradcheckResult:
-    """``passed``: every parameter passed; per parameter name: ``max_abs`` = max |g - g_hat|, ``max_rel`` =
-    max |g - g_hat| / |g_hat| (0/0 = 0, x/0 = inf), ``analytic`` and ``numeric`` gradients (float64
-    tensors); ``failed``: the names with an element out of tolerance; ``eps``, ``atol``, ``rtol`` as used."""
-    passed: bool
-    failed: tuple
-    max_abs: dict
-    max_rel: dict
-    analytic: dict
-    numeric: dict
-    eps: float
-    atol: float
-    rtol: float
 
 
 def _loss(f, params):
@@ -94,11 +79,8 @@ def gradcheck(f, params, *, eps=None, atol=None, rtol=None):
     takes the dtype's default (module docstring).
     """
     dtype = check_gradcheck(f, params, eps, atol, rtol)
-    eps = STEPS[dtype] if eps is None else eps
-    atol, rtol = (TOLERANCES[dtype][0] if atol is None else atol), (TOLERANCES[dtype][1] if rtol is None else rtol)
+    eps, atol, rtol = resolve_tolerances(dtype, eps, atol, rtol, steps=STEPS, tolerances=TOLERANCES)
     analytic = {key: g.detach().double() for key, g in _analytic(f, params).items()}
     numeric = {key: _numeric(f, params, key, eps) for key in params}
-    checks = {key: _errors(analytic[key], numeric[key], atol, rtol) for key in params}
-    failed = tuple(key for key, (_, _, ok) in checks.items() if not ok)
-    return GradcheckResult(not failed, failed, {key: c[0] for key, c in checks.items()},
-                           {key: c[1] for key, c in checks.items()}, analytic, numeric, eps, atol, rtol)
+    errors = {key: _errors(analytic[key], numeric[key], atol, rtol) for key in params}
+    return gradcheck_result(errors, analytic, numeric, eps, atol, rtol)

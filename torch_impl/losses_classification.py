@@ -7,8 +7,7 @@ import torch.nn.functional as F
 
 from .defaults import DEFAULT, given
 from .losses_common import check_pair, check_reduction, compute_in, reduce
-from .validation import check_choice, check_floating, check_labels, check_ndim, check_no_nan, check_probabilities, \
-    check_same_dtype, check_shape
+from .validation import check_choice, check_class_weights, check_logits_labels, check_ndim, check_probabilities
 
 __all__ = ["binary_crossentropy", "binary_crossentropy_with_logits", "categorical_crossentropy",
            "categorical_crossentropy_with_logits", "sparse_categorical_crossentropy", "weighted_crossentropy",
@@ -16,14 +15,6 @@ __all__ = ["binary_crossentropy", "binary_crossentropy_with_logits", "categorica
 
 
 _IGNORE_NOTHING = -100  # a negative class index: labels are checked to lie in [0, C), so it never matches
-
-
-def _check_logits_labels(y_pred, y_true):
-    check_floating(y_pred, "y_pred")
-    check_ndim(y_pred, 2, "y_pred")
-    check_no_nan(y_pred, "y_pred")
-    check_labels(y_true, y_pred.shape[-1], "y_true")
-    check_shape(y_true, y_pred.shape[:1], "y_true", what="expected one label per row of y_pred:")
 
 
 def _check_from_logits(from_logits, *inputs):
@@ -75,7 +66,7 @@ def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=True, ignore_
     r"""CE with int labels: ``F.cross_entropy`` (always logits), or ``F.nll_loss(torch.log(p))`` for
     probabilities (``from_logits`` is the wrapper's switch between the two). ``ignore_index``: torch's default
     (-100 in torch 2.13; labels are checked to lie in [0, C), so it never matches); ``None`` ignores nothing."""
-    _check_logits_labels(y_pred, y_true)
+    check_logits_labels(y_pred, y_true)
     _check_from_logits(from_logits, (y_pred, "y_pred"))
     check_reduction(reduction)
     (x,) = compute_in(dtype, y_pred)
@@ -88,11 +79,8 @@ def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=True, ignore_
 def weighted_crossentropy(y_pred, y_true, class_weights, *, reduction=DEFAULT, dtype=None):
     r"""Class-weighted CE on logits: ``F.cross_entropy(weight=class_weights)``; ``mean`` divides by the
     sum of the targets' weights."""
-    _check_logits_labels(y_pred, y_true)
-    check_floating(class_weights, "class_weights")
-    check_same_dtype(y_pred, "y_pred", class_weights, "class_weights")
-    check_shape(class_weights, y_pred.shape[-1:], "class_weights", what="expected one weight per class:")
-    check_no_nan(class_weights, "class_weights")
+    check_logits_labels(y_pred, y_true)
+    check_class_weights(class_weights, y_pred)
     check_reduction(reduction)
     x, w = compute_in(dtype, y_pred, class_weights)
     return F.cross_entropy(x, y_true, weight=w, **given(reduction=reduction))

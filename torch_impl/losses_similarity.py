@@ -6,23 +6,11 @@ import torch.nn.functional as F
 
 from .defaults import DEFAULT, given
 from .losses_common import check_pair, check_reduction, compute_in, reduce
-from .validation import check_axis, check_floating, check_ndim, check_no_nan, check_number, check_same_dtype, \
-    check_same_shape
+from .validation import check_axis, check_contrastive, check_ndim, check_range, check_triplet
 
 __all__ = ["cosine_similarity", "contrastive", "triplet", "dice"]
 
 DICE_SMOOTH = 1.0  # Laplace smoothing of the hand-written Dice, in numerator and denominator
-
-
-def _check_range(x, name, low, high=None):
-    """Raise ValueError unless every element of ``x`` lies in ``[low, high]``."""
-    if (x < low).any() or (high is not None and (x > high).any()):
-        raise ValueError(f"{name} must lie in [{low}, {high if high is not None else 'inf'}], "
-                         f"got values in [{float(x.min())}, {float(x.max())}]")
-
-
-def _check_margin(margin):
-    check_number(margin, "margin", low=0.0, low_open=True)
 
 
 def cosine_similarity(y_pred, y_true, *, reduction="mean", dtype=None):
@@ -38,11 +26,7 @@ def cosine_similarity(y_pred, y_true, *, reduction="mean", dtype=None):
 def contrastive(y_pred, y_true, *, margin=1.0, reduction="mean", dtype=None):
     r""":math:`y d^2 + (1 - y) \max(m - d, 0)^2` on distances ``y_pred`` (N,), ``y_true`` = 1 for a
     similar pair (torch has no contrastive loss)."""
-    check_pair(y_pred, y_true)
-    check_ndim(y_pred, 1, "y_pred")
-    _check_range(y_pred, "y_pred", 0)
-    _check_range(y_true, "y_true", 0, 1)
-    _check_margin(margin)
+    check_contrastive(y_pred, y_true, margin)
     check_reduction(reduction)
     d, y = compute_in(dtype, y_pred, y_true)
     return reduce(y * d * d + (1 - y) * torch.clamp_min(margin - d, 0) ** 2, reduction)
@@ -51,15 +35,7 @@ def contrastive(y_pred, y_true, *, margin=1.0, reduction="mean", dtype=None):
 def triplet(anchor, positive, negative, *, margin=DEFAULT, reduction=DEFAULT, dtype=None):
     r""":math:`\max(m + \|a - p + \varepsilon\| - \|a - q + \varepsilon\|, 0)`: ``F.triplet_margin_loss``
     with torch's defaults for what is not passed (``margin=1.0``, ``p=2, eps=1e-6, swap=False`` in torch 2.13)."""
-    check_floating(anchor, "anchor")
-    check_ndim(anchor, 2, "anchor")
-    for x, name in ((positive, "positive"), (negative, "negative")):
-        check_floating(x, name)
-        check_same_dtype(anchor, "anchor", x, name)
-        check_same_shape(anchor, "anchor", x, name)
-    for x, name in ((anchor, "anchor"), (positive, "positive"), (negative, "negative")):
-        check_no_nan(x, name)
-    _check_margin(margin)
+    check_triplet(anchor, positive, negative, margin)
     check_reduction(reduction)
     a, p, n = compute_in(dtype, anchor, positive, negative)
     return F.triplet_margin_loss(a, p, n, **given(margin=margin, reduction=reduction))
@@ -77,8 +53,8 @@ def dice(y_pred, y_true, *, axis=-1, reduction="mean", dtype=None):
     no Dice loss; ``axis=-1`` gives one loss per sample of (N, D) masks, ``None`` one for the batch)."""
     check_pair(y_pred, y_true)
     dims = _dims(axis, y_pred.ndim)
-    _check_range(y_pred, "y_pred", 0, 1)
-    _check_range(y_true, "y_true", 0, 1)
+    check_range(y_pred, "y_pred", 0, 1)
+    check_range(y_true, "y_true", 0, 1)
     check_reduction(reduction)
     p, t = compute_in(dtype, y_pred, y_true)
     num = 2 * torch.sum(p * t, dim=dims) + DICE_SMOOTH

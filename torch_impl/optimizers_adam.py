@@ -9,16 +9,9 @@ import torch
 
 from .defaults import DEFAULT, framework_default, given
 from .optimizers_common import Optimizer, check_hyperparameter
+from .validation import check_adam as _check  # lr, beta1, beta2, eps, weight_decay: every rule's first checks
 
 __all__ = ["adam", "adamw", "nadam", "adamax", "radam", "adabelief"]
-
-
-def _check(lr, beta1, beta2, eps, weight_decay):
-    check_hyperparameter("lr", lr)
-    for name, beta in (("beta1", beta1), ("beta2", beta2)):
-        check_hyperparameter(name, beta, high=1.0, high_open=True)
-    check_hyperparameter("eps", eps, low_open=True)
-    check_hyperparameter("weight_decay", weight_decay)
 
 
 def _betas(beta1, beta2):

@@ -17,52 +17,12 @@ import torch.nn.functional as F
 from torch.optim import lr_scheduler
 
 from .defaults import DEFAULT, framework_default, given
-from .validation import check_choice, check_floating, check_integer, check_ndim, check_no_nan, check_nonempty, \
-    check_number, check_same_dtype, check_shape
+from .validation import check_choice, check_lr_range, check_number, check_plateau, check_steps
 
 __all__ = ["step_decay", "exponential_decay", "cosine_annealing", "cosine_warm_restarts", "warmup_cosine",
            "polynomial_decay", "reduce_on_plateau", "lr_range_test"]
 
 _DTYPES = {None: torch.float64, "float32": torch.float32, "float64": torch.float64}
-
-
-def _check_steps(steps):
-    """Step indices: a non-empty 1-D integer array of non-negative values."""
-    check_integer(steps, "steps", "step indices")
-    check_ndim(steps, 1, "steps")
-    if steps.numel() == 0 or steps.min() < 0:
-        raise ValueError("steps must be a non-empty array of non-negative step indices")
-
-
-def _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr):
-    """ReduceLROnPlateau's inputs: the losses a non-empty 1-D float array without NaN; its numbers."""
-    check_floating(val_loss, "val_loss")
-    check_ndim(val_loss, 1, "val_loss")
-    check_nonempty(val_loss, "val_loss")
-    check_no_nan(val_loss, "val_loss")
-    check_number(lr, "lr", positive=True)
-    check_number(factor, "factor", positive=True, high=1.0, high_open=True)
-    check_number(patience, "patience", low=0.0, integer=True)
-    check_number(threshold, "threshold", low=0.0)
-    check_number(cooldown, "cooldown", low=0.0, integer=True)
-    check_number(min_lr, "min_lr", low=0.0)
-
-
-def _check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size):
-    """x (N, D), y (N,), w0 (D,): float tensors of one dtype without NaN; 0 < lr_min < lr_max; batch_size divides N."""
-    for a, name in ((x, "x"), (y, "y"), (w0, "w0")):
-        check_floating(a, name)
-        check_no_nan(a, name)
-    check_same_dtype(x, "x", y, "y")
-    check_same_dtype(x, "x", w0, "w0")
-    check_ndim(x, 2, "x")
-    check_shape(y, x.shape[:1], "y", what="expected one target per row of x:")
-    check_shape(w0, x.shape[1:], "w0", what="expected one weight per column of x:")
-    for value, name, low in ((lr_min, "lr_min", 0.0), (lr_max, "lr_max", lr_min), (num_steps, "num_steps", 1)):
-        check_number(value, name, low=low, low_open=True, integer=name == "num_steps")
-    check_number(batch_size, "batch_size", positive=True, integer=True, high=x.shape[0])
-    if x.shape[0] % batch_size:
-        raise ValueError(f"batch_size must divide the {x.shape[0]} rows of x, got {batch_size}")
 
 
 def _lr(lr):
@@ -76,7 +36,7 @@ def _int(value):
 
 def _drive(steps, lr, dtype, make_scheduler):
     """The LR at each of ``steps`` under ``make_scheduler(optimizer)``, stepped to ``max(steps)``."""
-    _check_steps(steps)
+    check_steps(steps)
     check_number(lr, "lr", positive=True)
     check_choice(dtype, tuple(_DTYPES), "dtype")
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], **given(lr=lr))
@@ -201,7 +161,7 @@ def reduce_on_plateau(val_loss, *, lr=DEFAULT, factor=DEFAULT, patience=DEFAULT,
     r"""``lr_scheduler.ReduceLROnPlateau(mode='min')`` on ``torch.optim.SGD(lr)``, torch's defaults for what is not
     passed: the LR used during each epoch, then ``scheduler.step(val_loss[k])``. Reduces when the bad-epoch count
     exceeds ``patience``."""
-    _check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr)
+    check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr)
     check_choice(threshold_mode, ("rel", "abs"), "threshold_mode")
     check_choice(dtype, tuple(_DTYPES), "dtype")
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], **given(lr=lr))
@@ -221,7 +181,7 @@ def lr_range_test(x, y, w0, *, lr_min=1e-7, lr_max=10.0, num_steps=100, batch_si
     on consecutive batches of ``batch_size`` rows (autograd), the LR raised after each step by
     ``ExponentialLR(gamma=(lr_max/lr_min)^{1/(n-1)})``. Returns (2, n): the LR and the batch loss of each
     step, in ``dtype`` (``None``: the input's)."""
-    _check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size)
+    check_lr_range(x, y, w0, lr_min, lr_max, num_steps, batch_size)
     check_choice(dtype, tuple(_DTYPES), "dtype")
     ct = x.dtype if dtype is None else _DTYPES[dtype]
     x, y, w = x.to(ct), y.to(ct), torch.nn.Parameter(w0.to(ct).clone())

@@ -6,7 +6,6 @@ from typing import Any, NamedTuple
 
 import keras
 import numpy as np
-import tensorflow as tf
 import torch
 
 import keras_impl.optimizers_common as kopt
@@ -64,7 +63,7 @@ def convert(framework, arg):
         return {key: convert(framework, a) for key, a in arg.items()}
     if framework == "torch":
         return torch.from_numpy(np.array(arg))
-    return tf.convert_to_tensor(arg) if framework == "keras" else arg
+    return keras.ops.convert_to_tensor(arg) if framework == "keras" else arg
 
 
 def as_numpy(value):

@@ -6,8 +6,8 @@ W2, b2, raveled, float64 in all three) and its verdict (1.0: passed), one vector
 compute dtype (``mlp_forward``'s): under Keras's default floatx a float64 model computes in float32, whose loss
 cannot be differenced with a float64 step -- the tool then fails, and says so. The three tools share one rule
 (``parity_tests.conventions.gradcheck``): the same steps, the same differences, the same verdict."""
+import keras
 import numpy as np
-import tensorflow as tf
 import torch
 from keras import ops
 
@@ -59,8 +59,8 @@ def keras_tool(x, *params, activations, dtype=None, eps=None, atol=None, rtol=No
         out = km.mlp_forward(x, *p.values(), activations=activations, dtype=dtype)  # (N, 1)
         return 0.5 * ops.sum(out * out) / out.shape[0]
     result = kg.gradcheck(f, _named(params), eps=eps, atol=atol, rtol=rtol)
-    parts = [tf.reshape(tf.cast(result.numeric[k], tf.float64), [-1]) for k in NAMES]
-    return tf.concat(parts + [tf.constant([float(result.passed)], tf.float64)], axis=0)
+    parts = [keras.ops.reshape(keras.ops.cast(result.numeric[k], "float64"), [-1]) for k in NAMES]
+    return keras.ops.concatenate(parts + [keras.ops.convert_to_tensor([float(result.passed)], "float64")], axis=0)
 
 
 # The central difference of a float32 loss carries its rounding, eps32 |L| / h (h = eps32^(1/3)): each framework

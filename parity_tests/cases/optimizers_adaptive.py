@@ -18,7 +18,7 @@ _ADAGRAD = {"lr": 0.05, "initial_accumulator_value": 0.0, "eps": 1e-7, "weight_d
 # contracting regime (seeds 20261124, 3, 7, 11, 12345 checked).
 _RMSPROP = {"lr": 1e-3, "rho": 0.99, "eps": 1e-7, "weight_decay": 0.0}
 _ADADELTA = {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0.0}
-_SQUARE_AVG = {"square_avg": ("square_avg", "velocity")}
+_SQUARE_AVG = {"square_avg": ("square_avg", "_velocities")}
 
 
 def _with_decay(aligned):
@@ -26,17 +26,18 @@ def _with_decay(aligned):
 
 
 RULES = (
-    Rule("optimizers", "adagrad", n.adagrad, t.adagrad, k.adagrad, state={"accumulator": ("sum", "accumulator")},
+    Rule("optimizers", "adagrad", n.adagrad, t.adagrad, k.adagrad, state={"accumulator": ("sum", "_accumulators")},
          aligned=_with_decay(_ADAGRAD), skips=ONE_CLOSED_LOOP),
     Rule("optimizers", "rmsprop", n.rmsprop, t.rmsprop, k.rmsprop, state=_SQUARE_AVG, aligned=_with_decay(_RMSPROP),
          skips=ONE_CLOSED_LOOP),
     Rule("optimizers", "rmsprop_momentum", n.rmsprop, t.rmsprop, k.rmsprop, required={"momentum": 0.9},
-         state={**_SQUARE_AVG, "momentum": ("momentum_buffer", "momentum")}, aligned=(_RMSPROP,),
+         state={**_SQUARE_AVG, "momentum": ("momentum_buffer", "_momentums")}, aligned=(_RMSPROP,),
          skips=ONE_CLOSED_LOOP),
     Rule("optimizers", "rmsprop_centered", n.rmsprop, t.rmsprop, k.rmsprop, required={"centered": True},
-         state={**_SQUARE_AVG, "grad_avg": ("grad_avg", "average_gradient")}, aligned=(_RMSPROP,),
+         state={**_SQUARE_AVG, "grad_avg": ("grad_avg", "_average_gradients")}, aligned=(_RMSPROP,),
          skips=ONE_CLOSED_LOOP),
     Rule("optimizers", "adadelta", n.adadelta, t.adadelta, k.adadelta,
-         state={"square_avg": ("square_avg", "accumulated_grad"), "acc_delta": ("acc_delta", "accumulated_delta_var")},
+         state={"square_avg": ("square_avg", "_accumulated_grads"),
+                "acc_delta": ("acc_delta", "_accumulated_delta_vars")},
          aligned=_with_decay(_ADADELTA), skips=ONE_CLOSED_LOOP),
 )

@@ -19,7 +19,7 @@ ONE_CLOSED_LOOP = (Skip("closed loop once per rule (aligned, float64): a Keras t
 SECOND_SET_OPEN_LOOP = (Skip("closed loop once per rule (set 0): this set switches a code path the open loop covers",
                              regime="closed_loop", index=1),)
 _LR = {"lr": 0.05, "weight_decay": 0.0}
-_MOMENTUM_STATE = {"momentum": ("momentum_buffer", "momentum")}
+_MOMENTUM_STATE = {"momentum": ("momentum_buffer", "momentums")}
 
 RULES = (
     # set 0 decays the weights (coupled in torch, decoupled in Keras: both paths in the gate), set 1 does not

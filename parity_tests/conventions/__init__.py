@@ -7,18 +7,32 @@ A ``Convention`` per (framework, concept) holds
   related     -- other defaults a user meets for the same concept (layer APIs), checked but not run,
   notes       -- one line per key above: where the value comes from,
   sources     -- per ``defaults``/``related`` key, where the installed framework states it (``Source``: a
-                 signature default, read by introspection in every run: a changed default fails the gate).
+                 signature default, read by introspection in every run: a changed default fails the gate),
+Keras on its JAX and torch backends (``keras[jax]``, ``keras[torch]``) follows Keras's convention except where
+``keras_backends.py`` (one row per differing key, with its reason) or ``KERAS_BACKEND_FORMULA`` (backend-wide) say.
 numpy[torch convention] must match torch and numpy[keras convention] must match keras; a torch~keras
 gap is ``expected`` only when those two NumPy runs reproduce it, and ``cause`` names the keys that differ.
 """
+import dataclasses
+import functools
+import importlib
+import sys
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable, NamedTuple
 
-__all__ = ["Convention", "Source", "Difference", "Flip", "FRAMEWORKS", "register", "convention", "all_conventions", "differing", "describe", "family_of", "concepts"]
+__all__ = ["Convention", "Source", "Difference", "Flip", "FRAMEWORKS", "KERAS_ON", "register", "convention", "all_conventions",
+           "differing", "describe", "Family", "FAMILIES", "family_of", "concepts"]
 
 FRAMEWORKS = ("torch", "keras")
+KERAS_ON = {"keras[jax]": "jax", "keras[torch]": "torch"}  # Keras on another backend: its conventions' framework name
+# What a Keras backend does alike wherever a concept's Keras formula has the key (a concept's ``backends`` entry
+# overrides): TensorFlow's ops.cast/convert_to_tensor makes a Python float a float32 tensor before any cast
+# ("float32"); JAX (jnp.asarray(value, dtype)) and torch (torch.as_tensor(value, dtype=...)) convert the Python float
+# straight to the target dtype.
+KERAS_BACKEND_FORMULA = {"jax": {"constant_dtype": None}, "torch": {"constant_dtype": None}}
 _TABLE = {}
+_REGISTERED_BY = {}  # module name (of this package) -> {concept: None}, in registration order
 
 
 def _frozen(d):
@@ -62,15 +76,34 @@ class Convention:
 
 
 def register(*conventions):
+    """Add ``conventions`` to the table, each concept recorded under the module that registers it (the module
+    calling this: ``FAMILIES`` says which family that module's concepts belong to)."""
+    module = sys._getframe(1).f_globals["__name__"].rpartition(".")[2]
     for c in conventions:
         key = (c.concept, c.framework)
         if key in _TABLE:
             raise ValueError(f"convention for {key} registered twice")
         _TABLE[key] = c
+        _REGISTERED_BY.setdefault(module, {})[c.concept] = None
 
 
 def convention(concept, framework):
+    """The ``Convention`` of ``framework`` (``torch``, ``keras``, or Keras on another backend: ``keras[jax]``,
+    ``keras[torch]`` -- Keras's convention with that backend's formula values)."""
+    if framework in KERAS_ON:
+        return _on_backend(concept, framework)
     return _TABLE[(concept, framework)]
+
+
+@functools.lru_cache(maxsize=None)
+def _on_backend(concept, framework):
+    from .keras_backends import ROWS
+    keras, backend = _TABLE[(concept, "keras")], KERAS_ON[framework]
+    changed = {k: v for k, v in KERAS_BACKEND_FORMULA[backend].items() if k in keras.formula}
+    rows = [r for r in ROWS if r.concept == concept and r.backend == backend]
+    changed |= {r.key: r.value for r in rows}
+    notes = {**keras.notes, **{r.key: f"on {backend}: {r.reason}" for r in rows}}
+    return dataclasses.replace(keras, framework=framework, formula={**keras.formula, **changed}, notes=notes)
 
 
 def all_conventions():
@@ -78,30 +111,31 @@ def all_conventions():
 
 
 class Flip(NamedTuple):
-    """numpy[torch] re-run with one convention key set to another value (cause attribution)."""
+    """A NumPy reference (numpy[torch], or the first side's) re-run with one convention key set to another value (cause
+    attribution)."""
     group: str  # "defaults", "formula" or "param_init"
     key: str
     value: object
 
 
 class Difference(NamedTuple):
-    """One convention key whose torch and Keras values differ."""
+    """One convention key whose values differ between two frameworks (by default torch's and Keras's)."""
     group: str
     key: str
-    torch_value: object
-    keras_value: object
+    torch_value: object  # the first framework's
+    keras_value: object  # the second's
 
     def flip(self):
         """numpy[torch] with this key at Keras's value."""
         return Flip(self.group, self.key, self.keras_value)
 
 
-def differing(concept, *, aligned=None, groups=("defaults", "formula")):
-    """A ``Difference`` for every key whose values differ.
+def differing(concept, *, aligned=None, groups=("defaults", "formula"), frameworks=FRAMEWORKS):
+    """A ``Difference`` for every key whose values differ between the two ``frameworks``.
 
     Keys set equal by the ``aligned`` hyperparameters are not counted.
     """
-    t, k = convention(concept, "torch"), convention(concept, "keras")
+    t, k = (convention(concept, f) for f in frameworks)
     out = []
     for group in groups:
         a, b = getattr(t, group), getattr(k, group)
@@ -113,21 +147,55 @@ def differing(concept, *, aligned=None, groups=("defaults", "formula")):
     return out
 
 
-def describe(differences):
-    """``group.key (torch=..., keras=...)`` strings joined by '; '."""
-    return "; ".join(f"{g}.{key} (torch={a!r}, keras={b!r})" for g, key, a, b in differences)
+def describe(differences, frameworks=FRAMEWORKS):
+    """``group.key (torch=..., keras=...)`` strings joined by '; ' (named after ``frameworks``)."""
+    first, second = frameworks
+    return "; ".join(f"{g}.{key} ({first}={a!r}, {second}={b!r})" for g, key, a, b in differences)
 
 
-# Each module registers its table, for one family of cases, in dependency order (gradient_flow and models build on
-# layers; training merges the others: it comes last).
-_MODULES = {"activations": "activations", "clipping": "clipping", "layers": "layers", "gradient_flow": "gradient_flow",
-            "initializers": "initializers", "losses_classification": "losses",
-            "losses_ctc": "losses", "losses_probabilistic": "losses", "losses_regression": "losses",
-            "losses_similarity": "losses", "models": "models", "optimizers_adam": "optimizers",
-            "optimizers_adaptive": "optimizers", "optimizers_large_batch": "optimizers", "optimizers_sgd": "optimizers",
-            "perceptron": "perceptron", "schedules": "schedules", "training": "training",
-            "gradcheck": "gradcheck"}
-_FAMILY = {}  # concept -> the family of its cases (checked against the cases by tests/test_catalog.py)
+class Family(NamedTuple):
+    """A family of cases and the modules of this package that register its conventions."""
+    name: str
+    modules: tuple[str, ...]  # module names, in load order
+
+
+# The families, in the order of ``concepts()`` (a family's concepts module by module, each module's as it registers
+# them). Modules are loaded in this order too, which must put a module's dependencies first: training merges the
+# conventions of models, losses and optimizers, so it loads after them.
+FAMILIES = (
+    Family("activations", ("activations",)),
+    Family("clipping", ("clipping",)),
+    Family("layers", ("layers",)),
+    Family("gradient_flow", ("gradient_flow",)),
+    Family("initializers", ("initializers",)),
+    Family("losses", ("losses_classification", "losses_ctc", "losses_probabilistic", "losses_regression",
+                      "losses_similarity")),
+    Family("models", ("models",)),
+    Family("optimizers", ("optimizers_adam", "optimizers_adaptive", "optimizers_large_batch", "optimizers_sgd")),
+    Family("perceptron", ("perceptron",)),
+    Family("schedules", ("schedules",)),
+    Family("training", ("training",)),
+    Family("gradcheck", ("gradcheck",)),
+)
+
+
+def _families(families, registered_by):
+    """{concept: family name} in the order of ``families`` from {module: concepts it registered}; a module that
+    registers conventions but no family lists raises (its concepts would have no family)."""
+    listed = {module for family in families for module in family.modules}
+    unlisted = sorted(set(registered_by) - listed)
+    if unlisted:
+        raise ImportError(f"conventions registered by {unlisted}, which no Family lists")
+    return {concept: family.name for family in families for module in family.modules
+            for concept in registered_by.get(module, ())}
+
+
+def _load():
+    """Import every family's modules (each registers its conventions); {concept: family name}."""
+    for family in FAMILIES:
+        for module in family.modules:
+            importlib.import_module(f"{__name__}.{module}")
+    return _families(FAMILIES, _REGISTERED_BY)
 
 
 def family_of(concept):
@@ -135,17 +203,8 @@ def family_of(concept):
 
 
 def concepts():
-    """Every concept, family by family in the modules' order, each family's concepts as registered."""
-    order = list(dict.fromkeys(_MODULES.values()))
-    return tuple(sorted(_FAMILY, key=lambda concept: order.index(_FAMILY[concept])))
+    """Every concept, family by family in ``FAMILIES`` order, each family's module by module, as registered."""
+    return tuple(_FAMILY)
 
 
-def _load():
-    import importlib
-    for module, family in _MODULES.items():
-        before = set(_TABLE)
-        importlib.import_module(f"{__name__}.{module}")
-        _FAMILY.update((concept, family) for concept, _ in _TABLE if (concept, "torch") not in before)
-
-
-_load()
+_FAMILY = _load()  # concept -> the family of its cases (checked against the rows by tests/test_rows.py)

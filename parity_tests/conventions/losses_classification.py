@@ -35,6 +35,13 @@ def _notes(torch=None, keras=None):
     return {"torch": dict(torch or {}), "keras": dict(keras or {})}
 
 
+def _per_sample(concept, torch_api, keras_api, *, torch_notes, keras_notes, **kwargs):
+    """A categorical loss_pair: both frameworks sum the class axis, one loss per sample (``_PER_SAMPLE``)."""
+    return loss_pair(concept, torch_api, keras_api, torch_unreduced="per_sample", keras_unreduced="per_sample",
+                     notes=_notes({**_PER_SAMPLE["torch"], **torch_notes}, {**_PER_SAMPLE["keras"], **keras_notes}),
+                     **kwargs)
+
+
 def _related(pair, torch, keras):
     """Add ``related`` defaults ({key: (value, note)}) a user meets for the same concept."""
     return tuple(replace(c, related={k: v for k, (v, _) in rel.items()},
@@ -58,65 +65,56 @@ register(
                                                Source("keras.losses.BinaryCrossentropy", "from_logits")}}),
               {}, {"keras.losses.BinaryCrossentropy.from_logits": (False, "the class reads probabilities unless told: "
                                                                            "the wrapper passes from_logits=True")}),
-    *loss_pair("categorical_crossentropy", "-torch.xlogy(t, p).sum(-1)", "keras.losses.CategoricalCrossentropy",
-               torch_formula={"normalize": False, "clip_eps": None},
-               keras_formula={"normalize": True, "clip_eps": KERAS_EPSILON},
-               torch_unreduced="per_sample", keras_unreduced="per_sample",
-               notes=_notes({**_PER_SAMPLE["torch"], **_NO_CLIP,
-                             "normalize": "xlogy uses p as given: an unnormalised row is not rescaled"},
-                            {**_PER_SAMPLE["keras"], **_CLIP,
-                             "normalize": "p / sum(p) over the class axis before clipping (its gradient "
-                                          "subtracts sum_i g_i q_i even for normalised rows)"}),
-               sources={"keras": keras_loss_sources("keras.losses.CategoricalCrossentropy")}),
-    *_related(loss_pair("categorical_crossentropy_with_logits", "F.cross_entropy (probability targets)",
-               "keras.losses.CategoricalCrossentropy(from_logits=True)",
-               torch_formula={"grad_target_sum": "exact"}, keras_formula={"grad_target_sum": "assume_one"},
-               torch_unreduced="per_sample", keras_unreduced="per_sample",
-               notes=_notes({**_PER_SAMPLE["torch"],
-                             "grad_target_sum": "autograd of -sum t log_softmax(x): softmax(x) sum(t) - t"},
-                            {**_PER_SAMPLE["keras"],
-                             "grad_target_sum": "tf.nn.softmax_cross_entropy_with_logits' fused gradient is "
-                                                "softmax(x) - t: wrong when the targets do not sum to 1"}),
-               sources={"torch": torch_loss_sources(_CROSS_ENTROPY),
-                        "keras": {**keras_loss_sources("keras.losses.CategoricalCrossentropy"),
-                                  "keras.losses.CategoricalCrossentropy.axis":
-                                      Source("keras.losses.CategoricalCrossentropy", "axis")}}),
+    *_per_sample("categorical_crossentropy", "-torch.xlogy(t, p).sum(-1)", "keras.losses.CategoricalCrossentropy",
+                 torch_formula={"normalize": False, "clip_eps": None},
+                 keras_formula={"normalize": True, "clip_eps": KERAS_EPSILON},
+                 torch_notes={**_NO_CLIP, "normalize": "xlogy uses p as given: an unnormalised row is not rescaled"},
+                 keras_notes={**_CLIP, "normalize": "p / sum(p) over the class axis before clipping (its gradient "
+                                                    "subtracts sum_i g_i q_i even for normalised rows)"},
+                 sources={"keras": keras_loss_sources("keras.losses.CategoricalCrossentropy")}),
+    *_related(_per_sample("categorical_crossentropy_with_logits", "F.cross_entropy (probability targets)",
+                          "keras.losses.CategoricalCrossentropy(from_logits=True)",
+                          torch_formula={"grad_target_sum": "exact"},
+                          keras_formula={"grad_target_sum": "assume_one"},
+                          torch_notes={"grad_target_sum": "autograd of -sum t log_softmax(x): softmax(x) sum(t) - t"},
+                          keras_notes={"grad_target_sum": "tf.nn.softmax_cross_entropy_with_logits' fused gradient "
+                                                          "is softmax(x) - t: wrong when the targets do not sum to 1"},
+                          sources={"torch": torch_loss_sources(_CROSS_ENTROPY),
+                                   "keras": {**keras_loss_sources("keras.losses.CategoricalCrossentropy"),
+                                             "keras.losses.CategoricalCrossentropy.axis":
+                                                 Source("keras.losses.CategoricalCrossentropy", "axis")}}),
               {"F.cross_entropy.class_dim": (1, "classes on dim 1: (N, C, d1, ...); same as the last axis for (N, C)")},
               {"keras.losses.CategoricalCrossentropy.axis": (-1, "classes on the last axis: (N, d1, ..., C)")}),
-    *loss_pair("sparse_categorical_crossentropy", "F.cross_entropy / F.nll_loss(torch.log(p))",
-               "keras.losses.SparseCategoricalCrossentropy",
-               hyper={"from_logits": (True, False), "ignore_index": (-100, None)},
-               torch_formula={"normalize": False, "clip_eps": None, "ignored_mean": "nan"},
-               keras_formula={"normalize": True, "clip_eps": KERAS_EPSILON, "ignored_mean": "zero"},
-               torch_unreduced="per_sample", keras_unreduced="per_sample",
-               notes=_notes({**_PER_SAMPLE["torch"], **_NO_CLIP,
-                             "from_logits": "F.cross_entropy always takes logits (the wrapper's from_logits=False "
-                                            "is F.nll_loss(torch.log(p)))",
-                             "ignore_index": "F.cross_entropy(ignore_index=-100)",
-                             "normalize": "F.nll_loss(log p) reads log p_y as given",
-                             "ignored_mean": "mean over the labels not ignored: 0/0 = NaN if all are (gradient 0)"},
-                            {**_PER_SAMPLE["keras"], **_CLIP,
-                             "from_logits": "SparseCategoricalCrossentropy(from_logits=False): logits are read as "
-                                            "probabilities and clipped, silently",
-                             "ignore_index": "SparseCategoricalCrossentropy(ignore_class=None)",
-                             "normalize": "log(clip(p)) goes through sparse_softmax_cross_entropy_with_logits: "
-                                          "c_y / sum(c), normalised after clipping",
-                             "ignored_mean": "mask weights total/valid with divide_no_nan: 0 if every label is "
-                                             "ignored"}),
-               sources={"torch": torch_loss_sources(_SPARSE, "ignore_index"),
-                        "keras": keras_loss_sources("keras.losses.SparseCategoricalCrossentropy", "from_logits",
-                                                    "ignore_index", ignore_index="ignore_class")}),
-    *loss_pair("weighted_crossentropy", "F.cross_entropy(weight=w)",
-               "SparseCategoricalCrossentropy(from_logits=True), sample_weight=w[y]",
-               torch_formula={"weighted_mean": "sum_of_weights"}, keras_formula={"weighted_mean": "batch_size"},
-               torch_unreduced="per_sample", keras_unreduced="per_sample",
-               notes=_notes({**_PER_SAMPLE["torch"],
-                             "weighted_mean": "reduction='mean' divides by sum_n w[y_n] (NaN if that is 0)"},
-                            {**_PER_SAMPLE["keras"],
-                             "weighted_mean": "'sum_over_batch_size' divides by N whatever the sample weights "
-                                              "(Keras 3 also offers reduction='mean_with_sample_weight')"}),
-               sources={"torch": torch_loss_sources(_CROSS_ENTROPY),
-                        "keras": keras_loss_sources("keras.losses.SparseCategoricalCrossentropy")}),
+    *_per_sample("sparse_categorical_crossentropy", "F.cross_entropy / F.nll_loss(torch.log(p))",
+                 "keras.losses.SparseCategoricalCrossentropy",
+                 hyper={"from_logits": (True, False), "ignore_index": (-100, None)},
+                 torch_formula={"normalize": False, "clip_eps": None, "ignored_mean": "nan"},
+                 keras_formula={"normalize": True, "clip_eps": KERAS_EPSILON, "ignored_mean": "zero"},
+                 torch_notes={**_NO_CLIP,
+                              "from_logits": "F.cross_entropy always takes logits (the wrapper's from_logits=False "
+                                             "is F.nll_loss(torch.log(p)))",
+                              "ignore_index": "F.cross_entropy(ignore_index=-100)",
+                              "normalize": "F.nll_loss(log p) reads log p_y as given",
+                              "ignored_mean": "mean over the labels not ignored: 0/0 = NaN if all are (gradient 0)"},
+                 keras_notes={**_CLIP,
+                              "from_logits": "SparseCategoricalCrossentropy(from_logits=False): logits are read as "
+                                             "probabilities and clipped, silently",
+                              "ignore_index": "SparseCategoricalCrossentropy(ignore_class=None)",
+                              "normalize": "log(clip(p)) goes through sparse_softmax_cross_entropy_with_logits: "
+                                           "c_y / sum(c), normalised after clipping",
+                              "ignored_mean": "mask weights total/valid with divide_no_nan: 0 if every label is "
+                                              "ignored"},
+                 sources={"torch": torch_loss_sources(_SPARSE, "ignore_index"),
+                          "keras": keras_loss_sources("keras.losses.SparseCategoricalCrossentropy", "from_logits",
+                                                      "ignore_index", ignore_index="ignore_class")}),
+    *_per_sample("weighted_crossentropy", "F.cross_entropy(weight=w)",
+                 "SparseCategoricalCrossentropy(from_logits=True), sample_weight=w[y]",
+                 torch_formula={"weighted_mean": "sum_of_weights"}, keras_formula={"weighted_mean": "batch_size"},
+                 torch_notes={"weighted_mean": "reduction='mean' divides by sum_n w[y_n] (NaN if that is 0)"},
+                 keras_notes={"weighted_mean": "'sum_over_batch_size' divides by N whatever the sample weights "
+                                               "(Keras 3 also offers reduction='mean_with_sample_weight')"},
+                 sources={"torch": torch_loss_sources(_CROSS_ENTROPY),
+                          "keras": keras_loss_sources("keras.losses.SparseCategoricalCrossentropy")}),
     *loss_pair("focal_loss", "torchvision.ops.sigmoid_focal_loss, written with torch ops",
                "keras.losses.BinaryFocalCrossentropy",
                hyper={"alpha": 0.25, "gamma": 2.0, "apply_class_balancing": (True, False),

@@ -69,18 +69,19 @@ def _adam_notes(torch_api, keras_api, torch_wd, keras_wd):
     }
 
 
-ADAM = _pair("adam", "torch.optim.Adam", "keras.optimizers.Adam",
-             {"eps": 1e-8, "amsgrad": False}, {"eps": 1e-7, "amsgrad": False},
-             {"eps_form": "corrected", "weight_decay_form": "coupled"},
-             {"eps_form": "raw", "weight_decay_form": "decoupled"},
-             _adam_notes("Adam", "Adam", 0, "None"),
-             _sources("torch.optim.Adam", ("eps", "amsgrad"), "keras.optimizers.Adam", ("eps", "amsgrad")))
-AMSGRAD = _pair("amsgrad", "torch.optim.Adam(amsgrad=True)", "keras.optimizers.Adam(amsgrad=True)",
-                {"eps": 1e-8, "amsgrad": False}, {"eps": 1e-7, "amsgrad": False},
-                {"eps_form": "corrected", "weight_decay_form": "coupled"},
-                {"eps_form": "raw", "weight_decay_form": "decoupled"},
-                _adam_notes("Adam", "Adam", 0, "None"),
-                _sources("torch.optim.Adam", ("eps", "amsgrad"), "keras.optimizers.Adam", ("eps", "amsgrad")))
+def _adam(concept, torch_api, keras_api):
+    """torch.optim.Adam vs keras.optimizers.Adam: the same table for plain Adam and its amsgrad variant (the
+    frameworks' default is amsgrad=False; the amsgrad cases set it)."""
+    return _pair(concept, torch_api, keras_api,
+                 {"eps": 1e-8, "amsgrad": False}, {"eps": 1e-7, "amsgrad": False},
+                 {"eps_form": "corrected", "weight_decay_form": "coupled"},
+                 {"eps_form": "raw", "weight_decay_form": "decoupled"},
+                 _adam_notes("Adam", "Adam", 0, "None"),
+                 _sources("torch.optim.Adam", ("eps", "amsgrad"), "keras.optimizers.Adam", ("eps", "amsgrad")))
+
+
+ADAM = _adam("adam", "torch.optim.Adam", "keras.optimizers.Adam")
+AMSGRAD = _adam("amsgrad", "torch.optim.Adam(amsgrad=True)", "keras.optimizers.Adam(amsgrad=True)")
 ADAMW = _pair("adamw", "torch.optim.AdamW", "keras.optimizers.AdamW",
               {"eps": 1e-8, "weight_decay": 1e-2, "amsgrad": False},
               {"eps": 1e-7, "weight_decay": 0.004, "amsgrad": False},

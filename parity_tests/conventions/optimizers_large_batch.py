@@ -59,9 +59,9 @@ register(*rule_pair(
     notes={"torch": {"lr": _SUITE_TORCH.format("LARS", "LARS") + "; no framework default: 0.1 on both sides",
                      "momentum": "You et al. 2017: momentum 0.9", "weight_decay": "default 0 (beta in the paper)",
                      "trust_coefficient": "You et al. 2017: LARS coefficient eta = 0.001"},
-           "keras": {"lr": "Keras ships no LARS: the suite's keras_impl.optimizers_large_batch._LARS; 0.1 as torch",
-                     "momentum": "as torch", "weight_decay": "as torch, inside the local rate (not the base class's)",
-                     "trust_coefficient": "as torch",
+           "keras": {**dict.fromkeys(_LARS, "as torch"),  # the port's defaults are torch's (_LARS on both sides)
+                     "lr": "Keras ships no LARS: the suite's keras_impl.optimizers_large_batch._LARS; 0.1 as torch",
+                     "weight_decay": "as torch, inside the local rate (not the base class's)",
                      "constant_dtype": KERAS_CONSTANT_NOTE + " (the suite's LARS casts momentum, weight_decay and "
                                                              "trust_coefficient as Keras's own optimizers do)"}}))
 

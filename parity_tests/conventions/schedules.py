@@ -34,6 +34,11 @@ _CONSTANT = ("ops.cast(python_float, dtype) converts to a float32 tensor first: 
 _TORCH_SGD_LR_SOURCE = Source("torch.optim.SGD", "lr")
 
 
+def _read_off(api, **params):
+    """``{key: Source(api, param)}``: each table key's default read off parameter ``param`` of ``api``."""
+    return {key: Source(api, param) for key, param in params.items()}
+
+
 def _pair(concept, torch_api, keras_api, *, torch_defaults, keras_defaults, torch_formula, keras_formula, notes,
           sources):
     """The two Conventions of one schedule: shared lr/dtype/step-counting keys plus the schedule's own.
@@ -55,13 +60,16 @@ _NO_CONSTANT = "torch's hyperparameters are Python floats"
 _EXACT = "torch divides exactly (Python floats) or counts in integers"
 _RECIPROCAL = ("in a traced train step (model.fit, tf.function) TensorFlow's graph optimizer turns x / constant into "
                "x * (1 / constant): {} can land one step late (reproduced exactly by the reference)")
+# how a decay's constants are held and divided by: torch's Python floats vs Keras's float32 tensors
+_TORCH_DIVIDES = {"constant_dtype": None, "divide_by_constant": "exact"}
+_KERAS_DIVIDES = {"constant_dtype": "float32", "divide_by_constant": "reciprocal"}
 
 register(
     *_pair("step_decay", "lr_scheduler.StepLR(step_size, gamma=0.1)",
            "schedules.PiecewiseConstantDecay(boundaries=[s, 2s, ...], values=[lr, lr*gamma, ...])",
            torch_defaults={"gamma": 0.1}, keras_defaults={},
            torch_formula={"at_boundary": "decayed"}, keras_formula={"at_boundary": "previous"},
-           sources={"torch": {"gamma": Source("torch.optim.lr_scheduler.StepLR", "gamma")}},
+           sources={"torch": _read_off("torch.optim.lr_scheduler.StepLR", gamma="gamma")},
            notes={"torch": {"gamma": "StepLR(gamma=0.1)",
                             "at_boundary": "StepLR multiplies by gamma when last_epoch % step_size == 0: step s is "
                                            "already decayed"},
@@ -70,9 +78,8 @@ register(
     *_pair("exponential_decay", "lr_scheduler.ExponentialLR(gamma=r**(1/d)); staircase: StepLR(d, gamma=r)",
            "schedules.ExponentialDecay(lr, decay_steps, decay_rate, staircase=False)",
            torch_defaults={"decay_steps": 1, "staircase": False}, keras_defaults={"staircase": False},
-           torch_formula={"constant_dtype": None, "divide_by_constant": "exact"},
-           keras_formula={"constant_dtype": "float32", "divide_by_constant": "reciprocal"},
-           sources={"keras": {"staircase": Source("keras.optimizers.schedules.ExponentialDecay", "staircase")}},
+           torch_formula=_TORCH_DIVIDES, keras_formula=_KERAS_DIVIDES,
+           sources={"keras": _read_off("keras.optimizers.schedules.ExponentialDecay", staircase="staircase")},
            notes={"torch": {"decay_steps": "ExponentialLR multiplies by gamma at every scheduler.step() (d = 1)",
                             "staircase": "ExponentialLR is continuous; the staircase form is StepLR",
                             "constant_dtype": _NO_CONSTANT, "divide_by_constant": _EXACT},
@@ -84,21 +91,19 @@ register(
            "schedules.CosineDecay(lr, decay_steps, alpha=min_lr / lr)",
            torch_defaults={"min_lr": 0.0}, keras_defaults={"min_lr": 0.0},
            torch_formula={"after_end": "periodic"}, keras_formula={"after_end": "hold"},
-           sources={"torch": {"min_lr": Source("torch.optim.lr_scheduler.CosineAnnealingLR", "eta_min")},
-                    "keras": {"min_lr": Source("keras.optimizers.schedules.CosineDecay", "alpha")}},
+           sources={"torch": _read_off("torch.optim.lr_scheduler.CosineAnnealingLR", min_lr="eta_min"),
+                    "keras": _read_off("keras.optimizers.schedules.CosineDecay", min_lr="alpha")},
            notes={"torch": {"min_lr": "CosineAnnealingLR(eta_min=0.0), absolute", "after_end": _PERIODIC},
                   "keras": {"min_lr": "CosineDecay(alpha=0.0), a fraction of the initial LR", "after_end": _HOLD}}),
     *_pair("cosine_warm_restarts", "lr_scheduler.CosineAnnealingWarmRestarts(T_0, T_mult=1, eta_min=0.0)",
            "schedules.CosineDecayRestarts(lr, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0)",
            torch_defaults={"t_mult": 1, "m_mul": 1.0, "min_lr": 0.0},
            keras_defaults={"t_mult": 2.0, "m_mul": 1.0, "min_lr": 0.0},
-           torch_formula={"constant_dtype": None, "divide_by_constant": "exact"},
-           keras_formula={"constant_dtype": "float32", "divide_by_constant": "reciprocal"},
-           sources={"torch": {"t_mult": Source("torch.optim.lr_scheduler.CosineAnnealingWarmRestarts", "T_mult"),
-                              "min_lr": Source("torch.optim.lr_scheduler.CosineAnnealingWarmRestarts", "eta_min")},
-                    "keras": {"t_mult": Source("keras.optimizers.schedules.CosineDecayRestarts", "t_mul"),
-                              "m_mul": Source("keras.optimizers.schedules.CosineDecayRestarts", "m_mul"),
-                              "min_lr": Source("keras.optimizers.schedules.CosineDecayRestarts", "alpha")}},
+           torch_formula=_TORCH_DIVIDES, keras_formula=_KERAS_DIVIDES,
+           sources={"torch": _read_off("torch.optim.lr_scheduler.CosineAnnealingWarmRestarts", t_mult="T_mult",
+                                       min_lr="eta_min"),
+                    "keras": _read_off("keras.optimizers.schedules.CosineDecayRestarts", t_mult="t_mul",
+                                       m_mul="m_mul", min_lr="alpha")},
            notes={"torch": {"divide_by_constant": _EXACT,
                             "t_mult": "CosineAnnealingWarmRestarts(T_mult=1): equal cycles; an integer is required",
                             "m_mul": "no restart multiplier: every cycle restarts at the full LR (m_mul != 1 "
@@ -116,11 +121,11 @@ register(
            keras_defaults={"warmup_steps": 0, "min_lr": 0.0},
            torch_formula={"after_end": "periodic", "constant_dtype": None},
            keras_formula={"after_end": "hold", "constant_dtype": "float32"},
-           sources={"torch": {"warmup_steps": Source("torch.optim.lr_scheduler.LinearLR", "total_iters"),
-                              "start_factor": Source("torch.optim.lr_scheduler.LinearLR", "start_factor"),
-                              "min_lr": Source("torch.optim.lr_scheduler.CosineAnnealingLR", "eta_min")},
-                    "keras": {"warmup_steps": Source("keras.optimizers.schedules.CosineDecay", "warmup_steps"),
-                              "min_lr": Source("keras.optimizers.schedules.CosineDecay", "alpha")}},
+           sources={"torch": {**_read_off("torch.optim.lr_scheduler.LinearLR", warmup_steps="total_iters",
+                                          start_factor="start_factor"),
+                              **_read_off("torch.optim.lr_scheduler.CosineAnnealingLR", min_lr="eta_min")},
+                    "keras": _read_off("keras.optimizers.schedules.CosineDecay", warmup_steps="warmup_steps",
+                                       min_lr="alpha")},
            notes={"torch": {"warmup_steps": "LinearLR(total_iters=5)",
                             "start_factor": "LinearLR(start_factor=1/3); it must be > 0",
                             "min_lr": "CosineAnnealingLR(eta_min=0.0)", "after_end": _PERIODIC,
@@ -132,13 +137,11 @@ register(
            "schedules.PolynomialDecay(lr, decay_steps, end_learning_rate=1e-4, power=1.0, cycle=False)",
            torch_defaults={"decay_steps": 5, "end_lr": 0.0, "power": 1.0, "cycle": False},
            keras_defaults={"end_lr": 1e-4, "power": 1.0, "cycle": False},
-           torch_formula={"constant_dtype": None, "divide_by_constant": "exact"},
-           keras_formula={"constant_dtype": "float32", "divide_by_constant": "reciprocal"},
-           sources={"torch": {"decay_steps": Source("torch.optim.lr_scheduler.PolynomialLR", "total_iters"),
-                              "power": Source("torch.optim.lr_scheduler.PolynomialLR", "power")},
-                    "keras": {"end_lr": Source("keras.optimizers.schedules.PolynomialDecay", "end_learning_rate"),
-                              "power": Source("keras.optimizers.schedules.PolynomialDecay", "power"),
-                              "cycle": Source("keras.optimizers.schedules.PolynomialDecay", "cycle")}},
+           torch_formula=_TORCH_DIVIDES, keras_formula=_KERAS_DIVIDES,
+           sources={"torch": _read_off("torch.optim.lr_scheduler.PolynomialLR", decay_steps="total_iters",
+                                       power="power"),
+                    "keras": _read_off("keras.optimizers.schedules.PolynomialDecay", end_lr="end_learning_rate",
+                                       power="power", cycle="cycle")},
            notes={"torch": {"divide_by_constant": _EXACT, "decay_steps": "PolynomialLR(total_iters=5)",
                             "end_lr": "PolynomialLR decays to 0 and holds there (no end-LR argument)",
                             "power": "PolynomialLR(power=1.0)",
@@ -154,11 +157,13 @@ register(
 )
 
 _PLATEAU = {"factor": 0.1, "patience": 10, "threshold": 1e-4, "cooldown": 0, "min_lr": 0.0}
+# the parameters both ReduceLROnPlateau name alike, with the same default
+_PLATEAU_NOTES = {key: f"ReduceLROnPlateau({key}={_PLATEAU[key]})" for key in ("factor", "patience", "cooldown")}
 
 
 def _plateau_sources(api, **renamed):
     """``_PLATEAU``'s keys read off the ReduceLROnPlateau at ``api`` (``renamed``: key -> its parameter)."""
-    return {key: Source(api, renamed.get(key, key)) for key in _PLATEAU}
+    return _read_off(api, **{key: renamed.get(key, key) for key in _PLATEAU})
 
 
 register(
@@ -166,11 +171,10 @@ register(
                defaults={"lr": TORCH_SGD_LR, **_PLATEAU, "threshold_mode": "rel", "dtype": None},
                formula={"compute_dtype": "float64", "compare_dtype": "float64", "patience_rule": "exceeds",
                         "cooldown_rule": "full", "abs_form": "best_minus", "min_change": 1e-8},
-               notes={"lr": "torch.optim.SGD(lr=1e-3)", "factor": "ReduceLROnPlateau(factor=0.1)",
-                      "patience": "ReduceLROnPlateau(patience=10)", "threshold": "ReduceLROnPlateau(threshold=1e-4)",
+               notes={"lr": "torch.optim.SGD(lr=1e-3)", **_PLATEAU_NOTES,
+                      "threshold": "ReduceLROnPlateau(threshold=1e-4)",
                       "threshold_mode": "ReduceLROnPlateau(threshold_mode='rel'): better if v < best * (1 - threshold)",
-                      "cooldown": "ReduceLROnPlateau(cooldown=0)", "min_lr": "ReduceLROnPlateau(min_lr=0)",
-                      "dtype": "param_group['lr'] is a Python float: float64",
+                      "min_lr": "ReduceLROnPlateau(min_lr=0)", "dtype": "param_group['lr'] is a Python float: float64",
                       "compute_dtype": "the LR and its reductions are Python floats",
                       "compare_dtype": "step(metrics) compares float(metrics) with Python floats",
                       "patience_rule": "reduces when num_bad_epochs > patience: on the (patience+1)-th bad epoch",
@@ -186,10 +190,10 @@ register(
                defaults={"lr": KERAS_SGD_LR, **_PLATEAU, "threshold_mode": "abs", "dtype": "float32"},
                formula={"compute_dtype": None, "compare_dtype": "float32", "patience_rule": "reaches",
                         "cooldown_rule": "last_epoch_counts", "abs_form": "current_plus", "min_change": None},
-               notes={"lr": "keras.optimizers.SGD(learning_rate=0.01)", "factor": "ReduceLROnPlateau(factor=0.1)",
-                      "patience": "ReduceLROnPlateau(patience=10)", "threshold": "ReduceLROnPlateau(min_delta=1e-4)",
+               notes={"lr": "keras.optimizers.SGD(learning_rate=0.01)", **_PLATEAU_NOTES,
+                      "threshold": "ReduceLROnPlateau(min_delta=1e-4)",
                       "threshold_mode": "min_delta is absolute; Keras has no relative mode (the suite subclasses)",
-                      "cooldown": "ReduceLROnPlateau(cooldown=0)", "min_lr": "ReduceLROnPlateau(min_lr=0.0)",
+                      "min_lr": "ReduceLROnPlateau(min_lr=0.0)",
                       "dtype": "the optimizer's learning_rate is a Variable of keras.config.floatx()",
                       "compute_dtype": "new_lr = float(lr) * factor is assigned to the floatx Variable",
                       "compare_dtype": "MonitorCallback compares with ops.less on Python floats: float32 tensors, "

@@ -10,11 +10,10 @@ wrote them), ``ratio`` (new/old ``max_abs``), the old and new ``cause_keys`` and
 the cause_keys delta, ``framework concept group.key: old → new``, ``library: old → new``)."""
 import html
 import math
-import os
-import tempfile
 
 import pandas as pd
 
+from .atomic import write_atomic
 from .diff_load import KEY, OCCURRENCE
 from .diff_render import summary_lines, views
 
@@ -72,39 +71,12 @@ def flat(diff):
     return frame.astype({c: str for c in FLAT_COLUMNS}).reset_index(drop=True)
 
 
-def _mode(path):
-    r"""An existing file's permissions, else the ordinary ones (0666 less the umask)."""
-    if os.path.exists(path):
-        return os.stat(path).st_mode & 0o7777
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def write_markdown(diff, path):
     r"""A markdown summary (e.g. reports/upgrades/): the count lines, then every table as plain text."""
     from .diff_render import plain_text
     head = "\n".join(f"- {line}" for line in summary_lines(diff))
     tables = "\n".join(line.rstrip() for line in plain_text(diff, limit=None).splitlines())
     write_atomic(path, f"# parity diff\n\n{head}\n\n```text\n{tables}\n```\n")
-
-
-def write_atomic(path, text):
-    r"""Write ``text`` to ``path`` through a temporary file in the same directory and ``os.replace``."""
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    mode = _mode(path)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def write_csv(diff, path):

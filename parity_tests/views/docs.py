@@ -13,11 +13,11 @@ import difflib
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 
 from ..conventions import convention
 from ..selection import concepts_by_family
+from .atomic import write_atomic
 
 __all__ = ["GROUPS", "REGION_FILES", "REFERENCE", "DocsError", "Row", "rows_of", "differences", "family_region",
            "reference", "render_regions", "rendered", "main"]
@@ -273,32 +273,6 @@ def rendered(*, root):
             out[rel] = (text, render_regions(text, path=rel))
     out[REFERENCE] = (_read(os.path.join(root, REFERENCE)), reference())
     return out
-
-
-def _mode(path):
-    r"""The file's own permissions, or the usual ones for a new file (0o666 less the umask)."""
-    if os.path.exists(path):
-        return os.stat(path).st_mode & 0o7777
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_atomic(path, text):
-    r"""Write ``text`` to ``path`` through a temporary file in the same directory and ``os.replace``."""
-    directory = os.path.dirname(path) or "."
-    os.makedirs(directory, exist_ok=True)
-    mode = _mode(path)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _diff(rel, old, new):

@@ -73,39 +73,37 @@ def _quantities(datas):
     return [q for q in ("forward", "grad_x") if q in found]
 
 
-def _draw_curves(datas, quantities):
+def _draw_grid(datas, quantities, panel, labels):
+    r"""A draw function: one column per run, one row per quantity; ``panel(ax, data, q)`` fills a panel (the kinks
+    already marked), the legend shows ``labels``."""
     def draw(fig, axes):
         for col, data in enumerate(datas):
             for row, q in enumerate(quantities):
-                ax = axes[row][col]
-                style.mark_kinks(ax, data["kinks"])
-                for impl, v in data["values"].items():
-                    if isinstance(v, dict) and q in v:
-                        ax.plot(data["x"], v[q], **style.impl_style(impl))
-                ax.set_ylabel(_QUANTITY_LABEL[q])
+                style.mark_kinks(axes[row][col], data["kinks"])
+                panel(axes[row][col], data, q)
             axes[0][col].set_title(_label(data["run"]))
             axes[-1][col].set_xlabel("x")
-        style.legend(fig, style.IMPLS)
+        style.legend(fig, labels)
     return draw
 
 
-def _draw_differences(datas, quantities):
-    def draw(fig, axes):
-        for col, data in enumerate(datas):
-            for row, q in enumerate(quantities):
-                ax = axes[row][col]
-                style.mark_kinks(ax, data["kinks"])
-                for a, b in PAIRS:
-                    va, vb = data["values"][a], data["values"][b]
-                    if isinstance(va, dict) and isinstance(vb, dict) and q in va and q in vb:
-                        envelope = style.binned_max(data["x"], style.floor_abs(va[q] - vb[q]))
-                        ax.plot(*envelope, **style.pair_style(f"{a}~{b}"))
-                style.log_axis(ax)
-                ax.set_ylabel(f"|Δ {_QUANTITY_LABEL[q]}|")
-            axes[0][col].set_title(_label(data["run"]))
-            axes[-1][col].set_xlabel("x")
-        style.legend(fig, [f"{a}~{b}" for a, b in PAIRS])
-    return draw
+def _curves_panel(ax, data, q):
+    r"""``q`` of each implementation that returned it."""
+    for impl, v in data["values"].items():
+        if isinstance(v, dict) and q in v:
+            ax.plot(data["x"], v[q], **style.impl_style(impl))
+    ax.set_ylabel(_QUANTITY_LABEL[q])
+
+
+def _differences_panel(ax, data, q):
+    r"""|difference| of ``q`` per pair (its envelope over bins of 3 grid points), log axis."""
+    for a, b in PAIRS:
+        va, vb = data["values"][a], data["values"][b]
+        if isinstance(va, dict) and isinstance(vb, dict) and q in va and q in vb:
+            envelope = style.binned_max(data["x"], style.floor_abs(va[q] - vb[q]))
+            ax.plot(*envelope, **style.pair_style(f"{a}~{b}"))
+    style.log_axis(ax)
+    ax.set_ylabel(f"|Δ {_QUANTITY_LABEL[q]}|")
 
 
 def _failures(datas):
@@ -125,12 +123,15 @@ def figures(concept, rows, *, seed):
     kinks = " (dotted: the kink points)" if datas[0]["kinks"] else ""
     if concept in _COUPLED:
         kinks += f" (the first output, with the first of {datas[0]['width']} logits varied and the others 0)"
-    curves = Plot("curves", f"{concept}: f and f′ of each implementation", style.render(_draw_curves(datas, quantities),
-                  **size), f"The four curves should coincide{kinks}; in the defaults column each framework uses its "
+    curves = Plot("curves", f"{concept}: f and f′ of each implementation",
+                  style.render(_draw_grid(datas, quantities, _curves_panel, style.IMPLS), **size),
+                  f"The four curves should coincide{kinks}; in the defaults column each framework uses its "
                   f"own defaults, so torch's and Keras's curves part wherever their defaults differ{_failures(datas)}.")
-    diffs = Plot("differences", f"{concept}: |difference| per pair", style.render(
-        _draw_differences(datas, quantities), **size), "|numpy[torch] − torch|, |numpy[keras] − keras| and |torch − "
-        f"keras|, the largest in each bin of 3 grid points (exact zeros, and anything below {style.FLOOR:g}, drawn at "
-        f"{style.FLOOR:g}: marked 0): rounding sits near the dtype's epsilon times "
-        f"|f|, while a different formula or default shows as a plateau far above it{_failures(datas)}.")
+    pairs = [f"{a}~{b}" for a, b in PAIRS]
+    diffs = Plot("differences", f"{concept}: |difference| per pair",
+                 style.render(_draw_grid(datas, quantities, _differences_panel, pairs), **size),
+                 "|numpy[torch] − torch|, |numpy[keras] − keras| and |torch − "
+                 f"keras|, the largest in each bin of 3 grid points (exact zeros, and anything below {style.FLOOR:g}, "
+                 f"drawn at {style.FLOOR:g}: marked 0): rounding sits near the dtype's epsilon times "
+                 f"|f|, while a different formula or default shows as a plateau far above it{_failures(datas)}.")
     return [curves, diffs]

@@ -34,24 +34,11 @@ def _norms_plot(concept, seed):
     datas = [d for d in (norms_data(concept, variant=v, dtype=t, seed=seed) for v, t in CORNERS) if d]
     if not datas:
         return None
-
-    def draw(fig, axes):
-        from matplotlib.ticker import MaxNLocator
-        for ax, data in zip(axes[0], datas):
-            for impl, norms in data["norms"].items():
-                if not isinstance(norms, Exception):
-                    ax.plot(np.arange(1, len(norms) + 1), style.floor_abs(norms), **style.impl_style(impl))
-            style.log_axis(ax)
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.set_title(f"{data['run'].variant} · {data['run'].dtype}")
-            ax.set_xlabel("layer")
-        axes[0][0].set_ylabel("gradient norm")
-        style.legend(fig, style.IMPLS)
-    svg = style.render(draw, ncols=len(datas), width=1.0 + 3.3 * len(datas), height=2.9)
+    svg = style.impl_curves([(f"{d['run'].variant} · {d['run'].dtype}", d["norms"]) for d in datas],
+                            xlabel="layer", ylabel="gradient norm", log=True)
     return Plot("layer-norms", f"{concept}: gradient norm per layer", svg,
-                "The norm of each layer's weight gradient, first layer on the left (exact zeros at "
-                f"{style.FLOOR:g}, marked 0): the four curves should coincide, and their slope shows how the gradient "
-                "vanishes or survives with depth.")
+                f"The norm of each layer's weight gradient, first layer on the left ({style.ZEROS}): the four curves "
+                "should coincide, and their slope shows how the gradient vanishes or survives with depth.")
 
 
 def figures(concept, rows, *, seed):

@@ -116,8 +116,8 @@ def _values_plot(concept, datas):
     svg = style.render(draw, nrows=2, ncols=len(regimes), width=0.8 + 1.75 * len(regimes), height=4.6)
     return Plot("values-by-regime", f"{concept}: value and gradient gap in each input regime", svg,
                 "Top: the loss of each implementation per input regime (a dot per implementation; non-finite values "
-                f"written out); bottom: the largest |difference| of {grad} per pair (exact zeros at {style.FLOOR:g}, "
-                "marked 0; ∞ at the top: inf): the dots of a regime should sit level, and a gap shows which pair "
+                f"written out); bottom: the largest |difference| of {grad} per pair ({style.ZEROS}; ∞ at the top: "
+                "inf): the dots of a regime should sit level, and a gap shows which pair "
                 "parts.")
 
 

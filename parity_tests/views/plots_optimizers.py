@@ -63,19 +63,14 @@ def _curves_plot(concept, rows):
         for ax, (variant, dtype, scenario, pick) in zip(axes.flat, panels):
             _draw_curve_panel(ax, pick, quantities)
             ax.set_title(f"{variant} · {dtype} · {scenario}")
-        for ax in axes.flat[len(panels):]:
-            ax.set_visible(False)
-        for row in axes:
-            row[0].set_ylabel("max |a − b|")
-        for ax in axes[-1]:
-            ax.set_xlabel("step")
+        style.label_grid(axes, len(panels), ylabel="max |a − b|")
         _curve_legend(fig, panels, quantities)
     svg = style.render(draw, nrows=nrows, ncols=ncols, width=1.0 + 2.6 * ncols, height=1.2 + 2.0 * nrows)
     sets = f" (aligned: {_kwargs_text(first)})" if first else ""
     return Plot("divergence-curves", f"{concept}: divergence step by step", svg,
                 "The report's max |a − b| after each recorded step, per pair (colour) and quantity (line style)"
                 f"{sets}; "
-                f"exact zeros at {style.FLOOR:g}, marked 0: rounding noise stays flat near the dtype's epsilon, a "
+                f"{style.ZEROS}: rounding noise stays flat near the dtype's epsilon, a "
                 "convention difference grows with the steps.")
 
 

@@ -80,7 +80,7 @@ def max_abs_plot(rows, *, name="report-max-abs", title="Largest |a − b| in the
                        sharey=True)
     inf = "; ∞ at the right edge: inf, a number against NaN" if np.isinf(table["value"]).any() else ""
     return Plot(name, title, svg, "Each dot is the largest |a − b| of one pair over the aligned sets, per quantity and "
-                f"input regime (exact zeros at {style.FLOOR:g}, marked 0{inf}), its shape the worst status (● match, ■ "
+                f"input regime ({style.ZEROS}{inf}), its shape the worst status (● match, ■ "
                 "expected, ✖ FAIL): look for a pair far to the right of the others.")
 
 

@@ -14,8 +14,9 @@ from matplotlib.lines import Line2D
 
 from ..schema import IMPLS
 
-__all__ = ["IMPLS", "IMPL_STYLE", "PAIR_STYLE", "STATUS_MARKER", "INF_MARKER", "FLOOR", "STYLE", "styled", "render",
-           "impl_style", "pair_style", "floor_abs", "binned_max", "downsample", "legend", "log_axis", "mark_kinks"]
+__all__ = ["IMPLS", "IMPL_STYLE", "PAIR_STYLE", "STATUS_MARKER", "INF_MARKER", "FLOOR", "ZEROS", "STYLE", "styled", "render",
+           "impl_style", "pair_style", "floor_abs", "binned_max", "downsample", "legend", "log_axis", "mark_kinks",
+           "impl_curves", "label_grid"]
 
 # Okabe-Ito colours: each framework's NumPy convention a lighter shade of the framework's colour. Overlaid
 # curves stay readable when they coincide: the two NumPy curves are wide translucent bands, torch is dashed
@@ -36,7 +37,8 @@ PAIR_STYLE = {  # a NumPy convention against its framework takes the framework's
 }
 STATUS_MARKER = {"match": "o", "expected": "s", "FAIL": "X"}
 INF_MARKER = r"$\infty$"  # a value of inf, drawn at the edge of a log axis
-FLOOR = 1e-20  # exact zeros on a log axis are drawn here (every caption that uses it says so)
+FLOOR = 1e-20  # exact zeros on a log axis are drawn here (every caption that uses it says so: ZEROS)
+ZEROS = f"exact zeros at {FLOOR:g}, marked 0"  # the caption's words for FLOOR
 
 STYLE = {
     "svg.hashsalt": "parity-report",  # clip-path ids from a fixed salt, not a random uuid
@@ -179,3 +181,33 @@ def mark_kinks(ax, kinks):
     for k in kinks:
         ax.axvline(k, color="#888888", linestyle=":", linewidth=0.8, zorder=0)
 
+
+def label_grid(axes, used, *, ylabel, xlabel="step"):
+    r"""A grid of panels filled row by row: the panels past the first ``used`` hidden, ``ylabel`` on the first
+    column, ``xlabel`` on the bottom row."""
+    for ax in axes.flat[used:]:
+        ax.set_visible(False)
+    for row in axes:
+        row[0].set_ylabel(ylabel)
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel)
+
+
+def impl_curves(panels, *, xlabel, ylabel, log=False):
+    r"""The SVG of one row of panels, one per ``(title, {impl: values, or the exception raised})``: each
+    implementation's values against 1, 2, ... (integer ticks; an exception is not drawn) and one legend of the
+    implementations; ``log``: a log y axis with exact zeros at ``FLOOR``."""
+    def draw(fig, axes):
+        from matplotlib.ticker import MaxNLocator
+        for ax, (title, curves) in zip(axes[0], panels):
+            for impl, values in curves.items():
+                if not isinstance(values, Exception):
+                    ax.plot(np.arange(1, len(values) + 1), floor_abs(values) if log else values, **impl_style(impl))
+            if log:
+                log_axis(ax)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_title(title)
+            ax.set_xlabel(xlabel)
+        axes[0][0].set_ylabel(ylabel)
+        legend(fig, IMPLS)
+    return render(draw, ncols=len(panels), width=1.0 + 3.3 * len(panels), height=2.9)

@@ -46,18 +46,8 @@ def _loss_plot(concept, seed):
     entries = loss_data(concept, seed=seed)
     if not entries:
         return None
-
-    def draw(fig, axes):
-        for ax, entry in zip(axes[0], entries):
-            for impl, loss in entry["loss"].items():
-                if not isinstance(loss, Exception):
-                    ax.plot(np.arange(1, len(loss) + 1), loss, **style.impl_style(impl))
-            ax.set_title(f"{entry['run'].variant} · {entry['run'].dtype} · tape")
-            ax.set_xlabel("step")
-            ax.xaxis.set_major_locator(_integer_ticks())
-        axes[0][0].set_ylabel("batch loss")
-        style.legend(fig, style.IMPLS)
-    svg = style.render(draw, ncols=len(entries), width=1.0 + 3.3 * len(entries), height=2.9)
+    svg = style.impl_curves([(f"{e['run'].variant} · {e['run'].dtype} · tape", e["loss"]) for e in entries],
+                            xlabel="step", ylabel="batch loss")
     failed = sorted({i for e in entries for i, v in e["loss"].items() if isinstance(v, Exception)})
     note = f" ({', '.join(failed)} raised: not drawn)" if failed else ""
     return Plot("loss-curves", f"{concept}: training loss of each implementation", svg,
@@ -117,18 +107,14 @@ def _divergence_plot(concept, rows):
                 ax.plot(row["steps"], style.floor_abs(row["values"]), **_quantity_style(row["quantity"]))
             style.log_axis(ax)
             ax.set_title(title)
-        for ax in axes.flat[len(panels):]:
-            ax.set_visible(False)
-        for row in axes:
-            row[0].set_ylabel("max |a − b|")
+        style.label_grid(axes, len(panels), ylabel="max |a − b|")
         for ax in axes[-1]:
-            ax.set_xlabel("step")
             ax.xaxis.set_major_locator(_integer_ticks())
         _divergence_legend(fig, quantities)
     svg = style.render(draw, nrows=nrows, ncols=len(PAIRS), width=8.4, height=1.1 + 2.1 * nrows, sharex=True)
     return Plot("divergence-curves", f"{concept}: divergence per parameter", svg,
                 "The report's max |a − b| per step of the loss (black), each weight (solid) and bias (dashed) and "
-                f"their gradients (dotted), per pair (exact zeros at {style.FLOOR:g}, marked 0): look for a layer whose "
+                f"their gradients (dotted), per pair ({style.ZEROS}): look for a layer whose "
                 "curve climbs away from rounding level, and for the first step it does.")
 
 

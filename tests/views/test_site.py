@@ -2,12 +2,11 @@ r"""``parity html``: the site built from the committed reference report (the ind
 family), opened in headless Chromium (Debian's ``chromium`` and ``chromedriver``; ``make browser`` installs them):
 every page loads without a console error, its tables have rows, its images load, its links resolve to files, the
 measured table sorts and filters. Without a browser: a rebuild is byte-identical, a misspelt ``--concept`` exits 2
-with close matches, an ``--out`` that is not a site is left alone, importing the module imports no framework."""
+with close matches, an ``--out`` that is not a site is left alone; importing the module imports no
+framework (tests/views/test_imports.py)."""
 import importlib.util
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -196,10 +195,3 @@ def test_out_that_is_not_a_site_is_left_alone(tmp_path, capsys):
     assert main(["--report", str(REPORT), "--out", str(tmp_path), "--concept", "gelu", "--no-plots"]) == 2
     assert "not a site" in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
-
-
-def test_import_imports_no_framework():
-    code = ("import sys, parity_tests.views.site; "
-            "print(sorted(m for m in ('torch', 'tensorflow', 'keras', 'matplotlib') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"

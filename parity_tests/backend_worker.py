@@ -1,0 +1,106 @@
+"""``python -m parity_tests.backend_worker --backend jax --out FILE``: Keras's results on one backend for the case
+runs of ``parity run``'s selection (``KERAS_BACKEND`` and the backend's settings come from the environment
+``backends.start`` gives it), pickled atomically to FILE as ``{"results": {run.id: {quantity: ndarray} | error
+text}, "versions": ..., "settings": ...}`` -- or ``{"failed": reason}``, so a reader never waits in vain."""
+import argparse
+import os
+import pickle
+import traceback
+import warnings
+
+from .pool import KNOWN_WARNINGS
+from .selection import Selection, add_arguments
+
+
+def _error_text(exc):
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" at {'/'.join(frame.filename.rsplit('/', 2)[-2:])}:{frame.lineno}" if frame else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def _versions(backend):
+    import keras
+    versions = {"keras": keras.__version__, "keras_backend": keras.backend.backend()}
+    if backend == "jax":
+        import jax
+        import jaxlib
+        versions |= {"jax": jax.__version__, "jaxlib": jaxlib.__version__,
+                     "jax_enable_x64": bool(jax.config.jax_enable_x64)}
+    if backend == "torch":
+        import torch
+        versions |= {"torch": torch.__version__, "torch_threads": torch.get_num_threads(),
+                     "tf32": torch.backends.cuda.matmul.allow_tf32}
+    return versions
+
+
+def _cases(runs, seed):
+    import numpy as np
+    from .frameworks import attempt, call, inputs_for
+    from .inputs import rng_for
+
+    def one(run):
+        inputs = run.case.inputs(rng_for(seed, run.input_key), run.regime, np.dtype(run.dtype), run.case.kinks)
+        return call("keras", run, inputs_for("keras", run, inputs), seed)
+    return {run.id: attempt(one, run) for run in runs}
+
+
+def _rules(runs, seed):
+    from . import trajectory
+    return trajectory.run_keras_batch(runs, seed)
+
+
+def _inits(runs, seed):
+    from . import distribution
+    from .frameworks import attempt
+    return {run.id: attempt(distribution._draw, "keras", run, seed) for run in runs}
+
+
+def _trainings(runs, seed):
+    from . import training
+    return training.run_keras_batch(runs, seed)
+
+
+KINDS = {"cases": _cases, "rules": _rules, "inits": _inits, "trainings": _trainings}  # suite.KINDS: Keras's side
+
+
+def compute(seed, selection, fast):
+    """{run.id: results or error text}: Keras's side of every run ``parity run`` makes of ``selection``."""
+    from . import suite
+    from .backends import covers
+    from .case import expand
+    chosen, out = suite.select(selection), {}
+    for kind, keras_side in KINDS.items():
+        runs = [run for run in expand(chosen.get(kind, ()))[0]
+                if (not fast or suite.in_gate(run)) and selection.keeps_run(run) and covers(run)]
+        results = keras_side(runs, seed) if runs else {}
+        out |= {key: _error_text(value) if isinstance(value, Exception) else value for key, value in results.items()}
+    return out
+
+
+def _write(payload, path):
+    with open(path + ".tmp", "wb") as f:
+        pickle.dump(payload, f)
+    os.replace(path + ".tmp", path)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m parity_tests.backend_worker")
+    parser.add_argument("--backend", required=True)
+    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--fast", action="store_true")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    for message in KNOWN_WARNINGS:
+        warnings.filterwarnings("ignore", message=message, category=UserWarning)
+    try:
+        results = compute(args.seed, Selection.from_args(args), args.fast)
+        payload = {"results": results, "versions": _versions(args.backend)}
+    except BaseException as exc:
+        payload = {"failed": _error_text(exc)}
+    _write(payload, args.out)
+
+
+if __name__ == "__main__":
+    main()
+    os._exit(0)  # results written: skip the frameworks' interpreter teardown

@@ -1,0 +1,141 @@
+"""Keras on its JAX and torch backends (issue 14): the conventions table's backend rows, the classification of the
+backend pairs, a run of ``parity run --keras-backends`` in subprocesses, and the found Keras inconsistencies the
+README lists (each pinned here by its minimal reproduction: when Keras fixes one, its test fails and the README
+entry goes)."""
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from parity_tests.conventions import KERAS_BACKEND_FORMULA, KERAS_ON, convention
+from parity_tests.conventions.keras_backends import ROWS
+from parity_tests.runner import classify
+from parity_tests.schema import BACKEND_PAIRS, IMPL, KERAS_BACKENDS
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.concept}-{r.backend}-{r.key}")
+def test_each_backend_row_changes_a_formula_key_of_the_keras_convention(row):
+    keras = convention(row.concept, "keras")
+    assert row.backend in KERAS_BACKENDS and row.reason
+    assert row.key in keras.formula, "the reference takes only the convention's keys as keywords"
+    assert keras.formula[row.key] != row.value, "a row restating TensorFlow's value says nothing"
+    assert convention(row.concept, f"keras[{row.backend}]").formula[row.key] == row.value
+
+
+def test_backend_conventions_keep_keras_s_defaults_and_only_change_the_listed_keys():
+    for concept in ("elu", "selu", "momentum", "leaky_relu"):
+        keras = convention(concept, "keras")
+        for framework, backend in KERAS_ON.items():
+            other = convention(concept, framework)
+            assert (other.defaults, other.param_init) == (keras.defaults, keras.param_init)
+            listed = {r.key for r in ROWS if (r.concept, r.backend) == (concept, backend)}
+            wide = set(KERAS_BACKEND_FORMULA[backend]) & set(keras.formula)
+            assert {k for k in keras.formula if other.formula[k] != keras.formula[k]} <= listed | wide
+
+
+class _Gap:
+    def __init__(self, ok, size=0.0):
+        self.ok, self.size_ = ok, size
+
+    def describe(self):
+        return f"gap {self.size_}"
+
+    def size(self):
+        return f"max_abs {self.size_}"
+
+    def reproduced_by(self, predicted):
+        return predicted.size_ >= 0.5 * self.size_ > 0
+
+
+class _Run:
+    variant, kwargs = "aligned", {}
+
+    def __init__(self, concept):
+        self.case = type("C", (), {"concept": concept})()
+
+
+def _gaps(**sizes):
+    def gap_of(pair):
+        size = sizes.get("~".join(pair), 0.0)
+        return _Gap(size == 0.0, size)
+    return gap_of
+
+
+def test_a_cross_backend_gap_is_expected_only_when_the_backend_conventions_reproduce_it():
+    reproduced = _gaps(**{"keras~keras[jax]": 1e-20, "numpy[keras]~numpy[keras[jax]]": 1e-20})
+    verdict = classify(_Run("elu"), ("keras", "keras[jax]"), reproduced, lambda d: True)
+    assert verdict.status == "expected" and verdict.cause_keys == "formula.exp_form"
+    assert "keras[jax]='expm1'" in verdict.cause
+    unexplained = classify(_Run("relu"), ("keras", "keras[jax]"), _gaps(**{"keras~keras[jax]": 1e-3}), lambda d: True)
+    assert unexplained.status == "FAIL" and "numpy[keras]~numpy[keras[jax]]" in unexplained.cause
+    reference = classify(_Run("elu"), ("numpy[keras[jax]]", "keras[jax]"),
+                         _gaps(**{"numpy[keras[jax]]~keras[jax]": 1e-3}), lambda d: True)
+    assert reference.status == "FAIL"
+
+
+def test_every_backend_pair_names_implementations_of_the_schema():
+    for a, b in BACKEND_PAIRS:
+        assert IMPL[b].backend in KERAS_BACKENDS and IMPL[a].name == a
+        assert IMPL[IMPL[b].reference].package == "reference_numpy"
+
+
+@pytest.fixture(scope="module")
+def backend_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("backends")
+    cmd = [sys.executable, "-m", "parity_tests", "run", "--fast", "--keras-backends", "--concept", "elu",
+           "--concept", "leaky_relu", "--concept", "sgd", "--out", str(out)]
+    subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return pd.read_csv(out / "divergence.csv"), json.loads((out / "run_metadata.json").read_text())
+
+
+def test_the_backend_run_has_rows_for_every_backend_pair_of_every_concept(backend_run):
+    rows, _ = backend_run
+    for concept in ("elu", "leaky_relu", "sgd"):
+        pairs = set(zip(rows[rows.concept == concept].impl_a, rows[rows.concept == concept].impl_b))
+        assert set(BACKEND_PAIRS) <= pairs, concept
+
+
+def test_the_backend_conventions_explain_the_gaps_they_name(backend_run):
+    rows, _ = backend_run
+    elu = rows[(rows.concept == "elu") & (rows.inputs == "tiny") & (rows.impl_a == "keras")
+               & (rows.impl_b.isin(["keras[jax]", "keras[torch]"])) & (rows.quantity == "forward")]
+    assert len(elu) and (elu.status == "expected").all() and (elu.cause_keys == "formula.exp_form").all()
+    kink = rows[(rows.concept == "leaky_relu") & (rows.inputs == "kink") & (rows.impl_b == "keras[jax]")
+                & (rows.quantity == "grad_x") & (rows.variant == "aligned")]
+    assert set(kink.status) == {"match", "expected"}  # numpy[keras[jax]] matches; keras~keras[jax] is explained
+    assert (kink[kink.impl_a == "keras"].cause_keys == "formula.grad_at_zero").all()
+
+
+def test_the_metadata_records_each_backend_s_versions_and_settings(backend_run):
+    _, metadata = backend_run
+    jax, torch = metadata["keras_backends"]["keras[jax]"], metadata["keras_backends"]["keras[torch]"]
+    assert jax["versions"]["keras_backend"] == "jax" and jax["versions"]["jax_enable_x64"] is True
+    assert torch["versions"]["keras_backend"] == "torch" and torch["versions"]["torch_threads"] == 1
+    assert "XLA_FLAGS" in jax["settings"]
+
+
+def _on(backend, code):
+    env = os.environ | {"KERAS_BACKEND": backend, "JAX_ENABLE_X64": "True", "JAX_PLATFORMS": "cpu"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.split()
+
+
+FLOAT64_OPS = ("import keras, numpy as np; x = np.ones(3); "
+               "print(keras.backend.standardize_dtype(keras.ops.tanh(x).dtype), "
+               "keras.backend.standardize_dtype(keras.ops.sigmoid(x).dtype))")
+
+
+def test_found_keras_on_jax_computes_tanh_of_float64_in_float32_even_with_x64():
+    assert _on("jax", FLOAT64_OPS) == ["float32", "float64"]  # README: found inconsistencies
+
+
+def test_found_keras_maps_64_bit_result_dtypes_to_32_bit_except_on_tensorflow():
+    code = "from keras.src.backend.common import dtypes; print(dtypes.result_type('float64'))"
+    assert _on("torch", code) == ["float32"] and _on("jax", code) == ["float32"]
+    assert _on("tensorflow", code) == ["float64"]
