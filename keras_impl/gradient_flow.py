@@ -18,7 +18,7 @@ from keras import ops
 from .autograd import value_and_grads, vjp
 from .clipping import clip_by_global_norm
 from .defaults import DEFAULT, given
-from .layers import policy, run
+from .layers import dtype_policy, stateless_run
 from .models import mlp_forward, mlp_model
 from .validation import check_network, check_sgd_run
 
@@ -43,18 +43,18 @@ def _network(sizes, activations, batchnorm, residual, eps, dtype):
 
 
 # batchnorm, residual (here and below): no Keras default -- the suite's architecture switches;
-# dtype (here and below): no Keras default passed through -- None is floatx now, see keras_impl.layers.policy
+# dtype (here and below): no Keras default passed through -- None is floatx now, see keras_impl.layers.dtype_policy
 def deep_net_forward(x, *params, activations, batchnorm=False, residual=False, eps=DEFAULT, dtype=None):
     r"""The deep network (see :mod:`reference_numpy.gradient_flow`); the output only."""
     check_network(x, params, activations, batchnorm=batchnorm, residual=residual, eps=eps)
     if not batchnorm and not residual:
         return mlp_forward(x, *params, activations=activations, dtype=dtype)
     sizes = (x.shape[1],) + tuple(W.shape[1] for W in params[::2])
-    model = _network(sizes, tuple(activations), batchnorm, residual, eps, policy(dtype))
+    model = _network(sizes, tuple(activations), batchnorm, residual, eps, dtype_policy(dtype))
     trainable = []
     for W, b in zip(params[::2], params[1::2]):
         trainable += [W, b] + ([ops.ones_like(b), ops.zeros_like(b)] if batchnorm else [])  # kernel, bias, gamma, beta
-    return run(model, trainable, model.non_trainable_variables, x, training=True)[0]
+    return stateless_run(model, trainable, model.non_trainable_variables, x, training=True)[0]
 
 
 def layer_gradient_norms(x, *params, activations, batchnorm=False, residual=False, eps=DEFAULT, dtype=None):

@@ -205,7 +205,7 @@ def dense_default(fan_in, fan_out, *, seed, dtype=DEFAULT):
     check_initializer(fan_in, fan_out, seed, dtype, DTYPES)
     layer = keras.layers.Dense(fan_out, kernel_initializer=_dense_initializer("kernel", seed),
                                bias_initializer=_dense_initializer("bias", seed + 1),
-                               dtype=keras.config.floatx() if dtype is DEFAULT else dtype)  # see layers.policy
+                               dtype=keras.config.floatx() if dtype is DEFAULT else dtype)  # see layers.dtype_policy
     layer.build((None, fan_in))
     kernel = keras.ops.convert_to_tensor(layer.kernel)  # (fan_in, fan_out)
     return kernel, keras.ops.convert_to_tensor(layer.bias)  # (fan_out,)

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 
 from .defaults import DEFAULT, given
-from .layers import policy, run
+from .layers import dtype_policy, stateless_run
 from .validation import check_floating, check_mlp, check_ndim
 
 __all__ = ["mlp_forward", "mlp_model", "params_of", "numpy_layout"]
@@ -42,12 +42,12 @@ def _sizes(x_width, params):
     return (x_width,) + tuple(W.shape[1] for W in params[::2])
 
 
-# dtype (here and below): no Keras default passed through -- None is floatx now, see keras_impl.layers.policy
+# dtype (here and below): no Keras default passed through -- None is floatx now, see keras_impl.layers.dtype_policy
 def mlp_forward(x, *params, activations, negative_slope=DEFAULT, dtype=None):
     r""":math:`h_i = f_i(h_{i-1} W_i + b_i)`: a cached ``keras.Sequential`` run with ``stateless_call``."""
     check_mlp(x, params, activations, negative_slope)
-    model = _cached_sequential(_sizes(x.shape[1], params), tuple(activations), negative_slope, policy(dtype))
-    return run(model, params, [], x)[0]
+    model = _cached_sequential(_sizes(x.shape[1], params), tuple(activations), negative_slope, dtype_policy(dtype))
+    return stateless_run(model, params, [], x)[0]
 
 
 def mlp_model(params, *, activations, negative_slope=DEFAULT, dtype=None):
@@ -59,7 +59,7 @@ def mlp_model(params, *, activations, negative_slope=DEFAULT, dtype=None):
     check_floating(params[0], "W1")
     check_ndim(params[0], 2, "W1")
     check_mlp(np.zeros((1, params[0].shape[0]), params[0].dtype), params, activations, negative_slope)
-    model = _sequential(_sizes(params[0].shape[0], params), tuple(activations), negative_slope, policy(dtype))
+    model = _sequential(_sizes(params[0].shape[0], params), tuple(activations), negative_slope, dtype_policy(dtype))
     model.set_weights([keras.ops.convert_to_numpy(p) for p in params])
     return model
 
