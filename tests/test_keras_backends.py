@@ -139,3 +139,10 @@ def test_found_keras_maps_64_bit_result_dtypes_to_32_bit_except_on_tensorflow():
     code = "from keras.src.backend.common import dtypes; print(dtypes.result_type('float64'))"
     assert _on("torch", code) == ["float32"] and _on("jax", code) == ["float32"]
     assert _on("tensorflow", code) == ["float64"]
+
+
+def test_the_readme_table_lists_every_backend_row():
+    from parity_tests.views.docs import backends_region
+    table = backends_region()
+    for row in ROWS:
+        assert f"| {row.concept} | {row.backend} | `{row.key}` |" in table and row.reason in table

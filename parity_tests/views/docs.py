@@ -19,7 +19,7 @@ from ..conventions import convention
 from ..selection import concepts_by_family
 from .atomic import write_atomic
 
-__all__ = ["GROUPS", "REGION_FILES", "REFERENCE", "DocsError", "Row", "rows_of", "differences", "family_region",
+__all__ = ["GROUPS", "REGION_FILES", "REFERENCE", "DocsError", "Row", "rows_of", "differences", "family_region", "backends_region",
            "reference", "render_regions", "rendered", "main"]
 
 GROUPS = ("defaults", "formula", "param_init", "related")
@@ -185,11 +185,27 @@ def family_region(family):
     return f"\n{caption}\n\n{_table(['concepts', 'key', 'torch', 'Keras', 'why'], rows)}\n\n"
 
 
+def backends_region():
+    r"""The body of region ``conventions/keras-backends``: where Keras on JAX or torch computes differently from Keras
+    on TensorFlow (``conventions/keras_backends.py`` and the backend-wide ``KERAS_BACKEND_FORMULA``)."""
+    from ..conventions import KERAS_BACKEND_FORMULA, convention
+    from ..conventions.keras_backends import ROWS
+    wide = [("every concept with the key", b, key, _value("float32"), _value(v), "Python floats convert straight to "
+             "the dtype (TensorFlow: a float32 tensor first)") for b, keys in KERAS_BACKEND_FORMULA.items()
+            for key, v in keys.items()]
+    rows = [(r.concept, r.backend, _code(r.key), _value(convention(r.concept, "keras").formula[r.key]), _value(r.value),
+             r.reason) for r in ROWS]
+    caption = (f"{len(ROWS)} per-concept rows and {len(wide)} backend-wide ones (`parity_tests/conventions/"
+               "keras_backends.py`); every other key is Keras's on TensorFlow.\n\n")
+    header = ("concept", "backend", "key", "keras (TensorFlow)", "this backend", "why")
+    return caption + _table(header, [(c, b, _code(k) if k else k, t, v, w) for c, b, k, t, v, w in wide] + rows) + "\n"
+
+
 def _region_body(name):
     kind, _, family = name.partition("/")
     if kind != "conventions" or not family:
         raise DocsError(f"unknown generated region {name!r} (expected conventions/<family>)")
-    return family_region(family)
+    return backends_region() if family == "keras-backends" else family_region(family)
 
 
 def render_regions(text, *, path="README.md"):
