@@ -16,7 +16,7 @@ import numpy as np
 
 from .case import expand
 from .compare import Metrics, Problem, compare, digest, structure
-from .conventions import convention, describe, differing
+from .conventions import compute_precision, convention, describe, differing
 from .frameworks import attempt, call, floatx_of, framework_of, inputs_for
 from .inputs import rng_for
 from . import backends
@@ -133,9 +133,10 @@ def flip_matters(difference, reflip, base, tol):
 
 def _compute_dtype(run, impl):
     """The precision ``impl`` computes in: a fixed ``compute_dtype`` formula (e.g. TF's float32-only CTC),
-    else the loss's ``dtype`` (Keras: floatx), else the run's dtype."""
+    else the loss's ``dtype`` (Keras: floatx), else the run's dtype; float32 for float64 on Keras's JAX and torch
+    (``conventions.compute_precision``)."""
     kwargs = convention(run.case.concept, framework_of(impl)).numpy_kwargs(run.kwargs)
-    return kwargs.get("compute_dtype") or kwargs.get("dtype") or run.dtype
+    return compute_precision(framework_of(impl), kwargs.get("compute_dtype") or kwargs.get("dtype") or run.dtype)
 
 
 def tolerance(run, pair, quantity):

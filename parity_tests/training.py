@@ -18,7 +18,7 @@ import reference_numpy.models
 import torch_impl.models
 
 from . import backends
-from .conventions import convention
+from .conventions import compute_precision, convention
 from .conventions.training import split
 from .frameworks import attempt, framework_of, floatx_of, keras_floatx
 from .inputs import rng_for
@@ -136,9 +136,10 @@ def run_keras_batch(runs, seed):
 
 
 def _compute_dtype(run, impl):
-    """The precision an implementation trains in: its model's dtype (a Keras policy), else the run's."""
+    """The precision an implementation trains in: its model's dtype (a Keras policy), else the run's (float32 for
+    float64 on Keras's JAX and torch: ``conventions.compute_precision``)."""
     kwargs = convention(run.case.concept, framework_of(impl)).numpy_kwargs(run.kwargs)
-    return kwargs.get("model.dtype") or run.dtype
+    return compute_precision(framework_of(impl), kwargs.get("model.dtype") or run.dtype)
 
 
 def tolerance(run, pair, quantity):

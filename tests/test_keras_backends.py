@@ -146,3 +146,12 @@ def test_the_readme_table_lists_every_backend_row():
     table = backends_region()
     for row in ROWS:
         assert f"| {row.concept} | {row.backend} | `{row.key}` |" in table and row.reason in table
+
+
+def test_float64_runs_on_jax_and_torch_are_held_to_float32_and_tensorflow_s_to_float64():
+    from parity_tests.runner import tolerance
+    from parity_tests.tolerance import tolerance_for
+    run = type("R", (), {"case": type("C", (), {"concept": "relu", "overrides": ()})(), "kwargs": {}, "dtype": "float64",
+                         "regime": "typical", "variant": "aligned"})()
+    assert tolerance(run, ("keras", "keras[torch]"), "forward") == tolerance_for("float32", "typical", "forward", ())
+    assert tolerance(run, ("torch", "keras"), "forward") == tolerance_for("float64", "typical", "forward", ())

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable, NamedTuple
 
-__all__ = ["Convention", "Source", "Difference", "Flip", "FRAMEWORKS", "KERAS_ON", "register", "convention", "all_conventions",
+__all__ = ["Convention", "Source", "Difference", "Flip", "FRAMEWORKS", "KERAS_ON", "KERAS_BACKEND_FORMULA", "KERAS_BACKEND_FLOAT64",
+           "compute_precision", "register", "convention", "all_conventions",
            "differing", "describe", "Family", "FAMILIES", "family_of", "concepts"]
 
 FRAMEWORKS = ("torch", "keras")
@@ -31,6 +32,15 @@ KERAS_ON = {"keras[jax]": "jax", "keras[torch]": "torch"}  # Keras on another ba
 # ("float32"); JAX (jnp.asarray(value, dtype)) and torch (torch.as_tensor(value, dtype=...)) convert the Python float
 # straight to the target dtype.
 KERAS_BACKEND_FORMULA = {"jax": {"constant_dtype": None}, "torch": {"constant_dtype": None}}
+# Keras maps a 64-bit result dtype to 32-bit on JAX and torch (keras/src/backend/common/dtypes.py,
+# BIT64_TO_BIT32_DTYPE, applied by result_type; pinned by tests/test_keras_backends.py): a float64 run there computes
+# in float32 wherever an op asks result_type (torch's matmul does), so it is held to float32's tolerance.
+KERAS_BACKEND_FLOAT64 = {"keras[jax]": "float32", "keras[torch]": "float32"}
+
+
+def compute_precision(framework, dtype):
+    """The precision ``framework`` computes a ``dtype`` run in: float32 for float64 on Keras's JAX and torch."""
+    return KERAS_BACKEND_FLOAT64.get(framework, dtype) if dtype == "float64" else dtype
 _TABLE = {}
 _REGISTERED_BY = {}  # module name (of this package) -> {concept: None}, in registration order
 

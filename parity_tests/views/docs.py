@@ -188,11 +188,14 @@ def family_region(family):
 def backends_region():
     r"""The body of region ``conventions/keras-backends``: where Keras on JAX or torch computes differently from Keras
     on TensorFlow (``conventions/keras_backends.py`` and the backend-wide ``KERAS_BACKEND_FORMULA``)."""
-    from ..conventions import KERAS_BACKEND_FORMULA, convention
+    from ..conventions import KERAS_BACKEND_FLOAT64, KERAS_BACKEND_FORMULA, convention
     from ..conventions.keras_backends import ROWS
     wide = [("every concept with the key", b, key, _value("float32"), _value(v), "Python floats convert straight to "
              "the dtype (TensorFlow: a float32 tensor first)") for b, keys in KERAS_BACKEND_FORMULA.items()
             for key, v in keys.items()]
+    wide += [("every float64 run", framework, "", "float64", precision, "Keras's result_type maps 64-bit results to "
+              "32-bit off TensorFlow: held to that precision's tolerance") for framework, precision in
+             KERAS_BACKEND_FLOAT64.items()]
     rows = [(r.concept, r.backend, _code(r.key), _value(convention(r.concept, "keras").formula[r.key]), _value(r.value),
              r.reason) for r in ROWS]
     caption = (f"{len(ROWS)} per-concept rows and {len(wide)} backend-wide ones (`parity_tests/conventions/"
