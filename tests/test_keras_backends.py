@@ -142,8 +142,8 @@ def test_found_keras_maps_64_bit_result_dtypes_to_32_bit_except_on_tensorflow():
 
 
 def test_the_readme_table_lists_every_backend_row():
-    from parity_tests.views.docs import backends_region
-    table = backends_region()
+    from parity_tests.views.docs_backends import conventions_region
+    table = conventions_region()
     for row in ROWS:
         assert f"| {row.concept} | {row.backend} | `{row.key}` |" in table and row.reason in table
 
@@ -155,3 +155,16 @@ def test_float64_runs_on_jax_and_torch_are_held_to_float32_and_tensorflow_s_to_f
                          "regime": "typical", "variant": "aligned"})()
     assert tolerance(run, ("keras", "keras[torch]"), "forward") == tolerance_for("float32", "typical", "forward", ())
     assert tolerance(run, ("torch", "keras"), "forward") == tolerance_for("float64", "typical", "forward", ())
+
+
+def test_the_claim_table_takes_the_largest_float32_gap_per_family_pair_and_quantity(tmp_path):
+    from parity_tests.schema import COLUMNS
+    from parity_tests.views.docs_backends import claim_rows
+    rows = [dict(family="losses", impl_a="keras", impl_b="keras[jax]", dtype="float32", quantity="grad_y_pred",
+                 max_abs=a, max_rel=r, status=s, cause_keys=k)
+            for a, r, s, k in (("3e-7", "1e-6", "expected", "formula.grad_at_zero"), ("1e-8", "2e-8", "match", ""))]
+    rows.append(dict(rows[0], dtype="float64", max_abs="1.0"))  # float64: not the claim's
+    path = tmp_path / "divergence.csv"
+    pd.DataFrame([{c: r.get(c, "") for c in COLUMNS} for r in rows]).to_csv(path, index=False)
+    assert claim_rows(str(path)) == {("losses", "keras~keras[jax]", "gradients"):
+                                     [3e-7, 1e-6, 2, 1, {"expected": 1, "match": 1}, {"formula.grad_at_zero"}]}

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from ..conventions import convention
 from ..selection import concepts_by_family
+from . import docs_backends
 from .atomic import write_atomic
 
-__all__ = ["GROUPS", "REGION_FILES", "REFERENCE", "DocsError", "Row", "rows_of", "differences", "family_region", "backends_region",
+__all__ = ["GROUPS", "REGION_FILES", "REFERENCE", "DocsError", "Row", "rows_of", "differences", "family_region",
            "reference", "render_regions", "rendered", "main"]
 
 GROUPS = ("defaults", "formula", "param_init", "related")
@@ -185,30 +186,13 @@ def family_region(family):
     return f"\n{caption}\n\n{_table(['concepts', 'key', 'torch', 'Keras', 'why'], rows)}\n\n"
 
 
-def backends_region():
-    r"""The body of region ``conventions/keras-backends``: where Keras on JAX or torch computes differently from Keras
-    on TensorFlow (``conventions/keras_backends.py`` and the backend-wide ``KERAS_BACKEND_FORMULA``)."""
-    from ..conventions import KERAS_BACKEND_FLOAT64, KERAS_BACKEND_FORMULA, convention
-    from ..conventions.keras_backends import ROWS
-    wide = [("every concept with the key", b, key, _value("float32"), _value(v), "Python floats convert straight to "
-             "the dtype (TensorFlow: a float32 tensor first)") for b, keys in KERAS_BACKEND_FORMULA.items()
-            for key, v in keys.items()]
-    wide += [("every float64 run", framework, "", "float64", precision, "Keras's result_type maps 64-bit results to "
-              "32-bit off TensorFlow: held to that precision's tolerance") for framework, precision in
-             KERAS_BACKEND_FLOAT64.items()]
-    rows = [(r.concept, r.backend, _code(r.key), _value(convention(r.concept, "keras").formula[r.key]), _value(r.value),
-             r.reason) for r in ROWS]
-    caption = (f"{len(ROWS)} per-concept rows and {len(wide)} backend-wide ones (`parity_tests/conventions/"
-               "keras_backends.py`); every other key is Keras's on TensorFlow.\n\n")
-    header = ("concept", "backend", "key", "keras (TensorFlow)", "this backend", "why")
-    return caption + _table(header, [(c, b, _code(k) if k else k, t, v, w) for c, b, k, t, v, w in wide] + rows) + "\n"
-
-
 def _region_body(name):
     kind, _, family = name.partition("/")
     if kind != "conventions" or not family:
         raise DocsError(f"unknown generated region {name!r} (expected conventions/<family>)")
-    return backends_region() if family == "keras-backends" else family_region(family)
+    if family in docs_backends.REGIONS:
+        return docs_backends.REGIONS[family]()
+    return family_region(family)
 
 
 def render_regions(text, *, path="README.md"):
