@@ -142,6 +142,10 @@ def main(argv=None):
     except UnknownName as exc:
         print(f"parity run: {exc}", file=sys.stderr)
         return 2
+    if args.keras_backends and args.repeat > 1:
+        print("parity run: --repeat audits the TensorFlow process's workers only; run it without --keras-backends",
+              file=sys.stderr)
+        return 2
     if not selection.any_concept():
         print(f"parity run: no concept matches {selection.describe()}", file=sys.stderr)
         return 2

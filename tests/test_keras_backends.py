@@ -168,3 +168,9 @@ def test_the_claim_table_takes_the_largest_float32_gap_per_family_pair_and_quant
     pd.DataFrame([{c: r.get(c, "") for c in COLUMNS} for r in rows]).to_csv(path, index=False)
     assert claim_rows(str(path)) == {("losses", "keras~keras[jax]", "gradients"):
                                      [3e-7, 1e-6, 2, 1, {"expected": 1, "match": 1}, {"formula.grad_at_zero"}]}
+
+
+def test_repeat_with_backends_is_refused_before_any_work(tmp_path):
+    from parity_tests.run import main
+    assert main(["--keras-backends", "--repeat", "2", "--concept", "relu", "--out", str(tmp_path)]) == 2
+    assert not list(tmp_path.iterdir())
