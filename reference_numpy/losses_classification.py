@@ -13,8 +13,10 @@ Switches that reproduce each framework (values: torch / Keras):
 - ``grad_eps`` (1e-12 / None, backward only): torch's BCE backward is :math:`(p - t) / \max(p(1-p), \epsilon)`,
   with :math:`\epsilon` a float32 constant (9.99999996e-13) in float64 too.
 - ``logits_form`` ("log_sigmoid" / "relu"): torch's :math:`(1-t)x - \log\sigma(x)` vs TensorFlow's
-  :math:`\max(x, 0) - xt + \mathrm{log1p}(e^{-|x|})`: equal, but each cancels where the other does not.
-- ``normalize`` (False / True): Keras divides probabilities by their sum over the class axis.
+  :math:`\max(x, 0) - xt + \mathrm{log1p}(e^{-|x|})`: equal, but each cancels where the other does not;
+  the focal loss also takes "probabilities" (Keras on JAX and torch: the probability BCE of :math:`\sigma(x)`).
+- ``normalize`` (False / True): Keras divides probabilities by their sum over the class axis;
+  ``normalize_order`` ("clip_first", sparse CE): after clipping on TensorFlow, before it on JAX and torch.
 - ``grad_target_sum`` ("exact" / "assume_one", backward only): TF's softmax-CE kernel returns
   :math:`\mathrm{softmax}(x) - t`, the gradient only when :math:`\sum t = 1`.
 - ``ignored_mean`` ("nan" / "zero"), ``weighted_mean`` ("sum_of_weights" / "batch_size"): what ``mean`` divides by.
@@ -219,20 +221,34 @@ def categorical_crossentropy_with_logits_backward(dout, y_pred, y_true, *, reduc
     return (reduce_backward(dout, x.shape[:-1], reduction)[..., None] * g).astype(y_pred.dtype)
 
 
-def _sparse_log_probs(x, from_logits, normalize, clip_eps):
+_NORMALIZE_ORDERS = ("clip_first", "normalize_first")
+
+
+def _sparse_log_probs(x, from_logits, normalize, clip_eps, normalize_order="clip_first"):
     """The log-probabilities read at the label: log_softmax(x) for logits; for probabilities log p
-    (torch: ``F.nll_loss(log p)``) or Keras's log_softmax(log clip(p)) = log(c / sum c)."""
+    (torch: ``F.nll_loss(log p)``), Keras's log_softmax(log clip(p)) = log(c / sum c) (``"clip_first"``) or
+    log clip(p / sum p) (``"normalize_first"``)."""
     if from_logits:
         return _log_softmax(x)
+    if normalize and normalize_order == "normalize_first":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(_clip(x / x.sum(axis=-1, keepdims=True), clip_eps)[0])
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.log(_clip(x, clip_eps)[0])
     return _log_softmax(z) if normalize else z
 
 
-def _sparse_grad(x, y, from_logits, normalize, clip_eps):
+def _sparse_grad(x, y, from_logits, normalize, clip_eps, normalize_order="clip_first"):
     onehot = _one_hot(y, x)
     if from_logits:
         return np.exp(_log_softmax(x)) - onehot
+    if normalize and normalize_order == "normalize_first":  # q = p / s, then -log clip(q_y)
+        s = x.sum(axis=-1, keepdims=True)
+        q = x / s
+        c, inside = _clip(q, clip_eps)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g_q = np.where(inside, -onehot / c, 0)
+            return (g_q - (g_q * q).sum(axis=-1, keepdims=True)) / s
     c, inside = _clip(x, clip_eps)
     with np.errstate(divide="ignore", invalid="ignore"):
         g_z = np.exp(_log_softmax(np.log(c))) - onehot if normalize else -onehot
@@ -259,7 +275,7 @@ def _mean_divisor(valid, ignored_mean):
 
 def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=True, ignore_index=-100, reduction="mean",
                                     unreduced="per_sample", normalize=False, clip_eps=None, ignored_mean="nan",
-                                    dtype=None):
+                                    dtype=None, normalize_order="clip_first"):
     r"""CE with int labels :math:`y` (N,) in [0, C); labels equal to ``ignore_index`` (None: none) give 0
     and leave the mean. ``from_logits=False`` reads probabilities: outside [0, 1] a ValueError, as in both
     wrappers, unless ``clip_eps`` is set (Keras's default reads logits as probabilities and clips them, which the
@@ -267,12 +283,17 @@ def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=True, ignore_
 
     .. math:: \ell_n = -\log \mathrm{softmax}(x_n)_{y_n} \text{ (logits)}, \quad -\log p_{n y_n} \text{ (torch)},
               \quad -\log \big(c_{n y_n} / \textstyle\sum_j c_{nj}\big), c = \mathrm{clip}(p) \text{ (Keras)}
+
+    ``normalize_order`` says where ``normalize`` divides by the sum: after clipping (``"clip_first"``, the formula
+    above: TensorFlow's log of the clipped p through a softmax) or before (``"normalize_first"``:
+    :math:`-\log \mathrm{clip}(p_{n y_n} / \textstyle\sum_j p_{nj})`, Keras's JAX and torch backends).
     """
     check_logits_labels(y_pred, y_true)
     _check_from_logits(from_logits, clip_eps, (y_pred, "y_pred"))
     _check_per_sample(unreduced)
+    check_choice(normalize_order, _NORMALIZE_ORDERS, "normalize_order")
     (x,) = compute_in(dtype, y_pred)
-    logp = _sparse_log_probs(x, from_logits, normalize, clip_eps)
+    logp = _sparse_log_probs(x, from_logits, normalize, clip_eps, normalize_order)
     valid = _valid(y_true, ignore_index)
     loss = np.where(valid, -np.take_along_axis(logp, y_true[:, None], axis=-1)[:, 0], 0)
     if reduction == "mean" and not valid.all():
@@ -283,11 +304,16 @@ def sparse_categorical_crossentropy(y_pred, y_true, *, from_logits=True, ignore_
 
 def sparse_categorical_crossentropy_backward(dout, y_pred, y_true, *, from_logits=True, ignore_index=-100,
                                              reduction="mean", unreduced="per_sample", normalize=False,
-                                             clip_eps=None, ignored_mean="nan", dtype=None):
+                                             clip_eps=None, ignored_mean="nan", dtype=None,
+                                             normalize_order="clip_first"):
     r""".. math:: \partial \ell_n / \partial x_n = \mathrm{softmax}(x_n) - e_{y_n} \text{ (logits)}; \quad
        -e_{y_n} / p_n \text{ (torch)}; \quad [\text{inside}]\,(1 / \textstyle\sum_j c_{nj} - e_{y_n} / c_n) \text{ (Keras)}
 
+    With ``normalize_order="normalize_first"`` (:math:`q = p / s`, :math:`s = \sum_j p_j`,
+    :math:`g_j = -[\text{inside}_j]\, e_{y_n, j} / c_j`): :math:`(g - \textstyle\sum_j g_j q_j) / s`.
+
     Ignored rows get 0 (with every label ignored, 0 in both frameworks although torch's mean is NaN)."""
+    check_choice(normalize_order, _NORMALIZE_ORDERS, "normalize_order")
     (x,) = compute_in(dtype, y_pred)
     valid = _valid(y_true, ignore_index)
     if reduction == "mean" and not valid.all():
@@ -295,7 +321,8 @@ def sparse_categorical_crossentropy_backward(dout, y_pred, y_true, *, from_logit
         up = np.broadcast_to(dout / _mean_divisor(valid, ignored_mean) if valid.any() else 0 * dout, y_true.shape)
     else:
         up = reduce_backward(dout, y_true.shape, reduction)
-    g = np.where(valid[:, None], up[:, None] * _sparse_grad(x, y_true, from_logits, normalize, clip_eps), 0)
+    g = np.where(valid[:, None], up[:, None] * _sparse_grad(x, y_true, from_logits, normalize, clip_eps,
+                                                            normalize_order), 0)
     return g.astype(y_pred.dtype)
 
 
@@ -345,12 +372,24 @@ def _focal_terms(x, t, alpha, gamma, apply_class_balancing, from_logits):
     return p, m, w
 
 
+_FOCAL_LOGITS_FORMS = ("log_sigmoid", "relu", "probabilities")
+
+
+def _focal_on_probabilities(from_logits, logits_form):
+    """Whether the BCE reads probabilities: always without logits, and with ``logits_form="probabilities"``."""
+    check_choice(logits_form, _FOCAL_LOGITS_FORMS, "logits_form")
+    return not from_logits or logits_form == "probabilities"
+
+
 def focal_loss(y_pred, y_true, *, alpha=0.25, gamma=2.0, apply_class_balancing=True, from_logits=True,
                reduction="none", unreduced="elementwise", logits_form="log_sigmoid", clip_eps=None,
                log_floor=-100.0, dtype=None):
     r"""Binary focal loss (Lin et al.) on logits (:math:`p = \sigma(x)`) or probabilities, with
     :math:`p_t = t p + (1-t)(1-p)`, :math:`\alpha_t = t\alpha + (1-t)(1-\alpha)` (1 unless balancing) and
     ``ce`` the BCE: on logits in ``logits_form``, on probabilities torch's floored or Keras's clipped one.
+    ``logits_form="probabilities"`` evaluates the BCE of logits as the probability BCE of :math:`\sigma(x)`
+    (Keras's ``binary_focal_crossentropy`` on JAX and torch: ``sigmoid``, then ``binary_crossentropy`` on the
+    clipped probabilities, since only TensorFlow recovers the logits from the sigmoid's output).
     Probabilities outside [0, 1] are a ValueError, as in both wrappers, unless ``clip_eps`` is set (Keras's default
     reads logits as probabilities and clips them).
 
@@ -358,9 +397,10 @@ def focal_loss(y_pred, y_true, *, alpha=0.25, gamma=2.0, apply_class_balancing=T
     """
     check_pair(y_pred, y_true)
     _check_from_logits(from_logits, clip_eps, (y_pred, "y_pred"), (y_true, "y_true"))
+    on_probabilities = _focal_on_probabilities(from_logits, logits_form)
     x, t = compute_in(dtype, y_pred, y_true)
     p, m, w = _focal_terms(x, t, alpha, gamma, apply_class_balancing, from_logits)
-    ce = _bce_logits(x, t, logits_form) if from_logits else _bce(p, t, clip_eps, log_floor)
+    ce = _bce(p, t, clip_eps, log_floor) if on_probabilities else _bce_logits(x, t, logits_form)
     return reduce(w * (m ** gamma * ce), reduction, unreduced=unreduced)
 
 
@@ -372,10 +412,14 @@ def focal_loss_backward(dout, y_pred, y_true, *, alpha=0.25, gamma=2.0, apply_cl
     .. math:: \partial \ell / \partial x = \alpha_t \big(\gamma m^{\gamma-1} (1 - 2t) p' \, \mathrm{ce}
               + m^\gamma \, \partial \mathrm{ce} / \partial x\big)
     """
+    on_probabilities = _focal_on_probabilities(from_logits, logits_form)
     x, t = compute_in(dtype, y_pred, y_true)
     p, m, w = _focal_terms(x, t, alpha, gamma, apply_class_balancing, from_logits)
-    if from_logits:
+    if not on_probabilities:
         ce, dce, dp = _bce_logits(x, t, logits_form), _bce_logits_grad(x, t, logits_form), p * (1 - p)
+    elif from_logits:  # the probability BCE of sigma(x), chained through the sigmoid
+        dp = p * (1 - p)
+        ce, dce = _bce(p, t, clip_eps, log_floor), _bce_grad(p, t, clip_eps, log_floor, grad_eps) * dp
     else:
         ce, dce, dp = _bce(p, t, clip_eps, log_floor), _bce_grad(p, t, clip_eps, log_floor, grad_eps), 1
     g = w * (gamma * m ** (gamma - 1) * (1 - 2 * t) * dp * ce + m ** gamma * dce)

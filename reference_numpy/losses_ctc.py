@@ -31,6 +31,12 @@ a path may end anywhere, padded label states included, with weight :math:`e^{-70
 finite, about 707 plus the loss of the best such path, and is capped there on saturated logits).
 TensorFlow's gradient also starts its forward pass with ``log_zero`` off :math:`\varnothing` (see
 ``ctc_backward``); its loss does not (``-log_likelihood = -(bwd[0, :, 0] + cum_log_sum)``).
+
+``log_zero_at="start"`` relaxes the other ends instead (Keras's JAX ``ctc_loss``, optax's recursion with
+``log_epsilon``): every state but :math:`\varnothing` (and the blank before :math:`l_1`, which optax's first
+state includes) starts with weight ``log_zero``, a repeated label may be entered straight from its copy (without
+the blank between) at the cost ``log_zero``, and the path must end in the final two states (:math:`\phi_j` exact).
+The loss and its gradient then use the same lattice: the gradient is the loss's derivative.
 """
 import numpy as np
 
@@ -41,6 +47,7 @@ __all__ = ["ctc"]
 
 #: TensorFlow's ``ctc_state_log_probs``: ``log(0 + 1e-307)`` in float64, cast to float32.
 TF_LOG_ZERO = float(np.float32(np.log(1e-307)))
+_LOG_ZERO_ENDS = ("end", "start")
 
 
 def _log_softmax(z):
@@ -71,44 +78,69 @@ def _shift(a, k, fill):
     return np.concatenate([np.full(a.shape[:-1] + (k,), fill, dtype=a.dtype), a[..., :-k]], axis=-1)
 
 
-def _edges(label_lengths, num_states, log_zero, dtype):
-    """Start weights (exact: -inf off the start state), start weights with ``log_zero`` off the start state
-    (the forward pass of Keras's posterior), and final weights phi, each (N, 2S+2)."""
+def _edges(label_lengths, num_states, log_zero, dtype, log_zero_at="end"):
+    """Start weights of the loss, start weights of the gradient's forward pass, and final weights phi, each
+    (N, 2S+2). ``"end"``: the loss starts exactly (-inf off the start state), the gradient with ``log_zero`` off
+    it (Keras's posterior on TensorFlow), phi ``log_zero`` off the final states. ``"start"``: both start with
+    ``log_zero`` off the start state and the blank after it, phi exact."""
     j = np.arange(num_states)
+    last = 2 * label_lengths[:, None]
+    final = (j == last) | (j == last + 1)
+    if log_zero_at == "start":
+        start = np.where(j == 0, 0.0, np.where(j == 1, -np.inf, log_zero))[None, :].repeat(len(label_lengths), 0)
+        return start.astype(dtype), start.astype(dtype), np.where(final, 0.0, -np.inf).astype(dtype)
     start = np.where(j == 0, 0.0, -np.inf)[None, :].repeat(len(label_lengths), 0).astype(dtype)
     relaxed = np.where(j == 0, 0.0, log_zero)[None, :].repeat(len(label_lengths), 0).astype(dtype)
-    last = 2 * label_lengths[:, None]
-    return start, relaxed, np.where((j == last) | (j == last + 1), 0.0, log_zero).astype(dtype)
+    return start, relaxed, np.where(final, 0.0, log_zero).astype(dtype)
 
 
-def _alpha(em, skip, pred_lengths, iota):
+def _skips(x, skip, repeat_cost):
+    """``x`` where a state may be entered from two states back: as is where ``skip`` holds; with ``repeat_cost``
+    (N, 2S+2) or None, also a repeated label's state (its copy's weight plus the cost), else -inf."""
+    if repeat_cost is None:
+        return np.where(skip, x, -np.inf)
+    return np.where(skip, x, x + repeat_cost)
+
+
+def _repeat_cost(y_true, log_zero, log_zero_at, dtype):
+    """(N, 2S+2): ``log_zero`` (None: -inf) at the state of a label equal to the one before it, -inf elsewhere
+    (None unless ``log_zero_at="start"``)."""
+    if log_zero_at != "start":
+        return None
+    n, s = y_true.shape
+    repeat = np.zeros((n, 2 * s + 2), dtype=bool)
+    repeat[:, 4::2] = y_true[:, 1:] == y_true[:, :-1]
+    return np.where(repeat, -np.inf if log_zero is None else log_zero, -np.inf).astype(dtype)
+
+
+def _alpha(em, skip, pred_lengths, iota, repeat_cost=None):
     """alpha_t for t = 1..T (N, T, 2S+2), frozen at alpha_{T_n} past each sequence's end."""
     a, out = iota, []
     for t in range(em.shape[1]):
-        step = np.logaddexp(np.logaddexp(a, _shift(a, 1, -np.inf)), np.where(skip, _shift(a, 2, -np.inf), -np.inf))
+        step = np.logaddexp(np.logaddexp(a, _shift(a, 1, -np.inf)), _skips(_shift(a, 2, -np.inf), skip, repeat_cost))
         a = np.where((t < pred_lengths)[:, None], step + em[:, t], a)
         out.append(a)
     return np.stack(out, axis=1) if out else np.zeros(em.shape, dtype=em.dtype)
 
 
-def _beta(em, skip, pred_lengths, phi):
+def _beta(em, skip, pred_lengths, phi, repeat_cost=None):
     """beta_t for t = 1..T (N, T, 2S+2); beta_t = phi for t >= T_n."""
     b, out = phi, [None] * em.shape[1]
     for t in range(em.shape[1], 0, -1):
         out[t - 1] = b
         g = b + em[:, t - 1]
         nxt = np.logaddexp(np.logaddexp(g, _shift(g[..., ::-1], 1, -np.inf)[..., ::-1]),
-                           _shift(np.where(skip, g, -np.inf)[..., ::-1], 2, -np.inf)[..., ::-1])
+                           _shift(_skips(g, skip, repeat_cost)[..., ::-1], 2, -np.inf)[..., ::-1])
         b = np.where((t <= pred_lengths)[:, None], nxt, phi)
     return np.stack(out, axis=1) if out else np.zeros(em.shape, dtype=em.dtype)
 
 
-def _lattice(y_pred, y_true, label_lengths, blank, log_zero, dtype):
+def _lattice(y_pred, y_true, label_lengths, blank, log_zero, dtype, log_zero_at="end"):
     """(log p (N, T, C), extended classes, skip mask, emissions, start, relaxed start, phi), compute dtype."""
     (p,) = compute_in(dtype, y_pred)
     lp = _log_softmax(p)
     ext, skip = _states(y_true, blank, p.shape[-1])
-    edges = _edges(label_lengths, ext.shape[1], -np.inf if log_zero is None else log_zero, p.dtype)
+    edges = _edges(label_lengths, ext.shape[1], -np.inf if log_zero is None else log_zero, p.dtype, log_zero_at)
     return (lp, ext, skip, _emissions(lp, ext)) + edges
 
 
@@ -125,7 +157,8 @@ def _per_sequence_scale(label_lengths, reduction, mean_by_label_length, dtype):
 
 
 def ctc(y_pred, y_true, pred_lengths, label_lengths, *, blank=0, reduction="mean", dtype=None, log_zero=None,
-        mean_by_label_length=True, zero_infinity=False, unreduced="per_sample", compute_dtype=None):
+        mean_by_label_length=True, zero_infinity=False, unreduced="per_sample", compute_dtype=None,
+        log_zero_at="end"):
     r"""CTC loss :math:`\ell_n = -\log P(l^{(n)} \mid z^{(n)})` of each sequence, then reduced.
 
     ``log_zero``: the weight of a non-start/non-final state (``None`` = :math:`-\infty`, torch; ``TF_LOG_ZERO``,
@@ -135,12 +168,17 @@ def ctc(y_pred, y_true, pred_lengths, label_lengths, *, blank=0, reduction="mean
     ``none`` agree. ``unreduced`` is always ``"per_sample"``: one loss per sequence.
     ``compute_dtype="float32"``: evaluate in float32 and cast the loss back (TensorFlow's CTC kernels are
     float32-only, so Keras does this for float64 input); ``dtype`` instead sets the returned dtype too.
+    ``log_zero_at``: which ends of a path ``log_zero`` relaxes, ``"end"`` (TensorFlow) or ``"start"`` (with
+    repeated labels: Keras's JAX backend), as the module's docstring says; the same with ``log_zero=None``.
     """
     check_ctc(y_pred, y_true, pred_lengths, label_lengths, blank)
     check_choice(unreduced, ("per_sample",), "unreduced")
     check_choice(reduction, ("none", "sum", "mean"), "reduction")
-    lp, ext, skip, em, start, _, phi = _lattice(y_pred, y_true, label_lengths, blank, log_zero, compute_dtype or dtype)
-    loss = -_log_likelihood(_alpha(em, skip, pred_lengths, start), start, phi)
+    check_choice(log_zero_at, _LOG_ZERO_ENDS, "log_zero_at")
+    lp, ext, skip, em, start, _, phi = _lattice(y_pred, y_true, label_lengths, blank, log_zero, compute_dtype or dtype,
+                                                log_zero_at)
+    repeat = _repeat_cost(y_true, log_zero, log_zero_at, lp.dtype)
+    loss = -_log_likelihood(_alpha(em, skip, pred_lengths, start, repeat), start, phi)
     if zero_infinity:
         loss = np.where(np.isinf(loss), 0, loss).astype(loss.dtype)
     out = reduce(loss * _per_sequence_scale(label_lengths, reduction, mean_by_label_length, loss.dtype), reduction)
@@ -149,7 +187,7 @@ def ctc(y_pred, y_true, pred_lengths, label_lengths, *, blank=0, reduction="mean
 
 def ctc_backward(dout, y_pred, y_true, pred_lengths, label_lengths, *, blank=0, reduction="mean", dtype=None,
                  log_zero=None, mean_by_label_length=True, zero_infinity=False, unreduced="per_sample",
-                 compute_dtype=None):
+                 compute_dtype=None, log_zero_at="end"):
     r"""Gradient w.r.t. the logits from the posterior occupancy of each extended state, normalised per frame:
 
     .. math::
@@ -171,9 +209,11 @@ def ctc_backward(dout, y_pred, y_true, pred_lengths, label_lengths, *, blank=0, 
     ``zero_infinity`` zeroes that sequence's gradient.
     """
     loss = ctc(y_pred, y_true, pred_lengths, label_lengths, blank=blank, reduction="none", dtype=dtype,
-               log_zero=log_zero, zero_infinity=False, compute_dtype=compute_dtype)
-    lp, ext, skip, em, _, relaxed, phi = _lattice(y_pred, y_true, label_lengths, blank, log_zero, compute_dtype or dtype)
-    joint = _alpha(em, skip, pred_lengths, relaxed) + _beta(em, skip, pred_lengths, phi)  # (N, T, 2S+2)
+               log_zero=log_zero, zero_infinity=False, compute_dtype=compute_dtype, log_zero_at=log_zero_at)
+    lp, ext, skip, em, _, relaxed, phi = _lattice(y_pred, y_true, label_lengths, blank, log_zero,
+                                                  compute_dtype or dtype, log_zero_at)
+    repeat = _repeat_cost(y_true, log_zero, log_zero_at, lp.dtype)
+    joint = _alpha(em, skip, pred_lengths, relaxed, repeat) + _beta(em, skip, pred_lengths, phi, repeat)  # (N, T, 2S+2)
     with np.errstate(invalid="ignore"):  # -inf - (-inf) only for an impossible alignment: NaN, as torch
         gamma = np.exp(joint - np.logaddexp.reduce(joint, axis=-1, keepdims=True))
     occupancy = np.einsum("ntj,njc->ntc", gamma, np.eye(lp.shape[-1] + 1, dtype=lp.dtype)[ext][..., :-1])

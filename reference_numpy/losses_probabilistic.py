@@ -8,7 +8,8 @@ Every loss takes ``(y_pred, y_true)`` of one shape (N, D) and the compute ``dtyp
   ``mean`` of KL divides by :math:`N D` and Keras's by :math:`N` (torch's ``batchmean``).
 - ``binary_labels`` (hinge): ``"as_given"`` (torch: labels used as they are, expected in
   :math:`\{-1, 1\}`) or ``"convert"`` (Keras: if *every* label is 0 or 1, :math:`y \to 2y - 1`).
-- ``clip`` (KL, JS): ``None`` (torch) or :math:`\epsilon` (Keras clips both arguments to :math:`[\epsilon, 1]`).
+- ``clip`` (KL, JS): ``None`` (torch) or :math:`\epsilon` (Keras clips both arguments to :math:`[\epsilon, 1]`);
+  ``clip_grad`` (KL): the gradient on a bound, whole ("inclusive") or half (``jnp.clip``).
 - ``eps``, ``log_input_eps`` (poisson): the constant added to the rate inside the log, and whether it
   is also added when ``log_input=True`` (the Keras wrapper feeds :math:`e^x` to ``Poisson``).
 """
@@ -61,14 +62,17 @@ def hinge_backward(dout, y_pred, y_true, *, reduction="mean", unreduced="element
 
     At the kink ``"active"`` gives :math:`c_0 = -y` (``torch.clamp(min=0)`` passes the gradient where
     the input :math:`\ge` min; TF's Maximum gives a tie to its first argument, the margin);
-    ``"zero"`` gives 0 (``F.relu``).
+    ``"zero"`` gives 0 (``F.relu``); ``"split"`` gives :math:`-y/2` (``jnp.maximum`` and ``torch.maximum``
+    share a tie's gradient equally between their arguments).
     """
-    check_choice(grad_at_kink, ("active", "zero"), "grad_at_kink")
+    check_choice(grad_at_kink, ("active", "zero", "split"), "grad_at_kink")
     p, t = compute_in(dtype, y_pred, y_true)
     y = _signed(t, binary_labels)
     m = 1 - y * p
     active = (m >= 0) if grad_at_kink == "active" else (m > 0)
     g = np.where(active, -y, 0)
+    if grad_at_kink == "split":
+        g = np.where(m == 0, -y / 2, g)
     return (reduce_backward(dout, p.shape, reduction, unreduced=unreduced) * g).astype(y_pred.dtype)
 
 
@@ -132,9 +136,17 @@ def _clip(x, clip):
     return x if clip is None else np.clip(x, clip, 1)
 
 
-def _inside(x, clip):
-    """Where a clip to [clip, 1] passes the gradient (TF's ClipByValue: boundaries included)."""
-    return 1 if clip is None else ((x >= clip) & (x <= 1))
+_CLIP_BOUND_GRADS = ("inclusive", "half")
+
+
+def _inside(x, clip, at_bound="inclusive"):
+    """Where a clip to [clip, 1] passes the gradient: ``"inclusive"`` (TF's ClipByValue, torch.clamp: boundaries
+    included) or ``"half"`` (``jnp.clip`` is ``minimum(max, maximum(min, x))``: a value on a bound ties, and a tie
+    passes half the gradient)."""
+    if clip is None:
+        return 1
+    inside = (x >= clip) & (x <= 1)
+    return inside if at_bound == "inclusive" else np.where((x == clip) | (x == 1), 0.5, inside)
 
 
 def _xlogy(x, y):
@@ -149,41 +161,48 @@ def _kl_terms(q, t, clip):
     return _xlogy(t, t) - t * np.log(q)
 
 
-def _kl_term_grads(g, q, t, clip):
+def _kl_term_grads(g, q, t, clip, at_bound="inclusive"):
     r"""Gradients of :math:`g \cdot (\mathrm{xlogy}(t, t) - t \log q)` w.r.t. ``q`` and ``t``, zero where a
-    clip is active; the ``t`` derivative of :math:`\mathrm{xlogy}(t, t)` is :math:`\log t + t / t`, NaN at
-    :math:`t = 0` as in torch's xlogy backward.
+    clip is active (on a bound as ``at_bound`` says, see ``_inside``); the ``t`` derivative of
+    :math:`\mathrm{xlogy}(t, t)` is :math:`\log t + t / t`, NaN at :math:`t = 0` as in torch's xlogy backward.
 
     .. math:: \partial / \partial q = -g t / q, \qquad \partial / \partial t = g (\log t + t / t - \log q)
     """
     cq, ct = _clip(q, clip), _clip(t, clip)
     gq = -(g * ct) / cq
     gt = np.where(ct == 0, 0, g * np.log(np.where(ct == 0, 1, ct))) + g * ct / ct + (-g) * np.log(cq)
-    return gq * _inside(q, clip), gt * _inside(t, clip)
+    return gq * _inside(q, clip, at_bound), gt * _inside(t, clip, at_bound)
 
 
-def kl_divergence(y_pred, y_true, *, reduction="mean", unreduced="elementwise", clip=None, dtype=None):
+def kl_divergence(y_pred, y_true, *, reduction="mean", unreduced="elementwise", clip=None, dtype=None,
+                  clip_grad="inclusive"):
     r"""KL(y_true || y_pred) of probabilities over the last axis; :math:`0 \log 0 = 0`; unclipped, a zero
     :math:`q` where :math:`t > 0` gives :math:`+\infty`, where :math:`t = 0` gives NaN
-    (:math:`0 \cdot \log 0`, as ``F.kl_div(torch.log(q), t)``). ``clip`` clips both to :math:`[\epsilon, 1]`.
+    (:math:`0 \cdot \log 0`, as ``F.kl_div(torch.log(q), t)``). ``clip`` clips both to :math:`[\epsilon, 1]`;
+    ``clip_grad`` only selects the gradient on a bound (see :func:`kl_divergence_backward`).
 
     .. math:: \ell = t \log t - t \log q
     """
     _kl_check(y_pred, y_true, reduction, unreduced)
+    check_choice(clip_grad, _CLIP_BOUND_GRADS, "clip_grad")
     q, t = compute_in(dtype, y_pred, y_true)
     with np.errstate(divide="ignore", invalid="ignore"):
         return _kl_reduce(_kl_terms(q, t, clip), reduction, unreduced)
 
 
-def kl_divergence_backward(dout, y_pred, y_true, *, reduction="mean", unreduced="elementwise", clip=None, dtype=None):
-    r"""Zero where the clip is active (outside :math:`[\epsilon, 1]`).
+def kl_divergence_backward(dout, y_pred, y_true, *, reduction="mean", unreduced="elementwise", clip=None, dtype=None,
+                           clip_grad="inclusive"):
+    r"""Zero where the clip is active (outside :math:`[\epsilon, 1]`). On a bound (:math:`q = \epsilon` or
+    :math:`q = 1`) the gradient passes whole with ``clip_grad="inclusive"`` (TF's ClipByValue), half with
+    ``"half"`` (``jnp.clip``'s maximum/minimum share the tie).
 
     .. math:: \partial \ell / \partial q = -t / q
     """
+    check_choice(clip_grad, _CLIP_BOUND_GRADS, "clip_grad")
     q, t = compute_in(dtype, y_pred, y_true)
     up = _kl_upstream(dout, q.shape, reduction, unreduced)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _kl_term_grads(up, q, t, clip)[0].astype(y_pred.dtype)
+        return _kl_term_grads(up, q, t, clip, clip_grad)[0].astype(y_pred.dtype)
 
 
 def js_divergence(y_pred, y_true, *, reduction="mean", unreduced="elementwise", clip=None, dtype=None):

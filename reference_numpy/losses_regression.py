@@ -33,17 +33,31 @@ def mse_backward(dout, y_pred, y_true, *, reduction="mean", unreduced="elementwi
     return (_upstream(dout, p, reduction, unreduced) * 2 * (p - t)).astype(y_pred.dtype)
 
 
-def mae(y_pred, y_true, *, reduction="mean", unreduced="elementwise", dtype=None):
-    r""".. math:: \ell = |e|"""
+_KINK_SIDES = ("zero", "left", "right")
+
+
+def mae(y_pred, y_true, *, reduction="mean", unreduced="elementwise", dtype=None, grad_at_zero="zero"):
+    r""".. math:: \ell = |e|
+
+    ``grad_at_zero`` only selects the gradient at :math:`e = 0` (see :func:`mae_backward`)."""
     check_pair(y_pred, y_true)
+    check_choice(grad_at_zero, _KINK_SIDES, "grad_at_zero")
     p, t = compute_in(dtype, y_pred, y_true)
     return reduce(np.abs(p - t), reduction, unreduced=unreduced)
 
 
-def mae_backward(dout, y_pred, y_true, *, reduction="mean", unreduced="elementwise", dtype=None):
-    r"""Both frameworks use :math:`\mathrm{sign}(0) = 0` at the kink. .. math:: \partial \ell / \partial p = \mathrm{sign}(e)"""
+def mae_backward(dout, y_pred, y_true, *, reduction="mean", unreduced="elementwise", dtype=None, grad_at_zero="zero"):
+    r""".. math:: \partial \ell / \partial p = \mathrm{sign}(e) \; (e \ne 0), \qquad c_0 \; (e = 0)
+
+    ``grad_at_zero`` picks :math:`c_0`: ``"zero"`` (:math:`\mathrm{sign}(0) = 0`: torch's and TensorFlow's Abs
+    gradient), ``"left"`` (-1, the slope for :math:`e < 0`: JAX's ``abs`` has derivative +1 at 0, and Keras
+    takes ``abs(t - p)``) or ``"right"`` (+1)."""
+    check_choice(grad_at_zero, _KINK_SIDES, "grad_at_zero")
     p, t = compute_in(dtype, y_pred, y_true)
-    return (_upstream(dout, p, reduction, unreduced) * np.sign(p - t)).astype(y_pred.dtype)
+    g = np.sign(p - t)
+    if grad_at_zero != "zero":
+        g = np.where(g == 0, -1 if grad_at_zero == "left" else 1, g).astype(g.dtype)
+    return (_upstream(dout, p, reduction, unreduced) * g).astype(y_pred.dtype)
 
 
 def huber(y_pred, y_true, *, delta=1.0, reduction="mean", unreduced="elementwise", dtype=None):

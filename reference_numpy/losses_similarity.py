@@ -8,7 +8,8 @@ in floatx). The framework differences are keyword-only switches:
 * ``cosine_similarity``: ``eps`` (torch clamps each norm at 1e-8, Keras at ``epsilon()`` = 1e-7) and
   ``clamp_grad`` (torch clamps under ``no_grad``: the gradient still sees the unclamped norm);
 * ``triplet``: ``distance`` (torch shifts the difference, :math:`\|a - b + \varepsilon\|`; the Keras
-  loss floors the squared distance, :math:`\sqrt{\max(\|a - b\|^2, \varepsilon)}`) and ``dist_eps``;
+  loss floors the squared distance, :math:`\sqrt{\max(\|a - b\|^2, \varepsilon)}`), ``dist_eps`` and
+  ``grad_at_kink`` (a tie of a maximum: its first argument's, or shared as on JAX and torch);
 * ``dice``: ``smooth_nr`` and ``smooth_dr``, added to the numerator and the denominator (MONAI's
   names; torch's hand-written Dice: 1 and 1, ``keras.losses.Dice``: 0 and ``epsilon()`` = 1e-7).
 """
@@ -41,6 +42,9 @@ def _normalised(x, eps):
     return norm, np.maximum(norm, eps)
 
 
+_CLAMP_GRADS = ("straight_through", "zero", "zero_nan_at_origin")
+
+
 def cosine_similarity(y_pred, y_true, *, reduction="mean", unreduced="per_sample", dtype=None, eps=1e-8):
     r"""The NEGATIVE cosine similarity along the last axis (Keras's loss sign; torch's
     ``F.cosine_similarity`` is :math:`+\cos`, the torch wrapper negates it), each norm clamped at ``eps``:
@@ -68,17 +72,21 @@ def cosine_similarity_backward(dout, y_pred, y_true, *, reduction="mean", unredu
     ``clamp_grad="straight_through"`` (torch clamps the norm in place under ``NoGradGuard``):
     :math:`\partial c / \partial p = p / \|p\|` even where the clamp is active (0 at :math:`p = 0`);
     ``"zero"`` (Keras's ``minimum(rsqrt(.), 1/eps)``; a tie goes to the rsqrt branch):
-    :math:`p / \|p\|` where :math:`\|p\| \ge \varepsilon`, else 0.
+    :math:`p / \|p\|` where :math:`\|p\| \ge \varepsilon`, else 0; ``"zero_nan_at_origin"``: the same, but
+    NaN where :math:`\sum p^2` is 0 (JAX's and torch's autodiff multiply the zero by rsqrt's infinite derivative at 0,
+    :math:`0 \cdot \infty`; TensorFlow's RsqrtGrad returns 0 for a zero upstream gradient).
     """
-    check_choice(clamp_grad, ("straight_through", "zero"), "clamp_grad")
+    check_choice(clamp_grad, _CLAMP_GRADS, "clamp_grad")
     p, t = compute_in(dtype, y_pred, y_true)
     norm, cp = _normalised(p, eps)
     _, ct = _normalised(t, eps)
     t_hat = t / ct
     dc = _safe_div(p, norm)
-    if clamp_grad == "zero":
+    if clamp_grad != "straight_through":
         dc = np.where(norm >= eps, dc, 0)
     g = -t_hat / cp + np.sum(p * t_hat, axis=-1, keepdims=True) / (cp * cp) * dc
+    if clamp_grad == "zero_nan_at_origin":
+        g = np.where(norm == 0, np.nan, g)
     return (_upstream(dout, p.shape[:-1], reduction)[..., None] * g).astype(y_pred.dtype)
 
 
@@ -109,8 +117,9 @@ def contrastive_backward(dout, y_pred, y_true, *, margin=1.0, reduction="mean", 
 
 # ---------------------------------------------------------------- triplet margin
 
-def _distance(a, b, distance, dist_eps):
-    """(d, u): the distance per row and :math:`\\partial d / \\partial a` (= :math:`-\\partial d / \\partial b`)."""
+def _distance(a, b, distance, dist_eps, grad_at_kink="active"):
+    """(d, u): the distance per row and :math:`\\partial d / \\partial a` (= :math:`-\\partial d / \\partial b`);
+    ``grad_at_kink="split"`` halves the gradient where the clamp ties (sum of squares equal to ``dist_eps``)."""
     check_choice(distance, ("shifted", "clamped"), "distance")
     if distance == "shifted":  # torch's pairwise_distance: norm(a - b + eps)
         diff = a - b + dist_eps
@@ -119,21 +128,27 @@ def _distance(a, b, distance, dist_eps):
     diff = a - b  # sqrt(maximum(sum(diff^2), eps)); a tie goes to the sum (TF's Maximum)
     ss = np.sum(diff * diff, axis=-1, keepdims=True)
     d = np.sqrt(np.maximum(ss, dist_eps))
-    return d[..., 0], np.where(ss >= dist_eps, diff / d, 0)
+    u = np.where(ss >= dist_eps, diff / d, 0)
+    return d[..., 0], (np.where(ss == dist_eps, u / 2, u) if grad_at_kink == "split" else u)
+
+
+_TRIPLET_KINKS = ("active", "split")
 
 
 def triplet(anchor, positive, negative, *, margin=1.0, reduction="mean", unreduced="per_sample", dtype=None,
-            distance="shifted", dist_eps=1e-6):
+            distance="shifted", dist_eps=1e-6, grad_at_kink="active"):
     r"""Triplet margin loss on embeddings of shape (N, D), all three differentiated:
 
     .. math:: \ell_n = \max(m + \delta(a_n, p_n) - \delta(a_n, q_n), 0)
 
     with ``distance="shifted"`` (torch's ``pairwise_distance``, ``eps=1e-6``):
     :math:`\delta(a, b) = \|a - b + \varepsilon\|_2`, or ``"clamped"`` (the Keras loss, ``epsilon()`` = 1e-7):
-    :math:`\delta(a, b) = \sqrt{\max(\|a - b\|_2^2, \varepsilon)}`.
+    :math:`\delta(a, b) = \sqrt{\max(\|a - b\|_2^2, \varepsilon)}`. ``grad_at_kink`` only selects the gradient
+    at a tie of a maximum (see :func:`triplet_backward`).
     """
     check_triplet(anchor, positive, negative, margin)
     _check_unreduced(unreduced)
+    check_choice(grad_at_kink, _TRIPLET_KINKS, "grad_at_kink")
     a, p, n = compute_in(dtype, anchor, positive, negative)
     d_pos, _ = _distance(a, p, distance, dist_eps)
     d_neg, _ = _distance(a, n, distance, dist_eps)
@@ -141,19 +156,25 @@ def triplet(anchor, positive, negative, *, margin=1.0, reduction="mean", unreduc
 
 
 def triplet_backward(dout, anchor, positive, negative, *, margin=1.0, reduction="mean", unreduced="per_sample",
-                     dtype=None, distance="shifted", dist_eps=1e-6):
-    r"""Active where :math:`h = m + \delta_+ - \delta_- \ge 0` (torch's ``clamp_min`` and TF's ``Maximum``
-    both pass a tie's gradient to :math:`h`); with :math:`u_\pm = \partial \delta_\pm / \partial a`:
+                     dtype=None, distance="shifted", dist_eps=1e-6, grad_at_kink="active"):
+    r"""Active where :math:`h = m + \delta_+ - \delta_- \ge 0` with ``grad_at_kink="active"`` (torch's
+    ``clamp_min`` and TF's ``Maximum`` both pass a tie's gradient to :math:`h`); ``"split"`` passes half of it at
+    :math:`h = 0`, and at a tie of the clamped distance's maximum (``jnp.maximum`` and ``torch.maximum`` share a
+    tie equally); with :math:`u_\pm = \partial \delta_\pm / \partial a`:
 
     .. math:: \partial \ell / \partial a = [h \ge 0](u_+ - u_-), \quad
               \partial \ell / \partial p = -[h \ge 0] u_+, \quad \partial \ell / \partial q = [h \ge 0] u_-
 
     Returns ``(grad_anchor, grad_positive, grad_negative)``.
     """
+    check_choice(grad_at_kink, _TRIPLET_KINKS, "grad_at_kink")
     a, p, n = compute_in(dtype, anchor, positive, negative)
-    d_pos, u_pos = _distance(a, p, distance, dist_eps)
-    d_neg, u_neg = _distance(a, n, distance, dist_eps)
-    g = _upstream(dout, d_pos.shape, reduction) * (margin + d_pos - d_neg >= 0)
+    d_pos, u_pos = _distance(a, p, distance, dist_eps, grad_at_kink)
+    d_neg, u_neg = _distance(a, n, distance, dist_eps, grad_at_kink)
+    h = margin + d_pos - d_neg
+    g = _upstream(dout, d_pos.shape, reduction) * (h >= 0)
+    if grad_at_kink == "split":
+        g = np.where(h == 0, g / 2, g)
     g = g[:, None]
     return tuple(x.astype(anchor.dtype) for x in (g * (u_pos - u_neg), -g * u_pos, g * u_neg))
 

@@ -11,14 +11,18 @@ Switches shared by the schedules (each a recorded convention):
   ``1`` is the pre-1.1 torch order (``scheduler.step()`` before ``optimizer.step()``).
 - ``dtype``: dtype of the returned LRs (``None``: float64); ``compute_dtype``: the precision the formula
   is evaluated in (default float64, torch's; ``None``: ``dtype``). torch evaluates Python floats (float64)
-  whatever the result's dtype; a Keras schedule evaluates in the dtype of its initial learning rate --
-  float32 for a Python float, which TensorFlow converts to float32 whatever ``keras.config.floatx()`` is.
+  whatever the result's dtype; a Keras schedule evaluates in the dtype of its initial learning rate -- for a
+  Python float what the backend makes of it: TensorFlow a float32 tensor whatever ``keras.config.floatx()``
+  is, JAX (x64) a weakly typed float64, torch a floatx tensor.
 - ``constant_dtype``: ``"float32"`` rounds the schedule's other float hyperparameters through float32
   (Keras's ``ops.cast(python_float, dtype)`` converts to a float32 tensor first), even in float64.
 - ``divide_by_constant``: ``"exact"``, or ``"reciprocal"`` -- :math:`x / d` for a constant :math:`d` is
   evaluated as :math:`x \cdot (1 / d)`, as TensorFlow's graph optimizer rewrites Keras's schedule inside a
   traced train step (``model.fit``, ``tf.function``). It only shows where a floor or ceiling follows: a
   staircase or a restart can land one step late (e.g. :math:`49 \cdot \mathrm{fl}(1/49) < 1` in float64).
+- ``floor_dtype`` (staircase, restart and cycle counts): ``"float32"`` rounds the operand of floor and ceil
+  through float32 first -- Keras's ``ops.floor`` on JAX and torch and ``ops.ceil`` on JAX take
+  ``result_type(x.dtype, float)``, which maps float64 to float32 there (``None``: the compute dtype).
 - ``after_end`` (cosine forms): ``"periodic"`` -- torch's CosineAnnealingLR keeps following the cosine
   past ``decay_steps`` (the LR climbs back); ``"hold"`` -- Keras clamps the step at ``decay_steps``.
 """
@@ -54,6 +58,16 @@ def _divider(c, divide_by_constant):
     return lambda x, d: x / c(d)
 
 
+def _floor(c, floor_dtype):
+    """(floor, ceil) of arrays of the compute dtype ``c``, their operand rounded through ``floor_dtype`` first
+    (``None``: as is), the result in ``c``."""
+    check_choice(floor_dtype, (None, "float32"), "floor_dtype")
+    if floor_dtype is None:
+        return np.floor, np.ceil
+    return (lambda x: np.floor(np.asarray(x).astype(floor_dtype)).astype(c),
+            lambda x: np.ceil(np.asarray(x).astype(floor_dtype)).astype(c))
+
+
 def _caster(c, constant_dtype):
     """A caster for hyperparameters to the compute dtype ``c``: :func:`validation.constant` (through float32 first
     if ``constant_dtype``), as a scalar."""
@@ -83,14 +97,15 @@ def step_decay(steps, *, lr, step_size, gamma=0.1, dtype=None, compute_dtype="fl
 
 
 def exponential_decay(steps, *, lr, decay_rate, decay_steps=1, staircase=False, dtype=None, compute_dtype="float64",
-                      step_offset=0, constant_dtype=None, divide_by_constant="exact"):
+                      step_offset=0, constant_dtype=None, divide_by_constant="exact", floor_dtype=None):
     r""":math:`\eta_k = \eta\, r^{k / d}` (:math:`\lfloor k / d \rfloor` with ``staircase``)."""
     t, c, out = _prepare(steps, lr, dtype, compute_dtype, step_offset)
+    floor, _ = _floor(c, floor_dtype)
     check_number(decay_rate, "decay_rate", positive=True)
     check_number(decay_steps, "decay_steps", positive=True)
     k = _caster(c, constant_dtype)
     p = _divider(c, divide_by_constant)(t.astype(c), k(decay_steps))
-    return (c(lr) * _power(k(decay_rate), np.floor(p) if staircase else p)).astype(out)
+    return (c(lr) * _power(k(decay_rate), floor(p) if staircase else p)).astype(out)
 
 
 def cosine_annealing(steps, *, lr, decay_steps, min_lr=0.0, dtype=None, compute_dtype="float64", step_offset=0,
@@ -118,38 +133,40 @@ def _restarts(t, first, t_mult):
     return i, t - starts[i], first * t_mult ** i.astype(np.float64)
 
 
-def _traced_restarts(t, first, t_mult, c):
+def _traced_restarts(t, first, t_mult, c, floor=np.floor):
     r"""(cycle index, fraction of the cycle done) by Keras's formula with constant divisors as reciprocals:
     :math:`f = k \cdot (1/T_0)`, :math:`i = \lfloor \log(1 - f (1 - m)) \cdot (1 / \log m) \rfloor`,
     :math:`(f - (1 - m^i) \cdot (1 / (1 - m))) / m^i` (:math:`\lfloor f \rfloor` and its remainder for m = 1)."""
     f = t * (c(1) / c(first))
     if t_mult == 1:
-        i = np.floor(f)
+        i = floor(f)
         return i, f - i
-    i = np.floor(np.log(c(1) - f * (c(1) - t_mult)) * (c(1) / np.log(t_mult)))
+    i = floor(np.log(c(1) - f * (c(1) - t_mult)) * (c(1) / np.log(t_mult)))
     done = (f - (c(1) - _power(t_mult, i)) * (c(1) / (c(1) - t_mult))) / _power(t_mult, i)
     return i, done
 
 
 def cosine_warm_restarts(steps, *, lr, first_decay_steps, t_mult=1, m_mul=1.0, min_lr=0.0, dtype=None,
-                         compute_dtype="float64", step_offset=0, constant_dtype=None, divide_by_constant="exact"):
+                         compute_dtype="float64", step_offset=0, constant_dtype=None, divide_by_constant="exact",
+                         floor_dtype=None):
     r"""SGDR: cycle :math:`i` lasts :math:`T_0 m^i` steps and starts from :math:`\mu^i \eta`:
     :math:`\eta_k = \eta_{min} + (\eta - \eta_{min})\,\mu^i (1 + \cos(\pi t_{cur} / T_i)) / 2`
     (:math:`m` = ``t_mult``, :math:`\mu` = ``m_mul``; torch has no :math:`\mu`, i.e. 1). ``"exact"``
     counts cycles in integers (torch); ``"reciprocal"`` is Keras's closed form as a traced graph runs it,
-    which puts some restarts one step late (LR :math:`\eta_{min}` at the restart step)."""
+    which puts some restarts one step late (LR :math:`\eta_{min}` at the restart step); ``floor_dtype`` rounds
+    the closed form's floors (the integer count has none)."""
     t, c, out = _prepare(steps, lr, dtype, compute_dtype, step_offset)
     check_number(first_decay_steps, "first_decay_steps", positive=True, integer=True)
     check_number(t_mult, "t_mult", low=1.0)
     check_number(m_mul, "m_mul", positive=True)
     check_number(min_lr, "min_lr", low=0.0, high=lr)
     check_choice(divide_by_constant, ("exact", "reciprocal"), "divide_by_constant")
-    k = _caster(c, constant_dtype)
+    k, (floor_of, _) = _caster(c, constant_dtype), _floor(c, floor_dtype)
     if divide_by_constant == "exact":
         i, t_cur, period = _restarts(t, first_decay_steps, t_mult)
         i, frac = i.astype(c), (t_cur / period).astype(c)
     else:
-        i, frac = _traced_restarts(t.astype(c), first_decay_steps, k(t_mult), c)
+        i, frac = _traced_restarts(t.astype(c), first_decay_steps, k(t_mult), c, floor_of)
     floor = c(lr) * k(min_lr / lr) if constant_dtype else c(min_lr)  # Keras's alpha = min_lr / lr is cast
     scale = _power(k(m_mul), i)
     return (floor + (c(lr) - floor) * scale * (c(1) + np.cos(c(math.pi) * frac)) / c(2)).astype(out)
@@ -175,17 +192,27 @@ def warmup_cosine(steps, *, lr, decay_steps, warmup_steps=5, start_factor=1.0 / 
 
 
 def polynomial_decay(steps, *, lr, decay_steps=5, end_lr=0.0, power=1.0, cycle=False, dtype=None,
-                     compute_dtype="float64", step_offset=0, constant_dtype=None, divide_by_constant="exact"):
+                     compute_dtype="float64", step_offset=0, constant_dtype=None, divide_by_constant="exact",
+                     floor_dtype=None, multiplier_dtype=None):
     r""":math:`\eta_k = (\eta - \eta_{end})(1 - \min(k, D) / D)^p + \eta_{end}`; with ``cycle`` (Keras only)
-    :math:`D` = ``decay_steps`` :math:`\cdot \max(\lceil k / D \rceil, 1)` and :math:`k` is not clamped."""
+    :math:`D` = ``decay_steps`` :math:`\cdot \max(\lceil k / D \rceil, 1)` and :math:`k` is not clamped.
+    ``multiplier_dtype``: the dtype of that cycle multiplier (``None``: the compute dtype); a wider one widens
+    :math:`D`, :math:`p` and the result (Keras's ``ops.where(step == 0, 1.0, ceil(...))``: on torch the Python
+    float ``1.0`` is a floatx tensor and ``torch.where`` promotes)."""
     t, c, out = _prepare(steps, lr, dtype, compute_dtype, step_offset)
+    _, ceil = _floor(c, floor_dtype)
+    check_choice(multiplier_dtype, _DTYPES, "multiplier_dtype")
     check_number(decay_steps, "decay_steps", positive=True)
     check_number(end_lr, "end_lr", low=0.0, high=lr)
     check_number(power, "power", positive=True)
     k, divide = _caster(c, constant_dtype), _divider(c, divide_by_constant)
     t, d, end = t.astype(c), c(decay_steps), k(end_lr)
     if cycle:
-        p = t / (d * np.maximum(np.ceil(divide(t, decay_steps)), c(1)))  # the cycle's length is no constant
+        multiplier = np.maximum(ceil(divide(t, decay_steps)), c(1))
+        if multiplier_dtype:
+            multiplier = multiplier.astype(np.promote_types(c, multiplier_dtype))
+            out = np.promote_types(out, multiplier_dtype)
+        p = t / (d * multiplier)  # the cycle's length is no constant
     else:
         p = divide(np.minimum(t, d), decay_steps)
     return ((c(lr) - end) * _power(c(1) - p, k(power)) + end).astype(out)
@@ -225,13 +252,14 @@ def reduce_on_plateau(val_loss, *, lr=1e-3, factor=0.1, patience=10, threshold=1
     by at most ``min_change`` (torch's ``eps``; ``None``: Keras's rule, reduce while :math:`\eta >`
     float32(:math:`\eta_{min}`)). The LR is kept in ``compute_dtype`` (``None``: ``dtype``, else the input's;
     Keras: a floatx Variable, torch: a Python float) and returned in ``dtype`` (``None``: ``compute_dtype``,
-    else the input's); ``compare_dtype`` ``None`` compares in float64.
+    else the input's); ``compare_dtype`` ``None`` compares in float64, ``"floatx"`` in the dtype the LR is kept
+    in (Keras keeps it in a floatx Variable: this is floatx as the callback runs).
     """
     check_plateau(val_loss, lr, factor, patience, threshold, cooldown, min_lr)
     _check_plateau_switches(threshold_mode, patience_rule, cooldown_rule, abs_form, dtype, compute_dtype,
                             compare_dtype)
     c = np.dtype(compute_dtype or dtype or val_loss.dtype).type
-    compared = np.dtype(compare_dtype or "float64").type
+    compared = c if compare_dtype == "floatx" else np.dtype(compare_dtype or "float64").type
     out = np.empty(len(val_loss), np.dtype(dtype or compute_dtype or val_loss.dtype))
     rate, best, bad, cool = c(lr), math.inf, 0, 0
     for k, v in enumerate(val_loss.astype(np.float64).tolist()):  # a recursion over epochs
@@ -256,7 +284,7 @@ def _check_plateau_switches(threshold_mode, patience_rule, cooldown_rule, abs_fo
                                  (cooldown_rule, ("full", "last_epoch_counts"), "cooldown_rule"),
                                  (abs_form, ("best_minus", "current_plus"), "abs_form"),
                                  (dtype, _DTYPES, "dtype"), (compute_dtype, _DTYPES, "compute_dtype"),
-                                 (compare_dtype, _DTYPES, "compare_dtype")):
+                                 (compare_dtype, _DTYPES + ("floatx",), "compare_dtype")):
         check_choice(value, choices, name)
 
 

@@ -57,8 +57,6 @@ EXEMPT = {
                                 "signatures alike); the elementwise losses vary it through their conventions",
     (("losses_ctc.ctc*",), "zero_infinity"): "no wrapper has it (torch's keeps F.ctc_loss's False, Keras has none); "
                                              "numpy~F.ctc_loss with True is pinned by tests/test_losses_ctc.py",
-    (("losses_probabilistic.hinge_backward",), "grad_at_kink"): "both frameworks pass the tie's gradient "
-                                                                "('active'); 'zero' is F.relu's, no wrapper's",
     (("schedules.*",), "step_offset"): "both frameworks count steps from 0; 1 (pre-1.1 torch's scheduler order) is "
                                        "pinned by tests/test_schedules.py",
     (("optimizers_adaptive.adagrad",), "lr_decay"): "keras.optimizers.Adagrad has none (the wrapper accepts only 0): "

@@ -257,3 +257,79 @@ def test_probability_paths_outside_the_matrix_match_and_pass_finite_differences(
         (numeric,) = numeric_vjp(getattr(nc, concept), args[:1], dout, [probes], args[1:],
                                  **_formula(concept, framework), **kwargs)
         np.testing.assert_allclose(grad.ravel(), numeric, rtol=1e-5, atol=1e-6)
+
+
+# ---- Keras on JAX and torch (parity_tests/conventions/keras_backends.py): the keys their rows set, against the
+# backends' own ops on the Keras code paths ----
+
+KERAS_EPSILON = 1e-7
+
+
+def _jax_and_torch(fn, x):
+    """{backend: (value, gradient)} of the summed ``fn(ops, x)`` by JAX's and torch's autodiff; ``ops`` has the
+    backend's sigmoid, clip, log and tensor."""
+    import jax
+    import jax.numpy as jnp
+    from types import SimpleNamespace
+    jops = SimpleNamespace(sigmoid=jax.nn.sigmoid, clip=jnp.clip, log=jnp.log, tensor=jnp.asarray)
+    tops = SimpleNamespace(sigmoid=torch.sigmoid, clip=torch.clip, log=torch.log, tensor=torch.tensor)
+    value, grad = jax.value_and_grad(lambda v: fn(jops, v).sum())(x)
+    leaf = torch.tensor(x, requires_grad=True)
+    out = fn(tops, leaf).sum()
+    return {"jax": (np.asarray(value), np.asarray(grad)),
+            "torch": (out.detach().numpy(), torch.autograd.grad(out, leaf)[0].numpy())}
+
+
+def test_focal_on_logits_on_jax_and_torch_clips_the_sigmoid():
+    """keras.losses.binary_focal_crossentropy(from_logits=True) takes ops.sigmoid and calls binary_crossentropy with
+    from_logits=False: only TensorFlow reads the logits back from the sigmoid (no clipping, the relu form); JAX and
+    torch clip the probabilities to [eps, 1 - eps] and take logs (logits_form="probabilities"), so a confident
+    logit costs at most -log(eps) ~ 16.1 there, and its gradient vanishes."""
+    x = np.array([[30.0, -30.0, 0.5], [-2.0, 25.0, 1.5]], np.float32)
+    t = np.array([[0.0, 1.0, 1.0], [0.0, 0.0, 1.0]], np.float32)
+    alpha, gamma = 0.25, 2.0
+
+    def keras_focal(ops, logits):
+        p, target = ops.sigmoid(logits), ops.tensor(t)
+        c = ops.clip(p, KERAS_EPSILON, 1.0 - KERAS_EPSILON)
+        bce = -(target * ops.log(c) + (1.0 - target) * ops.log(1.0 - c))
+        p_t = target * p + (1 - target) * (1 - p)
+        weight = target * alpha + (1 - target) * (1 - alpha)
+        return (weight * (1.0 - p_t) ** gamma * bce).mean(-1)
+    aligned = {"alpha": alpha, "gamma": gamma, "apply_class_balancing": True, "from_logits": True, "reduction": "sum"}
+    for backend, (value, grad) in _jax_and_torch(keras_focal, x).items():
+        kwargs = convention("focal_loss", f"keras[{backend}]").numpy_kwargs(aligned)
+        assert kwargs["logits_form"] == "probabilities"
+        out, (got,) = ng.vjp(nc.focal_loss, (x,), np.ones((), np.float32), (t,), **kwargs)
+        np.testing.assert_allclose(out, value, rtol=1e-5)
+        np.testing.assert_allclose(got, grad, rtol=1e-5, atol=1e-9)
+    tf_value, _ = ng.vjp(nc.focal_loss, (x,), np.ones((), np.float32), (t,),
+                         **convention("focal_loss", "keras").numpy_kwargs(aligned))
+    assert tf_value - value > 6  # three confident wrong logits: |x| (25 or 30) each in the relu form, -log(eps) clipped
+    with pytest.raises(ValueError, match="logits_form"):
+        nc.focal_loss(x, t, logits_form="sigmoid")
+
+
+def test_sparse_on_probabilities_on_jax_and_torch_normalises_before_clipping():
+    """keras.losses.sparse_categorical_crossentropy(from_logits=False) divides y_pred by its sum, clips and takes
+    the log on JAX and torch (then one_hot / F.nll_loss): normalize_order="normalize_first"; TensorFlow clips, then
+    sparse_softmax_cross_entropy_with_logits(log c) normalises ("clip_first"). They differ wherever the clip acts,
+    e.g. on logits read as probabilities (Keras's defaults)."""
+    x = np.array([[1.5, -0.5, 0.2], [-2.0, 0.1, 3.0], [0.2, 0.3, 0.5]], np.float32)
+    y = np.array([1, 2, 0], np.int64)
+
+    def keras_sparse(ops, p):
+        c = ops.clip(p / p.sum(-1)[:, None], KERAS_EPSILON, 1.0 - KERAS_EPSILON)
+        return -(ops.log(c) * ops.tensor(np.eye(3, dtype=np.float32)[y])).sum(-1)
+    aligned = {"from_logits": False, "reduction": "sum"}
+    for backend, (value, grad) in _jax_and_torch(keras_sparse, x).items():
+        kwargs = convention("sparse_categorical_crossentropy", f"keras[{backend}]").numpy_kwargs(aligned)
+        assert kwargs["normalize_order"] == "normalize_first"
+        out, (got,) = ng.vjp(nc.sparse_categorical_crossentropy, (x,), np.ones((), np.float32), (y,), **kwargs)
+        np.testing.assert_allclose(out, value, rtol=1e-5)
+        np.testing.assert_allclose(got, grad, rtol=1e-5, atol=1e-7)
+    tf_value = nc.sparse_categorical_crossentropy(x, y, **convention("sparse_categorical_crossentropy",
+                                                                      "keras").numpy_kwargs(aligned))
+    assert abs(tf_value - value) > 0.1
+    with pytest.raises(ValueError, match="normalize_order"):
+        nc.sparse_categorical_crossentropy(x, y, normalize_order="never")

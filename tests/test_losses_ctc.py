@@ -232,3 +232,61 @@ def test_tensorflow_zero_width_labels_count_the_start_transition_twice():
     np.testing.assert_allclose(tc.ctc(*map(CONVERT["torch"], args), reduction="none").numpy(), exact, rtol=1e-12)
     got = kc.ctc(*map(CONVERT["keras"], args), reduction="none", dtype="float64").numpy()
     np.testing.assert_allclose(got, exact - np.log(2.0) * (args[2] > 0), rtol=1e-6, atol=1e-6)
+
+
+# ---- Keras on JAX (parity_tests/conventions/keras_backends.py): the lattice its ctc rows set ----------------
+
+_JAX_CTC = """
+import sys
+import numpy as np
+import jax
+import jax.numpy as jnp
+import keras
+from keras.src import backend
+
+d = np.load(sys.argv[1])
+dout = d["dout"]
+
+
+def loss(z):
+    return keras.ops.ctc_loss(d["y_true"], z, d["label_lengths"], d["pred_lengths"], mask_index=0)
+
+
+out = {"loss32": np.asarray(loss(d["y_pred"]))}
+backend.result_type = lambda *dtypes: "float64"  # undo the 64-to-32 mapping (a known finding): the lattice exactly
+value, grad = jax.value_and_grad(lambda z: jnp.sum(loss(z) * dout))(jnp.asarray(d["y_pred"]))
+out |= {"loss64": np.asarray(loss(d["y_pred"])), "grad64": np.asarray(grad)}
+np.savez(sys.argv[2], **out)
+"""
+
+
+def test_ctc_on_jax_relaxes_the_start_states_and_a_repeat_without_its_blank(tmp_path):
+    """Keras's JAX ctc_loss (optax's recursion) starts every state but the first at log_epsilon = -1e5, adds it to
+    a repeated label entered without its blank, and reads the loss at the final state exactly: the keras[jax]
+    convention's log_zero=-1e5 with log_zero_at="start". On the infeasible sequence (one frame short) only that
+    lattice gives the loss, 1e5 plus the best such path (TensorFlow's, "end": a path may end anywhere, differs by
+    ~0.24), and the exact gradient; in float32 (what Keras computes in on JAX) the loss agrees to the rounding of
+    values near 1e5 over 2T + 1 log-sum-exp steps."""
+    import os
+    import subprocess
+    import sys
+    x = _inputs("infeasible", "float64")
+    dout = np.linspace(-1.0, 1.0, N)
+    np.savez(tmp_path / "in.npz", dout=dout, **x)
+    env = os.environ | {"KERAS_BACKEND": "jax", "JAX_ENABLE_X64": "True", "JAX_PLATFORMS": "cpu"}
+    done = subprocess.run([sys.executable, "-c", _JAX_CTC, str(tmp_path / "in.npz"), str(tmp_path / "out.npz")],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = np.load(tmp_path / "out.npz")
+    args = (x["y_pred"], x["y_true"], x["pred_lengths"], x["label_lengths"])
+    kwargs = convention("ctc", "keras[jax]").numpy_kwargs({"reduction": "none"})
+    assert (kwargs["log_zero"], kwargs["log_zero_at"]) == (-1e5, "start")
+    exact = {**kwargs, "compute_dtype": None, "dtype": None}
+    loss, (grad,) = ng.vjp(nc.ctc, args[:1], dout, args[1:], **exact)
+    np.testing.assert_allclose(got["loss64"], loss, rtol=1e-12)
+    np.testing.assert_allclose(got["grad64"], grad, rtol=1e-9, atol=1e-11)
+    assert got["loss64"][1] > 1e5 and abs(nc.ctc(*args, **{**exact, "log_zero_at": "end"})[1] - loss[1]) > 0.1
+    float32_rounding = (2 * T + 1) * np.spacing(np.float32(1e5)) / 2
+    np.testing.assert_allclose(got["loss32"], nc.ctc(*args, **kwargs), rtol=0, atol=float32_rounding)
+    with pytest.raises(ValueError, match="log_zero_at"):
+        nc.ctc(*args, log_zero_at="both")

@@ -252,3 +252,63 @@ def test_expected_gaps_at_a_zero_prediction_are_attributed_to_clipping(rows):
     for concept in ("kl_divergence", "js_divergence"):
         row = _row(rows, concept, "aligned", "float64", "zero_pred", "grad_y_pred", reduction='"sum"')
         assert row["status"] == "expected" and "formula.clip" in row["cause"] and "unreduced" not in row["cause"]
+
+
+# ---- Keras on JAX and torch (parity_tests/conventions/keras_backends.py): the keys their rows set, against the
+# backends' own ops on Keras's formulas ----
+
+def _jax_grad(fn, x):
+    import jax
+    return np.asarray(jax.grad(fn)(x))
+
+
+def _torch_grad(fn, x):
+    leaf = torch.tensor(x, requires_grad=True)
+    (grad,) = torch.autograd.grad(fn(leaf), leaf)
+    return grad.numpy()
+
+
+def test_hinge_on_jax_and_torch_shares_a_tie_at_the_kink():
+    """keras.losses.hinge is ops.mean(ops.maximum(1 - y*p, 0), -1): jnp.maximum and torch.maximum share a tie's
+    gradient equally, so p with y*p == 1 gets -y/2 (grad_at_kink="split"), where TF's Maximum gives the tie to the
+    margin: -y ("active", the Keras convention)."""
+    import jax.numpy as jnp
+    p = np.array([[1.0, -1.0, 0.5], [2.0, 0.5, 1.0]], F32)
+    y = np.array([[1, -1, 1], [1, 1, -1]], F32)  # ties at (0, 0), (0, 1)
+    dout = np.array([1.0, -3.0], F32)
+    wants = {"jax": _jax_grad(lambda x: jnp.sum(jnp.mean(jnp.maximum(1.0 - y * x, 0.0), axis=-1) * dout), p),
+             "torch": _torch_grad(lambda x: (torch.maximum(1.0 - torch.tensor(y) * x, torch.tensor(0.0)).mean(-1)
+                                             * torch.tensor(dout)).sum(), p)}
+    for backend, want in wants.items():
+        kwargs = convention("hinge", f"keras[{backend}]").numpy_kwargs({"reduction": "none"})
+        assert kwargs["grad_at_kink"] == "split"
+        np.testing.assert_allclose(n.hinge_backward(dout, p, y, **kwargs), want, rtol=1e-6)
+    tf_grad = n.hinge_backward(dout, p, y, **convention("hinge", "keras").numpy_kwargs({"reduction": "none"}))
+    np.testing.assert_allclose(tf_grad[0, :2], 2 * wants["jax"][0, :2], rtol=1e-6)
+    with pytest.raises(ValueError, match="grad_at_kink"):
+        n.hinge_backward(dout, p, y, reduction="none", grad_at_kink="half")
+
+
+def test_kl_divergence_on_jax_passes_half_the_gradient_on_a_clip_bound():
+    """keras.losses.kl_divergence clips y_pred with ops.clip to [epsilon(), 1]: jnp.clip is minimum(max, maximum(min,
+    x)), so q on a bound ties and passes half the gradient (clip_grad="half"); torch.clip, like TF's ClipByValue,
+    passes it whole ("inclusive": keras[torch] needs no row)."""
+    import jax.numpy as jnp
+    q = np.array([[F32(KERAS_EPSILON), 0.5, 1.0], [0.2, 0.3, 0.5]], F32)  # both bounds, then interior values
+    t = np.array([[0.2, 0.3, 0.5], [0.1, 0.6, 0.3]], F32)
+    dout = np.array([1.0, 2.0], F32)
+
+    def keras_kl(clip, log, x, target, upstream):
+        c, ct = clip(x, KERAS_EPSILON, 1.0), clip(target, KERAS_EPSILON, 1.0)
+        return ((ct * log(ct / c)).sum(-1) * upstream).sum()
+    wants = {"jax": _jax_grad(lambda x: keras_kl(jnp.clip, jnp.log, x, jnp.asarray(t), jnp.asarray(dout)), q),
+             "torch": _torch_grad(lambda x: keras_kl(torch.clip, torch.log, x, torch.tensor(t), torch.tensor(dout)),
+                                  q)}
+    for backend, want in wants.items():
+        kwargs = convention("kl_divergence", f"keras[{backend}]").numpy_kwargs({"reduction": "none"})
+        np.testing.assert_allclose(n.kl_divergence_backward(dout, q, t, **kwargs), want, rtol=1e-6)
+    assert convention("kl_divergence", "keras[jax]").formula["clip_grad"] == "half"
+    np.testing.assert_allclose(wants["jax"][0, [0, 2]], wants["torch"][0, [0, 2]] / 2, rtol=1e-6)
+    for fn, args in ((n.kl_divergence, (q, t)), (n.kl_divergence_backward, (dout, q, t))):
+        with pytest.raises(ValueError, match="clip_grad"):
+            fn(*args, reduction="none", clip=KERAS_EPSILON, clip_grad="exclusive")

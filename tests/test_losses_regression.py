@@ -196,3 +196,28 @@ def test_keras_log_cosh_subtracts_a_float32_log_2_in_float64():
         np.testing.assert_allclose(exact - keras_out, KERAS_LOG2_SHIFT, rtol=1e-4)
         torch_out = FRAMEWORK["log_cosh", "torch"](p, t, reduction="none")
         assert np.abs(torch_out.mean(axis=-1) - exact).max() < 1e-3 * KERAS_LOG2_SHIFT
+
+
+# ---- Keras on JAX (parity_tests/conventions/keras_backends.py): the key its mae row sets, against JAX's own op ----
+
+def test_mae_on_jax_gives_a_tie_the_slope_minus_one():
+    """keras.losses.mean_absolute_error is ops.mean(ops.abs(y_true - y_pred), -1); JAX's abs has derivative +1 at 0
+    (lax.abs's JVP: select(x >= 0, g, -g)), so a tie gets -1 w.r.t. y_pred: the keras[jax] convention's
+    grad_at_zero="left". TensorFlow's and torch's Abs give 0 ("zero"), which the Keras convention keeps."""
+    import jax
+    import jax.numpy as jnp
+    p = np.array([[0.5, -1.0, 2.0, 0.25], [1.0, 1.0, -3.0, 0.0]], np.float32)
+    t = np.array([[0.5, 1.0, 2.0, -0.25], [1.0, 0.0, -3.0, 0.0]], np.float32)  # five ties
+    dout = np.array([1.5, -2.0], np.float32)
+    jax_grad = np.asarray(jax.grad(lambda x: jnp.sum(jnp.mean(jnp.abs(jnp.asarray(t) - x), axis=-1) * dout))(p))
+    jax_kwargs = convention("mae", "keras[jax]").numpy_kwargs({"reduction": "none"})
+    assert jax_kwargs["grad_at_zero"] == "left"
+    np.testing.assert_allclose(n.mae_backward(dout, p, t, **jax_kwargs), jax_grad, rtol=1e-6)
+    tf_kwargs = convention("mae", "keras").numpy_kwargs({"reduction": "none"})
+    tf_grad = n.mae_backward(dout, p, t, **tf_kwargs)
+    assert (tf_grad[p == t] == 0).all() and (tf_grad[p != t] == jax_grad[p != t]).all()
+    right = n.mae_backward(dout, p, t, **{**jax_kwargs, "grad_at_zero": "right"})
+    np.testing.assert_array_equal(right[p == t], -jax_grad[p == t])
+    for fn, args in ((n.mae, (p, t)), (n.mae_backward, (dout, p, t))):
+        with pytest.raises(ValueError, match="grad_at_zero"):
+            fn(*args, grad_at_zero="sign")

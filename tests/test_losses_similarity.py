@@ -217,3 +217,83 @@ def test_gaps_are_expected_and_name_their_convention(rows, concept, regime, key)
 def test_contrastive_frameworks_agree_whenever_dtypes_do(rows):
     gaps = [r for r in rows if r["concept"] == "contrastive" and r["status"] == "expected"]
     assert gaps and all("defaults.dtype" in r["cause"] and r["dtype"] == "float64" for r in gaps)
+
+
+
+# ---- Keras on JAX and torch (parity_tests/conventions/keras_backends.py): the keys their rows set, against the
+# backends' own ops on the Keras formulas ----
+
+def _ops(backend):
+    """The backend's ops Keras calls (keras/src/backend/<backend>/{numpy,math}.py), as one namespace."""
+    from types import SimpleNamespace
+    if backend == "jax":
+        import jax
+        import jax.numpy as jnp
+        return SimpleNamespace(tensor=jnp.asarray, maximum=jnp.maximum, minimum=jnp.minimum, sqrt=jnp.sqrt,
+                               rsqrt=jax.lax.rsqrt)
+    return SimpleNamespace(tensor=torch.tensor, maximum=torch.maximum, minimum=torch.minimum, sqrt=torch.sqrt,
+                           rsqrt=torch.rsqrt)
+
+
+def _grads(backend, fn, *xs):
+    """The gradients of the scalar ``fn(ops, *xs)`` w.r.t. every input, by the backend's autodiff."""
+    ops = _ops(backend)
+    if backend == "jax":
+        import jax
+        return tuple(np.asarray(g) for g in jax.grad(lambda *a: fn(ops, *a), argnums=tuple(range(len(xs))))(*xs))
+    leaves = [torch.tensor(x, requires_grad=True) for x in xs]
+    return tuple(g.numpy() for g in torch.autograd.grad(fn(ops, *leaves), leaves))
+
+
+def test_triplet_on_jax_and_torch_shares_a_tie_of_either_maximum():
+    """The Keras triplet loss is maximum(m + d+ - d-, 0) with d = sqrt(maximum(sum (a - b)^2, eps)): jnp.maximum and
+    torch.maximum share a tie's gradient equally, so a triplet with h = 0, and a pair whose squared distance equals
+    eps, pass half of it (grad_at_kink="split"); TF's Maximum gives it all to the first argument ("active")."""
+    a = np.zeros((3, 2), np.float32)
+    p = np.array([[3, 4], [2, 0], [0.5, 0]], np.float32)  # d+ = 5 (h = 0: a tie), 2, and sqrt(eps) with eps = 0.25
+    q = np.array([[6, 0], [1, 0], [3, 0]], np.float32)
+    dout = np.array([1.0, -2.0, 0.5], np.float32)
+    eps, margin = 0.25, 1.0
+
+    def keras_triplet(ops, x, pos, neg):
+        def dist(u, v):
+            return ops.sqrt(ops.maximum(((u - v) ** 2).sum(-1), ops.tensor(np.float32(eps))))
+        h = margin + dist(x, pos) - dist(x, neg)
+        return (ops.maximum(h, ops.tensor(np.float32(0))) * ops.tensor(dout)).sum()
+    for backend in ("jax", "torch"):
+        kwargs = {**convention("triplet", f"keras[{backend}]").numpy_kwargs({"reduction": "none"}), "dist_eps": eps}
+        assert kwargs["grad_at_kink"] == "split"
+        want = _grads(backend, keras_triplet, a, p, q)
+        for got, w in zip(n.triplet_backward(dout, a, p, q, **kwargs), want):
+            np.testing.assert_allclose(got, w, rtol=1e-6)
+        active = n.triplet_backward(dout, a, p, q, **{**kwargs, "grad_at_kink": "active"})
+        np.testing.assert_allclose(active[1][[0, 2]], 2 * want[1][[0, 2]], rtol=1e-6)  # both ties: half of TF's
+    with pytest.raises(ValueError, match="grad_at_kink"):
+        n.triplet(a, p, q, grad_at_kink="zero")
+
+
+def test_cosine_on_jax_and_torch_has_a_nan_gradient_at_the_zero_vector():
+    """keras.losses.cosine_similarity normalises with x * minimum(rsqrt(sum x^2), 1/eps): at x = 0 the minimum passes
+    a zero cotangent to rsqrt, whose derivative there is infinite, and JAX's and torch's autodiff make 0 * inf = NaN
+    (clamp_grad="zero_nan_at_origin"); TensorFlow's RsqrtGrad returns 0 for a zero cotangent ("zero", the Keras
+    convention), and a nonzero norm below eps gets the same gradient under both."""
+    eps = 1e-7
+    p = np.array([[0, 0, 0], [1e-9, -2e-9, 3e-9], [0.5, -1.0, 2.0]], np.float32)
+    t = np.array([[1.0, 2.0, -1.0], [0.5, 0.5, 0.5], [-1.0, 0.3, 0.2]], np.float32)
+    dout = np.array([1.0, -2.0, 0.5], np.float32)
+
+    def keras_cosine(ops, x, target):
+        def normalize(v):
+            return v * ops.minimum(ops.rsqrt((v * v).sum(-1)), ops.tensor(np.float32(1 / eps)))[:, None]
+        return (-(normalize(x) * normalize(target)).sum(-1) * ops.tensor(dout)).sum()
+    for backend in ("jax", "torch"):
+        kwargs = convention("cosine_similarity", f"keras[{backend}]").numpy_kwargs({"reduction": "none"})
+        assert kwargs["clamp_grad"] == "zero_nan_at_origin"
+        want, got = _grads(backend, keras_cosine, p, t)[0], n.cosine_similarity_backward(dout, p, t, **kwargs)
+        assert np.isnan(want[0]).all() and np.isfinite(want[1:]).all()
+        np.testing.assert_allclose(got, want, rtol=1e-5, equal_nan=True)
+    tf = n.cosine_similarity_backward(dout, p, t, **convention("cosine_similarity", "keras").numpy_kwargs(
+        {"reduction": "none"}))
+    assert np.isfinite(tf).all() and (tf[1:] == got[1:]).all()
+    with pytest.raises(ValueError, match="clamp_grad"):
+        n.cosine_similarity_backward(dout, p, t, reduction="none", clamp_grad="nan")

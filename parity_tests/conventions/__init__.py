@@ -9,7 +9,8 @@ A ``Convention`` per (framework, concept) holds
   sources     -- per ``defaults``/``related`` key, where the installed framework states it (``Source``: a
                  signature default, read by introspection in every run: a changed default fails the gate),
 Keras on its JAX and torch backends (``keras[jax]``, ``keras[torch]``) follows Keras's convention except where
-``keras_backends.py`` (one row per differing key, with its reason) or ``KERAS_BACKEND_FORMULA`` (backend-wide) say.
+``keras_backends.py`` (one row per differing key -- a formula key, or a default the backend resolves differently,
+e.g. an untyped LR's dtype --, with its reason) or ``KERAS_BACKEND_FORMULA`` (backend-wide) say.
 numpy[torch convention] must match torch and numpy[keras convention] must match keras; a torch~keras
 gap is ``expected`` only when those two NumPy runs reproduce it, and ``cause`` names the keys that differ.
 """
@@ -113,7 +114,9 @@ def _on_backend(concept, framework):
     rows = [r for r in ROWS if r.concept == concept and r.backend == backend]
     changed |= {r.key: r.value for r in rows}
     notes = {**keras.notes, **{r.key: f"on {backend}: {r.reason}" for r in rows}}
-    return dataclasses.replace(keras, framework=framework, formula={**keras.formula, **changed}, notes=notes)
+    defaults = {k: changed.pop(k) for k in list(changed) if k in keras.defaults}  # e.g. an untyped LR's dtype
+    return dataclasses.replace(keras, framework=framework, formula={**keras.formula, **changed},
+                               defaults={**keras.defaults, **defaults}, notes=notes)
 
 
 def all_conventions():

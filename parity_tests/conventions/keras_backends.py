@@ -1,8 +1,8 @@
 """Keras on JAX and on torch, where its arithmetic differs from Keras on TensorFlow: one row per (concept, backend,
 formula key), the value the NumPy reference needs there and the reason, read from the backend's code. Everything
 else follows Keras's convention (``conventions.convention(concept, "keras[jax]")``), apart from the backend-wide
-``KERAS_BACKEND_FORMULA``. A key must already be a formula key of the concept's Keras convention (checked by
-tests/test_keras_backends.py), so the reference takes it as a keyword."""
+``KERAS_BACKEND_FORMULA``. A key must already be a formula or defaults key of the concept's Keras convention (checked
+by tests/test_keras_backends.py), so the reference takes it as a keyword."""
 from typing import NamedTuple
 
 __all__ = ["BackendRow", "ROWS"]
@@ -32,6 +32,75 @@ ROWS = (
     BackendRow("ctc", "torch", "log_zero", None, "keras.ops.ctc_loss calls F.ctc_loss: the exact log-space recursion"),
     BackendRow("ctc", "jax", "log_zero", -1e5, "Keras's JAX ctc_loss starts every state but the first at "
                                                "log_epsilon = -1e5 (and adds it to forbidden transitions), not -inf"),
+    BackendRow("ctc", "jax", "log_zero_at", "start", "Keras's JAX ctc_loss (optax's recursion) puts log_epsilon on "
+                                                     "the start states and on a repeat entered without its blank, and "
+                                                     "reads the loss at the final state exactly"),
     BackendRow("reduce_on_plateau", "jax", "compare_dtype", "float64",
                "ops.less on Python floats: JAX makes them float64 (x64), TensorFlow float32 tensors"),
+    BackendRow("mae", "jax", "grad_at_zero", "left", "ops.abs(y_true - y_pred) is jnp.abs, whose JVP is "
+                                                      "select(x >= 0, g, -g): +1 at 0, so -1 w.r.t. y_pred at a tie"),
+    *_both("hinge", "grad_at_kink", "split",
+           "ops.maximum(1 - y*p, 0) is jnp.maximum: lax.max's JVP shares a tie equally",
+           "Keras calls torch.maximum, whose backward shares a tie equally"),
+    *_both("triplet", "grad_at_kink", "split", "ops.maximum is jnp.maximum: lax.max's JVP shares a tie equally",
+           "Keras calls torch.maximum, whose backward shares a tie equally"),
+    BackendRow("kl_divergence", "jax", "clip_grad", "half", "ops.clip is jnp.clip = minimum(max, maximum(min, x)): "
+                                                            "a value on a bound ties, and the tie passes half"),
+    *_both("focal_loss", "logits_form", "probabilities",
+           "binary_focal_crossentropy takes ops.sigmoid, then binary_crossentropy(from_logits=False), which on JAX "
+           "jnp.clips to [eps, 1 - eps] and takes logs (only TensorFlow reads the sigmoid's logits back)",
+           "binary_focal_crossentropy takes ops.sigmoid, then binary_crossentropy(from_logits=False), which on torch "
+           "is torch.clip to [eps, 1 - eps] and F.binary_cross_entropy (only TensorFlow reads the logits back)"),
+    *_both("cosine_similarity", "clamp_grad", "zero_nan_at_origin",
+           "normalize's minimum(rsqrt(sum x^2), 1/eps): at x = 0 rsqrt's JVP (inf) times the zero cotangent is NaN",
+           "torch.rsqrt's backward at 0 is -0.5 * 0 * inf = NaN (TF's RsqrtGrad returns 0 for a zero cotangent)"),
+    *_both("categorical_crossentropy_with_logits", "grad_target_sum", "exact",
+           "categorical_crossentropy is -sum(t * jax.nn.log_softmax(x)): autodiff gives softmax(x) sum(t) - t",
+           "categorical_crossentropy is -sum(t * F.log_softmax(x)): autograd gives softmax(x) sum(t) - t"),
+    BackendRow("binary_crossentropy_with_logits", "torch", "logits_form", "log_sigmoid",
+               "binary_crossentropy(from_logits=True) calls F.binary_cross_entropy_with_logits"),
+    *_both("sparse_categorical_crossentropy", "normalize_order", "normalize_first",
+           "sparse_categorical_crossentropy divides output by its sum, then jnp.clip and jnp.log (no softmax)",
+           "sparse_categorical_crossentropy divides output by its sum, then torch.clip, torch.log and F.nll_loss"),
+    # LR schedules (Python floats: float64 on JAX under x64, floatx on torch; eager division on torch)
+    BackendRow("step_decay", "jax", "dtype", "float64",
+               "PiecewiseConstantDecay converts its Python-float values with jnp.asarray (jax/core.py "
+               "convert_to_tensor): weakly typed float64 under x64, summed into ops.array(0, dtype=float64)"),
+    BackendRow("exponential_decay", "jax", "dtype", "float64",
+               "jnp.asarray (jax/core.py convert_to_tensor) makes a Python-float initial_learning_rate a weakly typed "
+               "float64 under x64; ops.cast(decay_rate, float64) is strong float64: the schedule returns float64"),
+    BackendRow("cosine_warm_restarts", "jax", "dtype", "float64",
+               "jnp.asarray (jax/core.py convert_to_tensor) makes a Python-float initial_learning_rate a weakly typed "
+               "float64 under x64; ops.cast(alpha, t_mul, m_mul to float64) are strong: the schedule returns float64"),
+    BackendRow("warmup_cosine", "jax", "dtype", "float64",
+               "jnp.asarray (jax/core.py convert_to_tensor) makes a Python-float initial_learning_rate a weakly typed "
+               "float64 under x64; ops.cast(warmup_target, float64) is strong: the schedule returns float64"),
+    BackendRow("polynomial_decay", "jax", "dtype", "float64",
+               "jnp.asarray (jax/core.py convert_to_tensor) makes a Python-float initial_learning_rate a weakly typed "
+               "float64 under x64; ops.cast(end_learning_rate, power to float64) are strong: it returns float64"),
+    BackendRow("exponential_decay", "jax", "floor_dtype", "float32",
+               "ops.floor casts x to result_type(x.dtype, float), float32 for float64 (jax/numpy.py floor; "
+               "BIT64_TO_BIT32_DTYPE in common/dtypes.py): the staircase floors step * (1/decay_steps) in float32"),
+    BackendRow("cosine_warm_restarts", "jax", "floor_dtype", "float32",
+               "ops.floor casts x to result_type(x.dtype, float), float32 for float64 (jax/numpy.py floor; "
+               "BIT64_TO_BIT32_DTYPE in common/dtypes.py): the restart index is floored in float32"),
+    BackendRow("polynomial_decay", "jax", "floor_dtype", "float32",
+               "ops.ceil casts x to result_type(x.dtype, float), float32 for float64 (jax/numpy.py ceil; "
+               "BIT64_TO_BIT32_DTYPE in common/dtypes.py): the cycle's ceil(step / decay_steps) is taken in float32"),
+    BackendRow("lr_range_test", "jax", "lr_dtype", "float64",
+               "ExponentialDecay(float(lr_min)): jnp.asarray (jax/core.py convert_to_tensor) makes the Python float a "
+               "weakly typed float64 under x64, kept by ops.cast(decay_rate, float64); SGD casts the LR to the variable"),
+    *(BackendRow(concept, "torch", "divide_by_constant", "exact",
+                 "Keras's torch trainer runs the train step eagerly (jit_compile='auto' resolves to False, "
+                 "trainers/trainer.py): nothing rewrites x / constant, torch.divide divides exactly (torch/numpy.py)")
+      for concept in ("exponential_decay", "cosine_warm_restarts", "polynomial_decay")),
+    BackendRow("polynomial_decay", "torch", "multiplier_dtype", "float64",
+               "ops.where(step == 0, 1.0, ceil(...)): torch's convert_to_tensor makes the Python float 1.0 a floatx "
+               "tensor (torch/core.py) and torch.where promotes; floatx is float64 in every cycle run (aligned)"),
+    BackendRow("reduce_on_plateau", "torch", "compare_dtype", "floatx",
+               "MonitorCallback._is_improvement: ops.less on Python floats, which torch's convert_to_tensor makes "
+               "floatx tensors (torch/core.py): floatx, the dtype of the LR Variable"),
+    BackendRow("lr_range_test", "torch", "lr_dtype", None,
+               "ExponentialDecay(float(lr_min)): torch's convert_to_tensor makes the Python float a floatx tensor "
+               "(torch/core.py), the dtype of the wrapper's variables when dtype is None: the compute dtype"),
 )

@@ -88,14 +88,18 @@ register(
     *_per_sample("sparse_categorical_crossentropy", "F.cross_entropy / F.nll_loss(torch.log(p))",
                  "keras.losses.SparseCategoricalCrossentropy",
                  hyper={"from_logits": (True, False), "ignore_index": (-100, None)},
-                 torch_formula={"normalize": False, "clip_eps": None, "ignored_mean": "nan"},
-                 keras_formula={"normalize": True, "clip_eps": KERAS_EPSILON, "ignored_mean": "zero"},
+                 torch_formula={"normalize": False, "clip_eps": None, "ignored_mean": "nan",
+                                "normalize_order": "clip_first"},
+                 keras_formula={"normalize": True, "clip_eps": KERAS_EPSILON, "ignored_mean": "zero",
+                                "normalize_order": "clip_first"},
                  torch_notes={**_NO_CLIP,
                               "from_logits": "F.cross_entropy always takes logits (the wrapper's from_logits=False "
                                              "is F.nll_loss(torch.log(p)))",
                               "ignore_index": "F.cross_entropy(ignore_index=-100)",
                               "normalize": "F.nll_loss(log p) reads log p_y as given",
-                              "ignored_mean": "mean over the labels not ignored: 0/0 = NaN if all are (gradient 0)"},
+                              "ignored_mean": "mean over the labels not ignored: 0/0 = NaN if all are (gradient 0)",
+                              "normalize_order": "no normalisation (normalize=False): the order is moot (the "
+                                                 "reference's default)"},
                  keras_notes={**_CLIP,
                               "from_logits": "SparseCategoricalCrossentropy(from_logits=False): logits are read as "
                                              "probabilities and clipped, silently",
@@ -103,7 +107,9 @@ register(
                               "normalize": "log(clip(p)) goes through sparse_softmax_cross_entropy_with_logits: "
                                            "c_y / sum(c), normalised after clipping",
                               "ignored_mean": "mask weights total/valid with divide_no_nan: 0 if every label is "
-                                              "ignored"},
+                                              "ignored",
+                              "normalize_order": "TF's sparse_categorical_crossentropy clips p, then "
+                                                 "sparse_softmax_cross_entropy_with_logits(log c) normalises"},
                  sources={"torch": torch_loss_sources(_SPARSE, "ignore_index"),
                           "keras": keras_loss_sources("keras.losses.SparseCategoricalCrossentropy", "from_logits",
                                                       "ignore_index", ignore_index="ignore_class")}),

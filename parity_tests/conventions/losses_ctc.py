@@ -24,9 +24,10 @@ _PAIR = loss_pair(
                        "torch.nn.CTCLoss.blank": Source("torch.nn.CTCLoss", "blank"),
                        "torch.nn.CTCLoss.zero_infinity": Source("torch.nn.CTCLoss", "zero_infinity")},
              "keras": {**keras_loss_sources("keras.losses.Loss"), "blank": Source("keras.ops.ctc_loss", "mask_index")}},
-    torch_formula={"log_zero": None, "mean_by_label_length": True, "zero_infinity": False, "compute_dtype": None},
+    torch_formula={"log_zero": None, "mean_by_label_length": True, "zero_infinity": False, "compute_dtype": None,
+                   "log_zero_at": "end"},
     keras_formula={"log_zero": TF_LOG_ZERO, "mean_by_label_length": False, "zero_infinity": False,
-                   "compute_dtype": "float32"},
+                   "compute_dtype": "float32", "log_zero_at": "end"},
     notes={
         "torch": {
             "blank": "F.ctc_loss(blank=0)",
@@ -38,6 +39,8 @@ _PAIR = loss_pair(
                                     "then averages over the batch",
             "zero_infinity": "F.ctc_loss(zero_infinity=False): inf losses are kept, their gradient is NaN",
             "compute_dtype": "ATen's CTC runs in the input dtype, float64 included",
+            "log_zero_at": "no log_zero (exact recursion): which ends it would relax is moot (the reference's "
+                           "default)",
             "torch.nn.CTCLoss.blank": "torch.nn.CTCLoss(blank=0), as the functional form",
             "torch.nn.CTCLoss.zero_infinity": "torch.nn.CTCLoss(zero_infinity=False), as the functional form",
         },
@@ -52,6 +55,8 @@ _PAIR = loss_pair(
             "zero_infinity": "no such option in Keras; the loss is never inf (log_zero), so nothing to zero",
             "compute_dtype": "the TensorFlow backend casts float64 logits to float32 (tf's dense CTC has no "
                              "float64 path) and the loss back: float64 runs carry float32 rounding",
+            "log_zero_at": "tf ctc_loss_dense: log_zero weights the final states (the loss may end anywhere) and "
+                           "the start states of the gradient's forward pass",
             "keras.losses.CTC.lengths": "keras.losses.CTC takes no lengths: label length = count of y_true != 0, "
                                         "input length = T",
         },

@@ -54,10 +54,19 @@ _KL_RELATED_TORCH = {"F.kl_div.log_target": (False, "F.kl_div takes log-probabil
                                                     "probabilities as target (log_target=False); the wrapper takes the log")}
 
 
-def _kl(concept, torch_api, keras_api, sources=None):
-    pair = loss_pair(concept, torch_api, keras_api, torch_formula={"clip": None},
-                     keras_formula={"clip": KERAS_EPSILON}, keras_unreduced="per_sample_sum",
-                     notes={"torch": _KL_TORCH_NOTES, "keras": _KL_KERAS_NOTES}, sources=sources)
+_KL_CLIP_GRAD = {"torch": {"clip_grad": "no clipping: no bound to treat (the reference's default)"},
+                 "keras": {"clip_grad": "tf.clip_by_value's gradient passes whole on a bound (ClipByValue "
+                                        "tests x >= min and x <= max)"}}
+
+
+def _kl(concept, torch_api, keras_api, sources=None, clip_grad=False):
+    """``clip_grad``: the concept's reference takes the ``clip_grad`` keyword (KL's, not JS's)."""
+    extra = {"clip_grad": "inclusive"} if clip_grad else {}
+    notes = {fw: {**base, **(_KL_CLIP_GRAD[fw] if clip_grad else {})}
+             for fw, base in (("torch", _KL_TORCH_NOTES), ("keras", _KL_KERAS_NOTES))}
+    pair = loss_pair(concept, torch_api, keras_api, torch_formula={"clip": None, **extra},
+                     keras_formula={"clip": KERAS_EPSILON, **extra}, keras_unreduced="per_sample_sum",
+                     notes=notes, sources=sources)
     return _with_related(pair, _KL_RELATED_TORCH, {})
 
 
@@ -80,7 +89,8 @@ _POISSON = loss_pair(
 register(
     *_hinge("hinge", "torch.clamp(1 - y*p, min=0)", "Hinge", kink_switch=True),
     *_hinge("squared_hinge", "torch.clamp(1 - y*p, min=0)**2", "SquaredHinge", kink_switch=False),
-    *_kl("kl_divergence", "F.kl_div(torch.log(y_pred), y_true)", "keras.losses.KLDivergence", _KL_SOURCES),
+    *_kl("kl_divergence", "F.kl_div(torch.log(y_pred), y_true)", "keras.losses.KLDivergence", _KL_SOURCES,
+         clip_grad=True),
     *_kl("js_divergence", "two F.kl_div(torch.log(m), .)", "keras.losses.Loss subclass: two keras.losses.kl_divergence",
          {"torch": _KL_SOURCES["torch"], "keras": keras_loss_sources("keras.losses.Loss")}),
     *_with_related(_POISSON, {"F.poisson_nll_loss.full": (False, "no Stirling term t*log t - t + log(2*pi*t)/2 "

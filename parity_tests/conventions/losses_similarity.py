@@ -69,8 +69,8 @@ CONTRASTIVE = _pair(
 TRIPLET = _pair(
     "triplet", "F.triplet_margin_loss", "keras.losses.Loss subclass: sqrt(maximum(sum d^2, epsilon()))",
     hyper={"margin": 1.0},
-    torch_formula={"distance": "shifted", "dist_eps": 1e-6},
-    keras_formula={"distance": "clamped", "dist_eps": 1e-7},
+    torch_formula={"distance": "shifted", "dist_eps": 1e-6, "grad_at_kink": "active"},
+    keras_formula={"distance": "clamped", "dist_eps": 1e-7, "grad_at_kink": "active"},
     related={"torch": {"F.triplet_margin_loss.p": 2, "F.triplet_margin_loss.swap": False}},
     sources={"torch": {**torch_loss_sources(_TRIPLET, "margin"), "F.triplet_margin_loss.p": agree(_TRIPLET, "p"),
                        "F.triplet_margin_loss.swap": agree(_TRIPLET, "swap")},
@@ -80,13 +80,16 @@ TRIPLET = _pair(
         "distance": "pairwise_distance = norm(x1 - x2 + eps): eps is added to the DIFFERENCE, so "
                     "identical vectors are eps*sqrt(D) apart with gradient 1/sqrt(D) per component",
         "dist_eps": "F.triplet_margin_loss(eps=1e-6)",
+        "grad_at_kink": "clamp_min(margin + d_pos - d_neg, 0) backward passes the gradient where the input >= 0",
         "F.triplet_margin_loss.p": "the Euclidean norm, p=2 (the wrapper keeps it)",
         "F.triplet_margin_loss.swap": "no distance swap (the wrapper keeps it)"},
         "keras": {
         "margin": "Keras ships no triplet loss; tfa.losses.TripletSemiHardLoss defaulted to margin=1.0",
         "distance": "the textbook Euclidean distance, its square floored as in the keras.io Siamese "
                     "examples, so a == b gives a finite value and a zero gradient (TF's sqrt would give NaN)",
-        "dist_eps": "keras.config.epsilon() = 1e-7, on the squared distance"}},
+        "dist_eps": "keras.config.epsilon() = 1e-7, on the squared distance",
+        "grad_at_kink": "ops.maximum(margin + d_pos - d_neg, 0) (and the distance's maximum): TF's Maximum gives a "
+                        "tie's gradient to the first argument"}},
 )
 
 DICE = _pair(

@@ -15,14 +15,16 @@ KERAS_SGD_LR = 0.01  # keras.optimizers.SGD(learning_rate=0.01)
 
 _TORCH_NOTES = {
     "lr": "a torch scheduler starts from the optimizer's lr: torch.optim.SGD(lr=1e-3)",
-    "dtype": "scheduler arithmetic is Python floats: LRs come back float64",
+    "dtype": "scheduler arithmetic is Python floats: LRs come back float64 (the formula's dtype: that of an LR given "
+             "without one)",
     "compute_dtype": "Python floats (float64), whatever dtype the result is cast to",
     "step_offset": "get_last_lr() before the k-th scheduler.step() (called after optimizer.step()) is f(k); "
                    "torch counts scheduler.step() calls, usually once per epoch",
 }
 _KERAS_NOTES = {
     "dtype": "a Python-float initial_learning_rate becomes a float32 tensor (TensorFlow's conversion, floatx "
-             "is not consulted): the schedule evaluates and returns float32",
+             "is not consulted): the schedule evaluates and returns float32 (the formula's dtype: what the backend "
+             "makes of the Python float, keras_backends.py)",
     "compute_dtype": "the dtype of initial_learning_rate (the wrapper passes it typed when dtype is given)",
     "step_offset": "the optimizer calls schedule(optimizer.iterations): 0 at the first update, incremented after "
                    "each; Keras counts optimizer updates (batches)",
@@ -42,7 +44,10 @@ def _read_off(api, **params):
 def _pair(concept, torch_api, keras_api, *, torch_defaults, keras_defaults, torch_formula, keras_formula, notes,
           sources):
     """The two Conventions of one schedule: shared lr/dtype/step-counting keys plus the schedule's own.
-    ``sources``: ``{"torch": {...}, "keras": {...}}`` (torch's ``lr`` is read off torch.optim.SGD here)."""
+    ``sources``: ``{"torch": {...}, "keras": {...}}`` (torch's ``lr`` is read off torch.optim.SGD here).
+    ``dtype`` is a formula key too: the dtype of an LR given without one is the backend's arithmetic (a Python float
+    is a float32 tensor on TensorFlow, a weak float64 on JAX with x64), so a Keras backend's row can restate it; a
+    run's ``dtype`` (every aligned set's) overrides it, and ``differing`` leaves it out there."""
     return (
         Convention("torch", concept, torch_api, defaults={"lr": TORCH_SGD_LR, "dtype": None, **torch_defaults},
                    formula={"compute_dtype": "float64", "step_offset": 0, **torch_formula},
@@ -60,9 +65,13 @@ _NO_CONSTANT = "torch's hyperparameters are Python floats"
 _EXACT = "torch divides exactly (Python floats) or counts in integers"
 _RECIPROCAL = ("in a traced train step (model.fit, tf.function) TensorFlow's graph optimizer turns x / constant into "
                "x * (1 / constant): {} can land one step late (reproduced exactly by the reference)")
-# how a decay's constants are held and divided by: torch's Python floats vs Keras's float32 tensors
-_TORCH_DIVIDES = {"constant_dtype": None, "divide_by_constant": "exact"}
-_KERAS_DIVIDES = {"constant_dtype": "float32", "divide_by_constant": "reciprocal"}
+_NO_FLOOR_CAST = "torch floors Python floats or counts in integers: nothing is rounded first"
+_FLOOR_IN_DTYPE = ("ops.floor and ops.ceil take result_type(x.dtype, float), the compute dtype on TensorFlow (float64 "
+                   "stays float64): nothing is rounded first")
+# how a decay's constants are held and divided by (torch's Python floats vs Keras's float32 tensors), and the precision
+# of its floors
+_TORCH_DIVIDES = {"constant_dtype": None, "divide_by_constant": "exact", "floor_dtype": None}
+_KERAS_DIVIDES = {"constant_dtype": "float32", "divide_by_constant": "reciprocal", "floor_dtype": None}
 
 register(
     *_pair("step_decay", "lr_scheduler.StepLR(step_size, gamma=0.1)",
@@ -82,11 +91,13 @@ register(
            sources={"keras": _read_off("keras.optimizers.schedules.ExponentialDecay", staircase="staircase")},
            notes={"torch": {"decay_steps": "ExponentialLR multiplies by gamma at every scheduler.step() (d = 1)",
                             "staircase": "ExponentialLR is continuous; the staircase form is StepLR",
-                            "constant_dtype": _NO_CONSTANT, "divide_by_constant": _EXACT},
+                            "constant_dtype": _NO_CONSTANT, "divide_by_constant": _EXACT,
+                            "floor_dtype": _NO_FLOOR_CAST},
                   "keras": {"staircase": "ExponentialDecay(staircase=False)",
                             "constant_dtype": _CONSTANT.format("decay_rate"),
                             "divide_by_constant": _RECIPROCAL.format("floor(step * (1/decay_steps)): a staircase "
-                                                                     "step (e.g. every 49 steps in float64)")}}),
+                                                                     "step (e.g. every 49 steps in float64)"),
+                            "floor_dtype": _FLOOR_IN_DTYPE}}),
     *_pair("cosine_annealing", "lr_scheduler.CosineAnnealingLR(T_max, eta_min=0.0)",
            "schedules.CosineDecay(lr, decay_steps, alpha=min_lr / lr)",
            torch_defaults={"min_lr": 0.0}, keras_defaults={"min_lr": 0.0},
@@ -108,13 +119,15 @@ register(
                             "t_mult": "CosineAnnealingWarmRestarts(T_mult=1): equal cycles; an integer is required",
                             "m_mul": "no restart multiplier: every cycle restarts at the full LR (m_mul != 1 "
                                      "uses the suite's subclass)",
-                            "min_lr": "eta_min=0.0, absolute", "constant_dtype": _NO_CONSTANT},
+                            "min_lr": "eta_min=0.0, absolute", "constant_dtype": _NO_CONSTANT,
+                            "floor_dtype": _NO_FLOOR_CAST},
                   "keras": {"t_mult": "CosineDecayRestarts(t_mul=2.0): each cycle twice as long",
                             "m_mul": "CosineDecayRestarts(m_mul=1.0)", "min_lr": "alpha=0.0, a fraction of the LR",
                             "constant_dtype": _CONSTANT.format("alpha, t_mul and m_mul"),
                             "divide_by_constant": _RECIPROCAL.format(
                                 "the cycle index floor(log(1 + f (t_mul - 1)) * (1/log t_mul)): a restart (the 4th "
-                                "with t_mul=2 in float64: log 8 * (1/log 2) = 2.9999999999999996)")}}),
+                                "with t_mul=2 in float64: log 8 * (1/log 2) = 2.9999999999999996)"),
+                            "floor_dtype": _FLOOR_IN_DTYPE}}),
     *_pair("warmup_cosine", "SequentialLR([LinearLR(start_factor=1/3, total_iters=5), CosineAnnealingLR(T_max)])",
            "schedules.CosineDecay(start_factor * lr, decay_steps, warmup_target=lr, warmup_steps=0)",
            torch_defaults={"warmup_steps": 5, "start_factor": 1.0 / 3, "min_lr": 0.0},
@@ -137,7 +150,8 @@ register(
            "schedules.PolynomialDecay(lr, decay_steps, end_learning_rate=1e-4, power=1.0, cycle=False)",
            torch_defaults={"decay_steps": 5, "end_lr": 0.0, "power": 1.0, "cycle": False},
            keras_defaults={"end_lr": 1e-4, "power": 1.0, "cycle": False},
-           torch_formula=_TORCH_DIVIDES, keras_formula=_KERAS_DIVIDES,
+           torch_formula={**_TORCH_DIVIDES, "multiplier_dtype": None},
+           keras_formula={**_KERAS_DIVIDES, "multiplier_dtype": None},
            sources={"torch": _read_off("torch.optim.lr_scheduler.PolynomialLR", decay_steps="total_iters",
                                        power="power"),
                     "keras": _read_off("keras.optimizers.schedules.PolynomialDecay", end_lr="end_learning_rate",
@@ -146,14 +160,19 @@ register(
                             "end_lr": "PolynomialLR decays to 0 and holds there (no end-LR argument)",
                             "power": "PolynomialLR(power=1.0)",
                             "cycle": "torch has no cyclic polynomial decay (the suite's LambdaLR does TF's)",
-                            "constant_dtype": _NO_CONSTANT},
+                            "constant_dtype": _NO_CONSTANT, "floor_dtype": _NO_FLOOR_CAST,
+                            "multiplier_dtype": "the suite's LambdaLR multiplies Python floats (float64)"},
                   "keras": {"end_lr": "PolynomialDecay(end_learning_rate=0.0001)",
                             "power": "PolynomialDecay(power=1.0)",
                             "cycle": "PolynomialDecay(cycle=False)",
                             "constant_dtype": _CONSTANT.format("end_learning_rate and power"),
                             "divide_by_constant": _RECIPROCAL.format(
                                 "with cycle, ceil(step * (1/decay_steps)): a cycle boundary (e.g. every 60 steps "
-                                "in float32)")}}),
+                                "in float32)"),
+                            "floor_dtype": _FLOOR_IN_DTYPE,
+                            "multiplier_dtype": "ops.where(step == 0, 1.0, ceil(step / decay_steps)): TensorFlow's "
+                                                "where gives the Python float 1.0 the other branch's dtype "
+                                                "(result_type)"}}),
 )
 
 _PLATEAU = {"factor": 0.1, "patience": 10, "threshold": 1e-4, "cooldown": 0, "min_lr": 0.0}

@@ -23,8 +23,10 @@ def conventions_region():
     wide += [("every float64 run", framework, "", "float64", precision, "Keras's result_type maps 64-bit results to "
               "32-bit off TensorFlow: held to that precision's tolerance") for framework, precision in
              KERAS_BACKEND_FLOAT64.items()]
-    rows = [(r.concept, r.backend, _code(r.key), _value(convention(r.concept, "keras").formula[r.key]), _value(r.value),
-             r.reason) for r in ROWS]
+    def keras_value(row):
+        keras = convention(row.concept, "keras")
+        return _value(keras.formula[row.key] if row.key in keras.formula else keras.defaults[row.key])
+    rows = [(r.concept, r.backend, _code(r.key), keras_value(r), _value(r.value), r.reason) for r in ROWS]
     caption = (f"{len(ROWS)} per-concept rows and {len(wide)} backend-wide ones (`parity_tests/conventions/"
                "keras_backends.py`); every other key is Keras's on TensorFlow.\n\n")
     header = ("concept", "backend", "key", "keras (TensorFlow)", "this backend", "why")
