@@ -5,7 +5,7 @@ else follows Keras's convention (``conventions.convention(concept, "keras[jax]")
 by tests/test_keras_backends.py), so the reference takes it as a keyword."""
 from typing import NamedTuple
 
-__all__ = ["BackendRow", "ROWS"]
+__all__ = ["BackendRow", "ROWS", "Found", "FOUND", "found_in"]
 
 
 class BackendRow(NamedTuple):
@@ -104,3 +104,36 @@ ROWS = (
                "ExponentialDecay(float(lr_min)): torch's convert_to_tensor makes the Python float a floatx tensor "
                "(torch/core.py), the dtype of the wrapper's variables when dtype is None: the compute dtype"),
 )
+
+
+class Found(NamedTuple):
+    """An inconsistency found in Keras itself (not a convention: no NumPy keyword can reproduce it): the backends it
+    shows on, the text its report rows carry in ``cause`` (any of ``marks``), and a minimal reproduction. The README
+    lists these (generated) and tests/test_keras_backends.py pins each reproduction."""
+    name: str
+    backends: tuple
+    marks: tuple
+    reproduction: str
+
+
+FOUND = (
+    Found("float64 computed in float32: Keras's result_type maps 64-bit result dtypes to 32-bit off TensorFlow "
+          "(keras/src/backend/common/dtypes.py, BIT64_TO_BIT32_DTYPE), whatever JAX's x64 setting; ops that ask it "
+          "(torch's matmul, most losses' reductions) return float32 for float64 inputs",
+          ("jax", "torch"), ("dtypes differ: float32 vs float64", "dtypes differ: float64 vs float32",
+                             "dtype float64 but the output has dtype float32"),
+          "KERAS_BACKEND=torch python -c \"from keras.src.backend.common import dtypes; "
+          "print(dtypes.result_type('float64'))\"  # float32 (TensorFlow: float64)"),
+    Found("keras.ops.tanh of a float64 array returns float32 on JAX (x64 on) while keras.ops.sigmoid keeps float64",
+          ("jax",), ("dtype float64 but the output has dtype float32", "dtypes differ: float32 vs float64"),
+          "KERAS_BACKEND=jax JAX_ENABLE_X64=1 python -c \"import keras, numpy as np; x = np.ones(3); "
+          "print(keras.ops.tanh(x).dtype, keras.ops.sigmoid(x).dtype)\"  # float32 float64"),
+)
+
+
+def found_in(row):
+    """The ``Found`` entries a report row (a dict with impl_a, impl_b, status, cause) is an instance of."""
+    from ..schema import IMPL
+    backends = {IMPL[name].backend for name in (row["impl_a"], row["impl_b"]) if name in IMPL}
+    return [f for f in FOUND if row["status"] in ("FAIL", "ERROR") and backends & set(f.backends)
+            and any(mark in str(row["cause"]) for mark in f.marks)]

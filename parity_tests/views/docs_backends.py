@@ -5,7 +5,7 @@ forward and gradients, with the statuses and the convention keys that explain th
 import csv
 import os
 
-__all__ = ["REGIONS", "CLAIM_PAIRS", "conventions_region", "claim_region", "claim_rows"]
+__all__ = ["REGIONS", "CLAIM_PAIRS", "conventions_region", "claim_region", "claim_rows", "found_region"]
 
 REPORT = os.path.join("reports", "reference", "divergence.csv")
 CLAIM_PAIRS = ("keras~keras[jax]", "keras~keras[torch]")
@@ -78,4 +78,11 @@ def claim_region(path=REPORT):
             "TensorFlow against Keras on JAX and on torch.\n\n" + _table(header, body) + "\n")
 
 
-REGIONS = {"keras-backends": conventions_region, "keras-backends-claim": claim_region}
+def found_region():
+    """The inconsistencies found in Keras itself, each with its minimal reproduction."""
+    from ..conventions.keras_backends import FOUND
+    return "".join(f"- **{', '.join(f.backends)}**: {f.name}. Reproduce: `{f.reproduction}`\n" for f in FOUND)
+
+
+REGIONS = {"keras-backends": conventions_region, "keras-backends-claim": claim_region,
+           "keras-backends-found": found_region}
