@@ -280,6 +280,18 @@ def _jax_and_torch(fn, x):
             "torch": (out.detach().numpy(), torch.autograd.grad(out, leaf)[0].numpy())}
 
 
+def _reproduces_jax_and_torch(concept, keras_loss, x, target, aligned, switch, atol):
+    """The reference under each backend's convention (``switch``: the key and value it must carry) reproduces the
+    backend's own value and gradient of ``keras_loss``; returns the backends' value."""
+    for backend, (value, grad) in _jax_and_torch(keras_loss, x).items():
+        kwargs = convention(concept, f"keras[{backend}]").numpy_kwargs(aligned)
+        assert kwargs[switch[0]] == switch[1]
+        out, (got,) = ng.vjp(getattr(nc, concept), (x,), np.ones((), np.float32), (target,), **kwargs)
+        np.testing.assert_allclose(out, value, rtol=1e-5)
+        np.testing.assert_allclose(got, grad, rtol=1e-5, atol=atol)
+    return value
+
+
 def test_focal_on_logits_on_jax_and_torch_clips_the_sigmoid():
     """keras.losses.binary_focal_crossentropy(from_logits=True) takes ops.sigmoid and calls binary_crossentropy with
     from_logits=False: only TensorFlow reads the logits back from the sigmoid (no clipping, the relu form); JAX and
@@ -297,12 +309,7 @@ def test_focal_on_logits_on_jax_and_torch_clips_the_sigmoid():
         weight = target * alpha + (1 - target) * (1 - alpha)
         return (weight * (1.0 - p_t) ** gamma * bce).mean(-1)
     aligned = {"alpha": alpha, "gamma": gamma, "apply_class_balancing": True, "from_logits": True, "reduction": "sum"}
-    for backend, (value, grad) in _jax_and_torch(keras_focal, x).items():
-        kwargs = convention("focal_loss", f"keras[{backend}]").numpy_kwargs(aligned)
-        assert kwargs["logits_form"] == "probabilities"
-        out, (got,) = ng.vjp(nc.focal_loss, (x,), np.ones((), np.float32), (t,), **kwargs)
-        np.testing.assert_allclose(out, value, rtol=1e-5)
-        np.testing.assert_allclose(got, grad, rtol=1e-5, atol=1e-9)
+    value = _reproduces_jax_and_torch("focal_loss", keras_focal, x, t, aligned, ("logits_form", "probabilities"), 1e-9)
     tf_value, _ = ng.vjp(nc.focal_loss, (x,), np.ones((), np.float32), (t,),
                          **convention("focal_loss", "keras").numpy_kwargs(aligned))
     assert tf_value - value > 6  # three confident wrong logits: |x| (25 or 30) each in the relu form, -log(eps) clipped
@@ -322,12 +329,8 @@ def test_sparse_on_probabilities_on_jax_and_torch_normalises_before_clipping():
         c = ops.clip(p / p.sum(-1)[:, None], KERAS_EPSILON, 1.0 - KERAS_EPSILON)
         return -(ops.log(c) * ops.tensor(np.eye(3, dtype=np.float32)[y])).sum(-1)
     aligned = {"from_logits": False, "reduction": "sum"}
-    for backend, (value, grad) in _jax_and_torch(keras_sparse, x).items():
-        kwargs = convention("sparse_categorical_crossentropy", f"keras[{backend}]").numpy_kwargs(aligned)
-        assert kwargs["normalize_order"] == "normalize_first"
-        out, (got,) = ng.vjp(nc.sparse_categorical_crossentropy, (x,), np.ones((), np.float32), (y,), **kwargs)
-        np.testing.assert_allclose(out, value, rtol=1e-5)
-        np.testing.assert_allclose(got, grad, rtol=1e-5, atol=1e-7)
+    value = _reproduces_jax_and_torch("sparse_categorical_crossentropy", keras_sparse, x, y, aligned,
+                                      ("normalize_order", "normalize_first"), 1e-7)
     tf_value = nc.sparse_categorical_crossentropy(x, y, **convention("sparse_categorical_crossentropy",
                                                                       "keras").numpy_kwargs(aligned))
     assert abs(tf_value - value) > 0.1
