@@ -186,3 +186,9 @@ def test_repeat_with_backends_is_refused_before_any_work(tmp_path):
     from parity_tests.run import main
     assert main(["--keras-backends", "--repeat", "2", "--concept", "relu", "--out", str(tmp_path)]) == 2
     assert not list(tmp_path.iterdir())
+
+
+def test_parity_show_lists_a_concept_s_backend_keys_and_only_where_there_are_some():
+    from parity_tests.views.show import backend_lines
+    assert "keras[jax]  exp_form = 'expm1'" in backend_lines("selu").plain
+    assert backend_lines("relu") is None

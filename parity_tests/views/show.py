@@ -72,6 +72,17 @@ def conventions_table(concept):
     return table
 
 
+def backend_lines(concept):
+    r"""Where Keras on JAX or torch computes ``concept`` differently from Keras on TensorFlow (``keras_backends``):
+    one line per key, or None when it computes alike on every backend."""
+    from ..conventions.keras_backends import ROWS
+    rows = [row for row in ROWS if row.concept == concept]
+    if not rows:
+        return None
+    return Text("\n").join(Text.assemble((f"keras[{r.backend}]", "bold"), f"  {r.key} = {r.value!r}  ", (r.reason, "dim"))
+                            for r in rows)
+
+
 def _shown_path(path):
     r"""``path`` relative to the working directory when it lies under it, else absolute."""
     path = os.path.abspath(path)
@@ -97,8 +108,10 @@ def render(concept, *, report=None, out_dir=None, code=True, stacked=None, limit
     if code:
         parts += [_heading("implementations", "as called by the case row"),
                   CodeLayout(concepts.sources(concept), stacked=stacked)]
-    parts += [_heading("conventions", "≠ marks values that differ"), conventions_table(concept),
-              _heading("measured", where), measured_section(concept, report, limit=limit)]
+    parts += [_heading("conventions", "≠ marks values that differ"), conventions_table(concept)]
+    if backend_lines(concept) is not None:
+        parts += [_heading("Keras on JAX and torch", "keys that differ from Keras on TensorFlow"), backend_lines(concept)]
+    parts += [_heading("measured", where), measured_section(concept, report, limit=limit)]
     return Group(*parts)
 
 
