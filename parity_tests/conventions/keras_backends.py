@@ -62,6 +62,9 @@ ROWS = (
     *_both("sparse_categorical_crossentropy", "normalize_order", "normalize_first",
            "sparse_categorical_crossentropy divides output by its sum, then jnp.clip and jnp.log (no softmax)",
            "sparse_categorical_crossentropy divides output by its sum, then torch.clip, torch.log and F.nll_loss"),
+    BackendRow("adafactor", "torch", "decay_form", "scale",
+               "torch/optimizers/torch_optimizer.py overrides _apply_weight_decay: torch._foreach_mul_(p, 1 - "
+               "weight_decay * lr), one factor rounded once, not the base class's p - p * wd * lr"),
     # LR schedules (Python floats: float64 on JAX under x64, floatx on torch; eager division on torch)
     BackendRow("step_decay", "jax", "dtype", "float64",
                "PiecewiseConstantDecay converts its Python-float values with jnp.asarray (jax/core.py "
