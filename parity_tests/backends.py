@@ -1,9 +1,10 @@
 """Keras on its other backends: ``keras[jax]`` and ``keras[torch]``, one process each (``KERAS_BACKEND`` is fixed
 when Keras is imported). ``start`` launches ``python -m parity_tests.backend_worker`` per backend before this
-process imports the frameworks (their imports overlap); each computes Keras's results for the case runs of the
-same selection and pickles them, atomically, into a directory named by ``RESULTS_ENV``, which the processes that
+process imports the frameworks (their imports overlap); each computes Keras's side of every run of the same
+selection (single calls, update-rule trajectories, initialiser draws, trainings) and pickles it, atomically, into a directory named by ``RESULTS_ENV``, which the processes that
 compare (this one, its forked or started workers) inherit. ``result(impl, run)`` reads them, waiting for the
-backend's file. Without a started run (a caller that never called ``start``) the backend pairs are not compared.
+backend's file (a process killed before writing it is reported after ``WAIT_SECONDS``). Without a started run (a
+caller that never called ``start``) the backend pairs are not compared.
 
 Settings a backend's user would have to choose to get these numbers are set here and recorded in the metadata:
 JAX computes float64 only with ``jax_enable_x64`` (without it a float64 input silently computes in float32), and
