@@ -6,7 +6,8 @@ Each state is a NamedTuple ``(step, <one tuple per buffer, one array per paramet
 configuration does not use (RMSprop's momentum or mean gradient) stays zeros; the hyperparameters are a frozen
 NamedTuple of the rule's keyword arguments. Every point where torch
 and Keras compute differently is a keyword switch: epsilon inside or outside the square root, the form
-of the momentum buffer and of the running mean, coupled or decoupled weight decay, and which constants
+of the momentum buffer and of the running mean, coupled or decoupled weight decay (``"decoupled_scale"``: Keras on
+torch's one-factor form), and which constants
 Keras rounds through float32 (``constant_dtype``) or keeps in a floatx variable (``lr_dtype``).
 Rounding is reproduced exactly for Keras (TensorFlow evaluates each op separately); torch's CPU ``lerp``
 and ``addcmul`` fuse the multiply-add (one rounding), which plain NumPy reproduces to within an ulp per step.
@@ -23,7 +24,7 @@ from .validation import check_choice
 __all__ = ["adagrad", "rmsprop", "adadelta"]
 
 _EPS_PLACEMENTS = ("outside", "inside")  # sqrt(x) + eps (torch) | sqrt(x + eps) (Keras)
-_WEIGHT_DECAY_FORMS = ("coupled", "decoupled")
+_WEIGHT_DECAY_FORMS = ("coupled", "decoupled", "decoupled_scale")
 
 
 class _AdagradHyperparameters(NamedTuple):  # adagrad's keyword arguments
@@ -93,11 +94,14 @@ def _root(x, eps, eps_placement):
 
 def _apply_weight_decay(g, p, eta, hyper):
     r"""(gradient, parameter) after weight decay: L2 added to the gradient (coupled), or
-    :math:`p \leftarrow p - p\lambda\eta` before the step (decoupled)."""
+    :math:`p \leftarrow p - p\lambda\eta` before the step (decoupled), or :math:`p \leftarrow p\,(1 - \lambda\eta)`
+    with the factor rounded once (``"decoupled_scale"``: Keras's torch optimizers, ``torch._foreach_mul_``)."""
     lam = constant(hyper.weight_decay, p.dtype, hyper.constant_dtype)
     if not lam:
         return g, p
-    return (g + lam * p, p) if hyper.weight_decay_form == "coupled" else (g, p - p * lam * eta)
+    if hyper.weight_decay_form == "coupled":
+        return g + lam * p, p
+    return (g, p - p * lam * eta) if hyper.weight_decay_form == "decoupled" else (g, p * (1 - lam * eta))
 
 
 def _average_weights(rho, dtype):

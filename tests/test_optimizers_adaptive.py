@@ -213,3 +213,19 @@ def test_numpy_hyperparameters_are_the_keyword_only_arguments(fn, hyperparameter
     parameters = inspect.signature(fn).parameters.values()
     assert all(p.kind is p.KEYWORD_ONLY for p in parameters)
     assert hyperparameters._fields == tuple(p.name for p in parameters)
+
+
+@pytest.mark.parametrize("rule", [n.adagrad, n.rmsprop, n.adadelta])
+def test_decoupled_scale_decays_by_one_factor_as_keras_optimizers_on_torch(rule):
+    """``weight_decay_form="decoupled_scale"``: p * (1 - wd * lr), the factor rounded once (Keras's
+    TorchOptimizer._apply_weight_decay), which differs in float32 from the base class's p - p * wd * lr."""
+    p0 = np.random.default_rng(0).standard_normal(1000).astype(np.float32)
+    lam, eta = np.float32(0.01), np.float32(1e-3)
+    outs = {}
+    for form in ("decoupled", "decoupled_scale"):
+        opt = rule(lr=float(eta), weight_decay=float(lam), weight_decay_form=form, lr_dtype="float32",
+                   constant_dtype="float32")
+        (p,), _ = opt.update([np.zeros_like(p0)], opt.init([p0]), [p0])
+        outs[form] = p
+    np.testing.assert_array_equal(outs["decoupled_scale"], p0 * (np.float32(1) - lam * eta))
+    assert not np.array_equal(outs["decoupled_scale"], outs["decoupled"])

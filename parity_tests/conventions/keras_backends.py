@@ -65,6 +65,10 @@ ROWS = (
     BackendRow("adafactor", "torch", "decay_form", "scale",
                "torch/optimizers/torch_optimizer.py overrides _apply_weight_decay: torch._foreach_mul_(p, 1 - "
                "weight_decay * lr), one factor rounded once, not the base class's p - p * wd * lr"),
+    *(BackendRow(concept, "torch", "weight_decay_form", "decoupled_scale",
+                 "torch/optimizers/torch_optimizer.py overrides _apply_weight_decay: torch._foreach_mul_(p, 1 - "
+                 "weight_decay * lr), one factor rounded once, not the base class's p - p * wd * lr")
+      for concept in ("adagrad", "rmsprop", "adadelta")),
     # LR schedules (Python floats: float64 on JAX under x64, floatx on torch; eager division on torch)
     BackendRow("step_decay", "jax", "dtype", "float64",
                "PiecewiseConstantDecay converts its Python-float values with jnp.asarray (jax/core.py "
