@@ -34,7 +34,7 @@ def parser():
                         "were bit-identical (the determinism audit)")
     p.add_argument("--keras-backends", action="store_true",
                    help="also run Keras on its JAX and torch backends, one process each (keras[jax], keras[torch]; "
-                        "parity_tests.backends): their pairs join the single-call rows")
+                        "parity_tests.backends): their pairs join the rows of every run")
     add_arguments(p)
     return p
 
