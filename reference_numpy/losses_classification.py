@@ -71,10 +71,12 @@ def _clip(p, clip_eps):
 
 
 def _bce(p, t, clip_eps, log_floor):
-    r"""Element-wise :math:`-(t \log p + (1 - t) \log(1 - p))`, Keras's clipped or torch's floored."""
-    if clip_eps is not None:
+    r"""Element-wise :math:`-(t \log p + (1 - t) \log(1 - p))`, Keras's clipped or torch's floored; both (Keras on
+    torch: ``F.binary_cross_entropy`` of the clipped probabilities) clip first, then take torch's floored logs."""
+    if clip_eps is not None and log_floor is None:
         c, _ = _clip(p, clip_eps)
         return -(t * np.log(c) + (1 - t) * np.log(1 - c))
+    p, _ = _clip(p, clip_eps)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_p, log_q = np.log(p), np.log1p(-p)
         if log_floor is not None:
@@ -87,8 +89,8 @@ def _bce_grad(p, t, clip_eps, log_floor, grad_eps):
     :math:`(p - t)/\max(p(1-p), \epsilon)`, or (neither) the derivative of the floored logs."""
     c, inside = _clip(p, clip_eps)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if clip_eps is None and grad_eps is not None:
-            return (p - t) / np.maximum((1 - p) * p, grad_eps)
+        if grad_eps is not None:  # torch's fused backward, of the clipped probabilities when clipping
+            return np.where(inside, (c - t) / np.maximum((1 - c) * c, grad_eps), 0)
         floor = -np.inf if log_floor is None or clip_eps is not None else log_floor
         g = np.where(np.log(c) >= floor, -t / c, 0) + np.where(np.log1p(-c) >= floor, (1 - t) / (1 - c), 0)
     return np.where(inside, g, 0)

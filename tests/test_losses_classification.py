@@ -336,3 +336,25 @@ def test_sparse_on_probabilities_on_jax_and_torch_normalises_before_clipping():
     assert abs(tf_value - value) > 0.1
     with pytest.raises(ValueError, match="normalize_order"):
         nc.sparse_categorical_crossentropy(x, y, normalize_order="never")
+
+
+def test_clipping_then_torch_s_floored_bce_is_keras_on_torch():
+    """clip_eps with log_floor and grad_eps: torch.clip, then F.binary_cross_entropy (logs floored at -100, ATen's
+    fused backward) -- Keras's binary_crossentropy on the torch backend. At the clip bound log1p(-c) is not
+    TensorFlow's log(1 - c) (1 - 1e-7 rounds in float32), so the two conventions differ there."""
+    from parity_tests.conventions import convention
+    p = np.array([1e-9, 1e-7, 0.3, 0.9999999, 1.0], np.float32)
+    t = np.array([0.0, 0.0, 1.0, 1.0, 0.0], np.float32)
+    kwargs = convention("binary_crossentropy", "keras[torch]").numpy_kwargs({"reduction": "sum"})
+    out, (got,) = ng.vjp(nc.binary_crossentropy, (p,), np.ones((), np.float32), (t,), **kwargs)
+    tp = torch.tensor(p, requires_grad=True)
+    # Keras's per-sample loss is the mean over the last axis: one sample here
+    want = F.binary_cross_entropy(torch.clip(tp, 1e-7, 1 - 1e-7), torch.tensor(t), reduction="mean")
+    want.backward()
+    np.testing.assert_allclose(out, want.item(), rtol=1e-6)
+    np.testing.assert_allclose(got, tp.grad.numpy(), rtol=1e-5)
+    at_bound = {fw: ng.vjp(nc.binary_crossentropy, (p[:1],), np.ones((), np.float32), (t[:1],),
+                           **convention("binary_crossentropy", fw).numpy_kwargs({"reduction": "sum"}))[0]
+                for fw in ("keras", "keras[torch]")}
+    np.testing.assert_allclose(at_bound["keras[torch]"], 1e-7, rtol=1e-6)  # log1p(-1e-7)
+    np.testing.assert_allclose(at_bound["keras"], 2.0 ** -23, rtol=1e-6)  # log(1 - 1e-7): 1 - 1e-7 rounds

@@ -5,6 +5,8 @@ else follows Keras's convention (``conventions.convention(concept, "keras[jax]")
 by tests/test_keras_backends.py), so the reference takes it as a keyword."""
 from typing import NamedTuple
 
+from .losses_classification import TORCH_BCE_EPS
+
 __all__ = ["BackendRow", "ROWS", "Found", "FOUND", "found_in"]
 
 
@@ -69,6 +71,11 @@ ROWS = (
                  "torch/optimizers/torch_optimizer.py overrides _apply_weight_decay: torch._foreach_mul_(p, 1 - "
                  "weight_decay * lr), one factor rounded once, not the base class's p - p * wd * lr")
       for concept in ("adagrad", "rmsprop", "adadelta")),
+    *(BackendRow(concept, "torch", key, value, "torch/nn.py binary_crossentropy: torch.clip(output, eps, 1 - eps), then "
+                 "F.binary_cross_entropy, whose logs are floored at -100 and whose backward is ATen's fused "
+                 "(p - t) / max(p (1 - p), 1e-12)")
+      for concept in ("binary_crossentropy", "focal_loss")
+      for key, value in (("log_floor", -100.0), ("grad_eps", TORCH_BCE_EPS))),
     # LR schedules (Python floats: float64 on JAX under x64, floatx on torch; eager division on torch)
     BackendRow("step_decay", "jax", "dtype", "float64",
                "PiecewiseConstantDecay converts its Python-float values with jnp.asarray (jax/core.py "
