@@ -5,17 +5,10 @@ text}, "versions": ..., "settings": ...}`` -- or ``{"failed": reason}``, so a re
 import argparse
 import os
 import pickle
-import traceback
 import warnings
 
 from .pool import KNOWN_WARNINGS
 from .selection import Selection, add_arguments
-
-
-def _error_text(exc):
-    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    where = f" at {'/'.join(frame.filename.rsplit('/', 2)[-2:])}:{frame.lineno}" if frame else ""
-    return f"{type(exc).__name__}: {exc}{where}"
 
 
 def _versions(backend):
@@ -52,7 +45,7 @@ def _rules(runs, seed):
 def _inits(runs, seed):
     from . import distribution
     from .frameworks import attempt
-    return {run.id: attempt(distribution._draw, "keras", run, seed) for run in runs}
+    return {run.id: attempt(distribution.draw, "keras", run, seed) for run in runs}
 
 
 def _trainings(runs, seed):
@@ -68,12 +61,13 @@ def compute(seed, selection, fast):
     from . import suite
     from .backends import covers
     from .case import expand
+    from .runner import error_text
     chosen, out = suite.select(selection), {}
     for kind, keras_side in KINDS.items():
         runs = [run for run in expand(chosen.get(kind, ()))[0]
                 if (not fast or suite.in_gate(run)) and selection.keeps_run(run) and covers(run)]
         results = keras_side(runs, seed) if runs else {}
-        out |= {key: _error_text(value) if isinstance(value, Exception) else value for key, value in results.items()}
+        out |= {key: error_text(value) if isinstance(value, Exception) else value for key, value in results.items()}
     return out
 
 
@@ -97,7 +91,7 @@ def main(argv=None):
         results = compute(args.seed, Selection.from_args(args), args.fast)
         payload = {"results": results, "versions": _versions(args.backend)}
     except BaseException as exc:
-        payload = {"failed": _error_text(exc)}
+        payload = {"failed": f"{type(exc).__name__}: {exc}"}
     _write(payload, args.out)
 
 

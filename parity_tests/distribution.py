@@ -45,7 +45,7 @@ from .row import Row
 from .runner import classify, digests, flip_matters, gaps, row_for, tolerance
 from .schema import IMPLS, PAIRS
 
-__all__ = ["SHAPES", "ALPHA", "TAIL_K", "QUANTITIES", "POLICY", "Init", "Sample", "Verdict", "spec_vector",
+__all__ = ["draw", "SHAPES", "ALPHA", "TAIL_K", "QUANTITIES", "POLICY", "Init", "Sample", "Verdict", "spec_vector",
            "ks_test", "mean_test", "std_test", "tail_test", "TESTS", "execute", "run_inits"]
 
 SHAPES = {"fans_128x512": (128, 512)}  # regime -> (fan_in, fan_out): 65536 draws, fan_in != fan_out
@@ -267,7 +267,7 @@ def _seed(seed, run, impl):
     return int(rng_for(seed, f"{run.input_key}/{source}").integers(2 ** 31 - 1))
 
 
-def _draw(impl, run, seed):
+def draw(impl, run, seed):
     """{part: (Sample, spec vector)} for one implementation."""
     fn, kwargs = _function(run, impl), _kwargs(impl, run)
     extra = {"seed": _seed(seed, run, impl)} if "seed" in inspect.signature(fn).parameters else {}
@@ -290,7 +290,7 @@ def _results(run, seed, memo):
         key = (impl, run.id) if backends.is_remote(impl) else _memo_key(impl, run)
         if key not in memo:
             try:
-                memo[key] = backends.result(impl, run) if backends.is_remote(impl) else _draw(impl, run, seed)
+                memo[key] = backends.result(impl, run) if backends.is_remote(impl) else draw(impl, run, seed)
             except Exception as exc:  # a crash in one implementation must not hide the other rows
                 memo[key] = exc
         out[impl] = memo[key]

@@ -154,11 +154,10 @@ def call(impl, run, inputs, seed, flip=None, *, dout=None):
 
 
 def versions():
-    import importlib.metadata
     import platform
     import scipy
+    import tensorflow as tf  # versions are the TensorFlow process's (a backend process reports its own)
     return {"python": platform.python_version(), "platform": platform.platform(), "numpy": np.__version__,
-            "scipy": scipy.__version__, "torch": torch.__version__,
-            "tensorflow": importlib.metadata.version("tensorflow-cpu"),
+            "scipy": scipy.__version__, "torch": torch.__version__, "tensorflow": tf.__version__,
             "keras": keras.__version__, "keras_backend": keras.backend.backend(),
             "keras_default_floatx": KERAS_DEFAULT_FLOATX}

@@ -23,7 +23,7 @@ from . import backends
 from .schema import IMPL, IMPLS, METRICS, PAIRS
 from .tolerance import tolerance_for
 
-__all__ = ["digests", "Gap", "Classification", "cause_keys", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
+__all__ = ["error_text", "digests", "Gap", "Classification", "cause_keys", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
 
 
 
@@ -43,7 +43,8 @@ def digests(results, pair, quantity):
     return {"digest_a": digest(results[pair[0]][quantity]), "digest_b": digest(results[pair[1]][quantity])}
 
 
-def _error(exc):
+def error_text(exc):
+    """An exception as an ERROR row's cause: its type, message and the innermost place it was raised."""
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" at {'/'.join(frame.filename.rsplit('/', 2)[-2:])}:{frame.lineno}" if frame else ""
     return f"{type(exc).__name__}: {exc}{where}"
@@ -211,7 +212,7 @@ def _pair_row(run, seed, inputs, results, pair, quantity):
     """One row; an implementation that raised, or returned something that cannot be compared, is ERROR."""
     failed = [(i, results[i]) for i in pair if isinstance(results[i], Exception)]
     if failed:
-        return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"{failed[0][0]}: {_error(failed[0][1])}")
+        return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"{failed[0][0]}: {error_text(failed[0][1])}")
     base = IMPL[pair[0]].reference  # the reference re-run with one key flipped to tell the causes apart
     base_inputs = inputs_for(base, run, inputs)
 
@@ -224,7 +225,7 @@ def _pair_row(run, seed, inputs, results, pair, quantity):
         matters = lambda d: flip_matters(d, reflip, np.asarray(results[base][quantity]), tol)  # noqa: E731
         verdict = classify(run, pair, gap_of, matters, base)
     except Exception as exc:
-        return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {_error(exc)}")
+        return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"comparing: {error_text(exc)}")
     numbers = vars(gap.metrics) if gap.metrics else {}
     return row_for(run, seed, *pair, quantity, atol=tol[0], rtol=tol[1], **verdict._asdict(), **numbers,
                    **digests(results, pair, quantity))

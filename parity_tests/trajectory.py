@@ -386,7 +386,5 @@ def execute(run, seed, keras_result=None):
 
 def _backend_results(run, problem):
     """Keras's other backends (from their processes) and the reference under their conventions, when started."""
-    remote = [impl for impl in backends.impls(run, ()) if backends.is_remote(impl)]
-    local = [impl for impl in backends.impls(run, ()) if not backends.is_remote(impl)]
-    return ({impl: attempt(_run_numpy, run, problem, IMPL[impl].framework) for impl in local}
-            | {impl: attempt(backends.result, impl, run) for impl in remote})
+    return {impl: attempt(backends.result, impl, run) if backends.is_remote(impl)
+            else attempt(_run_numpy, run, problem, IMPL[impl].framework) for impl in backends.impls(run, ())}

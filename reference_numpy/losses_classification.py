@@ -23,7 +23,8 @@ Switches that reproduce each framework (values: torch / Keras):
 """
 import numpy as np
 
-from .losses_common import check_pair, check_reduction, compute_in, reduce, reduce_backward
+from .losses_common import (bce, bce_grad, check_pair, check_reduction, clip_probabilities, compute_in, reduce,
+                            reduce_backward)
 from .validation import check_choice, check_class_weights, check_floating, check_logits_labels, check_ndim, \
     check_probabilities, check_shape
 
@@ -63,39 +64,6 @@ def _one_hot(y, like):
     return (np.arange(like.shape[-1]) == y[..., None]).astype(like.dtype)
 
 
-def _clip(p, clip_eps):
-    """(clipped, inside): the gradient passes where ``eps <= p <= 1 - eps`` (inclusive, as TF's)."""
-    if clip_eps is None:
-        return p, np.ones(p.shape, dtype=bool)
-    return np.clip(p, clip_eps, 1 - clip_eps), (p >= clip_eps) & (p <= 1 - clip_eps)
-
-
-def _bce(p, t, clip_eps, log_floor):
-    r"""Element-wise :math:`-(t \log p + (1 - t) \log(1 - p))`, Keras's clipped or torch's floored; both (Keras on
-    torch: ``F.binary_cross_entropy`` of the clipped probabilities) clip first, then take torch's floored logs."""
-    if clip_eps is not None and log_floor is None:
-        c, _ = _clip(p, clip_eps)
-        return -(t * np.log(c) + (1 - t) * np.log(1 - c))
-    p, _ = _clip(p, clip_eps)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_p, log_q = np.log(p), np.log1p(-p)
-        if log_floor is not None:
-            log_p, log_q = np.maximum(log_p, log_floor), np.maximum(log_q, log_floor)
-        return (t - 1) * log_q - t * log_p
-
-
-def _bce_grad(p, t, clip_eps, log_floor, grad_eps):
-    r""":math:`\partial/\partial p` of ``_bce``: 0 outside Keras's clip range, torch's fused
-    :math:`(p - t)/\max(p(1-p), \epsilon)`, or (neither) the derivative of the floored logs."""
-    c, inside = _clip(p, clip_eps)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if grad_eps is not None:  # torch's fused backward, of the clipped probabilities when clipping
-            return np.where(inside, (c - t) / np.maximum((1 - c) * c, grad_eps), 0)
-        floor = -np.inf if log_floor is None or clip_eps is not None else log_floor
-        g = np.where(np.log(c) >= floor, -t / c, 0) + np.where(np.log1p(-c) >= floor, (1 - t) / (1 - c), 0)
-    return np.where(inside, g, 0)
-
-
 def binary_crossentropy(y_pred, y_true, *, reduction="mean", unreduced="elementwise", clip_eps=None,
                         log_floor=-100.0, dtype=None):
     r"""BCE on probabilities; both must lie in [0, 1] (torch rejects other values; Keras would clip
@@ -111,7 +79,7 @@ def binary_crossentropy(y_pred, y_true, *, reduction="mean", unreduced="elementw
     check_probabilities(y_pred, "y_pred")
     check_probabilities(y_true, "y_true")
     p, t = compute_in(dtype, y_pred, y_true)
-    return reduce(_bce(p, t, clip_eps, log_floor), reduction, unreduced=unreduced)
+    return reduce(bce(p, t, clip_eps, log_floor), reduction, unreduced=unreduced)
 
 
 def binary_crossentropy_backward(dout, y_pred, y_true, *, reduction="mean", unreduced="elementwise", clip_eps=None,
@@ -119,7 +87,7 @@ def binary_crossentropy_backward(dout, y_pred, y_true, *, reduction="mean", unre
     r"""torch: :math:`(p - t)/\max(p(1-p), 10^{-12})` (about :math:`\mp 10^{12}` at p = 0 or 1 against the
     target); Keras: :math:`-t/p + (1-t)/(1-p)` inside the clip range, 0 outside."""
     p, t = compute_in(dtype, y_pred, y_true)
-    g = reduce_backward(dout, p.shape, reduction, unreduced=unreduced) * _bce_grad(p, t, clip_eps, log_floor, grad_eps)
+    g = reduce_backward(dout, p.shape, reduction, unreduced=unreduced) * bce_grad(p, t, clip_eps, log_floor, grad_eps)
     return g.astype(y_pred.dtype)
 
 
@@ -179,7 +147,7 @@ def categorical_crossentropy(y_pred, y_true, *, reduction="mean", unreduced="per
     _check_per_sample(unreduced)
     p, t = compute_in(dtype, y_pred, y_true)
     q = p / p.sum(axis=-1, keepdims=True) if normalize else p
-    return reduce(-_xlogy(t, _clip(q, clip_eps)[0]).sum(axis=-1), reduction)
+    return reduce(-_xlogy(t, clip_probabilities(q, clip_eps)[0]).sum(axis=-1), reduction)
 
 
 def categorical_crossentropy_backward(dout, y_pred, y_true, *, reduction="mean", unreduced="per_sample",
@@ -192,7 +160,7 @@ def categorical_crossentropy_backward(dout, y_pred, y_true, *, reduction="mean",
     p, t = compute_in(dtype, y_pred, y_true)
     s = p.sum(axis=-1, keepdims=True)
     q = p / s if normalize else p
-    c, inside = _clip(q, clip_eps)
+    c, inside = clip_probabilities(q, clip_eps)
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.where(inside, -t / c, 0)
         if normalize:
@@ -234,9 +202,9 @@ def _sparse_log_probs(x, from_logits, normalize, clip_eps, normalize_order="clip
         return _log_softmax(x)
     if normalize and normalize_order == "normalize_first":
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(_clip(x / x.sum(axis=-1, keepdims=True), clip_eps)[0])
+            return np.log(clip_probabilities(x / x.sum(axis=-1, keepdims=True), clip_eps)[0])
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.log(_clip(x, clip_eps)[0])
+        z = np.log(clip_probabilities(x, clip_eps)[0])
     return _log_softmax(z) if normalize else z
 
 
@@ -247,11 +215,11 @@ def _sparse_grad(x, y, from_logits, normalize, clip_eps, normalize_order="clip_f
     if normalize and normalize_order == "normalize_first":  # q = p / s, then -log clip(q_y)
         s = x.sum(axis=-1, keepdims=True)
         q = x / s
-        c, inside = _clip(q, clip_eps)
+        c, inside = clip_probabilities(q, clip_eps)
         with np.errstate(divide="ignore", invalid="ignore"):
             g_q = np.where(inside, -onehot / c, 0)
             return (g_q - (g_q * q).sum(axis=-1, keepdims=True)) / s
-    c, inside = _clip(x, clip_eps)
+    c, inside = clip_probabilities(x, clip_eps)
     with np.errstate(divide="ignore", invalid="ignore"):
         g_z = np.exp(_log_softmax(np.log(c))) - onehot if normalize else -onehot
         return np.where(inside, g_z / c, 0)
@@ -402,7 +370,7 @@ def focal_loss(y_pred, y_true, *, alpha=0.25, gamma=2.0, apply_class_balancing=T
     on_probabilities = _focal_on_probabilities(from_logits, logits_form)
     x, t = compute_in(dtype, y_pred, y_true)
     p, m, w = _focal_terms(x, t, alpha, gamma, apply_class_balancing, from_logits)
-    ce = _bce(p, t, clip_eps, log_floor) if on_probabilities else _bce_logits(x, t, logits_form)
+    ce = bce(p, t, clip_eps, log_floor) if on_probabilities else _bce_logits(x, t, logits_form)
     return reduce(w * (m ** gamma * ce), reduction, unreduced=unreduced)
 
 
@@ -421,8 +389,8 @@ def focal_loss_backward(dout, y_pred, y_true, *, alpha=0.25, gamma=2.0, apply_cl
         ce, dce, dp = _bce_logits(x, t, logits_form), _bce_logits_grad(x, t, logits_form), p * (1 - p)
     elif from_logits:  # the probability BCE of sigma(x), chained through the sigmoid
         dp = p * (1 - p)
-        ce, dce = _bce(p, t, clip_eps, log_floor), _bce_grad(p, t, clip_eps, log_floor, grad_eps) * dp
+        ce, dce = bce(p, t, clip_eps, log_floor), bce_grad(p, t, clip_eps, log_floor, grad_eps) * dp
     else:
-        ce, dce, dp = _bce(p, t, clip_eps, log_floor), _bce_grad(p, t, clip_eps, log_floor, grad_eps), 1
+        ce, dce, dp = bce(p, t, clip_eps, log_floor), bce_grad(p, t, clip_eps, log_floor, grad_eps), 1
     g = w * (gamma * m ** (gamma - 1) * (1 - 2 * t) * dp * ce + m ** gamma * dce)
     return (reduce_backward(dout, x.shape, reduction, unreduced=unreduced) * g).astype(y_pred.dtype)

@@ -1,4 +1,6 @@
-r"""What every loss shares: checking (prediction, target), the compute dtype, and the reduction.
+r"""What every loss shares: checking (prediction, target), the compute dtype, and the reduction; and the binary
+cross-entropy terms that the BCE and the focal loss both build on (``clip_probabilities``, ``bce``, ``bce_grad``:
+NumPy-only helpers, outside ``__all__``).
 
 Reductions are ``none`` | ``sum`` | ``mean``.
 
@@ -53,3 +55,36 @@ def reduce_backward(dout, shape, reduction, *, unreduced="elementwise"):
     if reduction == "mean":
         return np.broadcast_to(dout / math.prod(shape), shape)  # a Python int: float32 stays float32
     return np.broadcast_to(dout * scale, shape)
+
+
+def clip_probabilities(p, clip_eps):
+    """(clipped, inside): the gradient passes where ``eps <= p <= 1 - eps`` (inclusive, as TF's)."""
+    if clip_eps is None:
+        return p, np.ones(p.shape, dtype=bool)
+    return np.clip(p, clip_eps, 1 - clip_eps), (p >= clip_eps) & (p <= 1 - clip_eps)
+
+
+def bce(p, t, clip_eps, log_floor):
+    r"""Element-wise :math:`-(t \log p + (1 - t) \log(1 - p))`, Keras's clipped or torch's floored; both (Keras on
+    torch: ``F.binary_cross_entropy`` of the clipped probabilities) clip first, then take torch's floored logs."""
+    if clip_eps is not None and log_floor is None:
+        c, _ = clip_probabilities(p, clip_eps)
+        return -(t * np.log(c) + (1 - t) * np.log(1 - c))
+    p, _ = clip_probabilities(p, clip_eps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_p, log_q = np.log(p), np.log1p(-p)
+        if log_floor is not None:
+            log_p, log_q = np.maximum(log_p, log_floor), np.maximum(log_q, log_floor)
+        return (t - 1) * log_q - t * log_p
+
+
+def bce_grad(p, t, clip_eps, log_floor, grad_eps):
+    r""":math:`\partial/\partial p` of ``bce``: 0 outside Keras's clip range, torch's fused
+    :math:`(p - t)/\max(p(1-p), \epsilon)`, or (neither) the derivative of the floored logs."""
+    c, inside = clip_probabilities(p, clip_eps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if grad_eps is not None:  # torch's fused backward, of the clipped probabilities when clipping
+            return np.where(inside, (c - t) / np.maximum((1 - c) * c, grad_eps), 0)
+        floor = -np.inf if log_floor is None or clip_eps is not None else log_floor
+        g = np.where(np.log(c) >= floor, -t / c, 0) + np.where(np.log1p(-c) >= floor, (1 - t) / (1 - c), 0)
+    return np.where(inside, g, 0)

@@ -44,7 +44,7 @@ NO_ROW = {
 
 # (a): defaults no run uses and no torch convention states.
 DEFAULT_EXEMPT = {
-    ("initializers.*", "dtype"): "the harness draws every initialiser in the run's dtype (distribution._draw); "
+    ("initializers.*", "dtype"): "the harness draws every initialiser in the run's dtype (distribution.draw); "
                                  "float32 is torch's default dtype and Keras's floatx",
 }
 
@@ -98,7 +98,7 @@ def _uses():
 
 
 def _harness(use, run):
-    """Keywords the harness passes itself: an initialiser draws in the run's dtype (``distribution._draw``)."""
+    """Keywords the harness passes itself: an initialiser draws in the run's dtype (``distribution.draw``)."""
     return {"dtype": run.dtype} if isinstance(use.row, Init) and use.fn is use.row.numpy else {}
 
 

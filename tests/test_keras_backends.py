@@ -7,11 +7,16 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
+import reference_numpy.schedules as n
+
+from parity_tests.cases.schedules import plateau_losses
 from parity_tests.conventions import KERAS_BACKEND_FORMULA, KERAS_ON, convention
 from parity_tests.conventions.keras_backends import ROWS
+from parity_tests.inputs import rng_for
 from parity_tests.runner import classify
 from parity_tests.schema import BACKEND_PAIRS, IMPL, KERAS_BACKENDS
 
@@ -143,7 +148,7 @@ def test_the_metadata_records_each_backend_s_versions_and_settings(backend_run):
 
 def _on(backend, code):
     env = os.environ | {"KERAS_BACKEND": backend, "JAX_ENABLE_X64": "True", "JAX_PLATFORMS": "cpu"}
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.split()
 
@@ -202,3 +207,53 @@ def test_parity_show_lists_a_concept_s_backend_keys_and_only_where_there_are_som
     from parity_tests.views.show import backend_lines
     assert "keras[jax]  exp_form = 'expm1'" in backend_lines("selu").plain
     assert backend_lines("relu") is None
+
+
+# ---- LR schedules: the facts behind their rows in keras_backends.py --------------------------------------------
+
+_COMMON = ("import numpy as np, keras; from keras import ops; from keras.optimizers import schedules; "
+           "from keras_impl.backend import map_steps; d = lambda x: keras.backend.standardize_dtype(x.dtype); ")
+
+
+def test_keras_on_jax_makes_an_untyped_lr_float64_and_floors_float64_in_float32():
+    words = _on("jax", _COMMON + (
+        "print(d(schedules.ExponentialDecay(0.1, 40, 0.5)(3)), d(schedules.CosineDecay(0.1, 100)(3)), "
+        "d(ops.floor(np.float64(0.5))), d(ops.ceil(np.float64(0.5)))); "
+        "import jax; print(float(jax.jit(lambda s: ops.divide(ops.cast(s, 'float64'), ops.cast(49, 'float64')))(49))); "
+        "s = schedules.ExponentialDecay(np.float64(0.1), 49, 0.5, staircase=True); "
+        "print(float(map_steps(s, ops.convert_to_tensor(np.array([49])), 'float64')[0]))"))
+    # a Python-float LR is a weak float64 (x64); CosineDecay's float32 cosine demotes it, so that one stays float32
+    assert words[:4] == ["float64", "float32", "float32", "float32"]
+    assert float(words[4]) == 49 * (1 / 49) < 1  # jit keeps TensorFlow's reciprocal: divide_by_constant stays
+    assert float(words[5]) == 0.05  # ... but the floor rounds 0.9999999999999999 to float32 first: on time
+    kwargs = dict(lr=0.1, decay_rate=0.5, decay_steps=49, staircase=True, dtype="float64",
+                  divide_by_constant="reciprocal")
+    assert n.exponential_decay(np.array([49]), floor_dtype="float32", **kwargs)[0] == 0.05
+    assert n.exponential_decay(np.array([49]), **kwargs)[0] == 0.1
+    restarts = dict(lr=0.1, first_decay_steps=20, t_mult=2, dtype="float64", divide_by_constant="reciprocal")
+    assert n.cosine_warm_restarts(np.array([140]), floor_dtype="float32", **restarts)[0] == 0.1  # on time
+    assert n.cosine_warm_restarts(np.array([140]), **restarts)[0] == 0.0  # TensorFlow's: one step late
+
+
+def test_keras_on_torch_divides_exactly_and_makes_python_floats_floatx():
+    words = _on("torch", _COMMON + (
+        "keras.config.set_floatx('float64'); "
+        "print(d(ops.floor(np.float64(0.5))), d(ops.ceil(np.float64(0.5))), bool(ops.less(1000.0, 1000.00003))); "
+        "print(float(schedules.ExponentialDecay(np.float32(0.1), 41, 0.5, staircase=True)(41))); "
+        "print(d(schedules.PolynomialDecay(np.float32(0.1), 60, end_learning_rate=0.001, cycle=True)(61))); "
+        "m = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]); m.compile(loss='mse'); "
+        "print(m.jit_compile)"))
+    assert words[:3] == ["float32", "float32", "True"]  # Python floats compared as floatx (float64) tensors
+    assert float(words[3]) == np.float32(0.05)  # eager: 41 / 41 == 1 (TensorFlow's traced 41 * (1/41) < 1)
+    assert words[4:] == ["float64", "False"]  # the cycle's 1.0 is floatx and promotes; fit runs eagerly
+    cycle = dict(lr=0.1, decay_steps=60, end_lr=0.001, cycle=True, dtype="float32")
+    assert n.polynomial_decay(np.arange(3), multiplier_dtype="float64", **cycle).dtype == np.float64
+    assert n.polynomial_decay(np.arange(3), **cycle).dtype == np.float32
+    slow = plateau_losses()(rng_for(0, "test"), "slow", np.dtype("float64"), ())["val_loss"]
+    plateau = dict(lr=0.1, factor=0.5, patience=3, threshold=0.0, threshold_mode="abs", patience_rule="reaches",
+                   cooldown_rule="last_epoch_counts", abs_form="current_plus", min_change=None, compute_dtype=None)
+    floatx64 = n.reduce_on_plateau(slow, compare_dtype="floatx", **plateau)  # the LR kept in float64: floatx float64
+    floatx32 = n.reduce_on_plateau(slow, compare_dtype="floatx", dtype="float32", **plateau)
+    assert np.all(floatx64 == 0.1) and floatx32[-1] < 0.1  # float64 sees every decrease, float32 plateaus
+    np.testing.assert_array_equal(floatx32, n.reduce_on_plateau(slow, compare_dtype="float32", dtype="float32",
+                                                                 **plateau))

@@ -4,9 +4,6 @@ float32 evaluation, traced division, plateau counting), and the conventions each
 group's parity rows is attributed to (checked against the conventions table)."""
 import inspect
 import json
-import os
-import subprocess
-import sys
 
 import keras
 import numpy as np
@@ -304,67 +301,6 @@ def test_keras_range_test_lrs_are_float32_even_for_float64_variables():
     np.testing.assert_allclose(out, ref, rtol=1e-12)
     torch_out = t.lr_range_test(*map(torch.from_numpy, (X, Y, W0)), num_steps=10, lr_min=1e-3, lr_max=1.0).numpy()
     assert not np.all(torch_out[0] == torch_out[0].astype(np.float32))
-
-
-# ---- Keras on JAX and torch: the facts behind the schedules' rows in keras_backends.py -----------------------
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _on(backend, code):
-    """``code``'s printed words, run with Keras on ``backend`` (JAX with x64, as ``parity run --keras-backends``)."""
-    env = os.environ | {"KERAS_BACKEND": backend, "JAX_ENABLE_X64": "True", "JAX_PLATFORMS": "cpu"}
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout.split()
-
-
-_COMMON = ("import numpy as np, keras; from keras import ops; from keras.optimizers import schedules; "
-           "from keras_impl.backend import map_steps; d = lambda x: keras.backend.standardize_dtype(x.dtype); ")
-
-
-def test_keras_on_jax_makes_an_untyped_lr_float64_and_floors_float64_in_float32():
-    words = _on("jax", _COMMON + (
-        "print(d(schedules.ExponentialDecay(0.1, 40, 0.5)(3)), d(schedules.CosineDecay(0.1, 100)(3)), "
-        "d(ops.floor(np.float64(0.5))), d(ops.ceil(np.float64(0.5)))); "
-        "import jax; print(float(jax.jit(lambda s: ops.divide(ops.cast(s, 'float64'), ops.cast(49, 'float64')))(49))); "
-        "s = schedules.ExponentialDecay(np.float64(0.1), 49, 0.5, staircase=True); "
-        "print(float(map_steps(s, ops.convert_to_tensor(np.array([49])), 'float64')[0]))"))
-    # a Python-float LR is a weak float64 (x64); CosineDecay's float32 cosine demotes it, so that one stays float32
-    assert words[:4] == ["float64", "float32", "float32", "float32"]
-    assert float(words[4]) == 49 * (1 / 49) < 1  # jit keeps TensorFlow's reciprocal: divide_by_constant stays
-    assert float(words[5]) == 0.05  # ... but the floor rounds 0.9999999999999999 to float32 first: on time
-    kwargs = dict(lr=0.1, decay_rate=0.5, decay_steps=49, staircase=True, dtype="float64",
-                  divide_by_constant="reciprocal")
-    assert n.exponential_decay(np.array([49]), floor_dtype="float32", **kwargs)[0] == 0.05
-    assert n.exponential_decay(np.array([49]), **kwargs)[0] == 0.1
-    restarts = dict(lr=0.1, first_decay_steps=20, t_mult=2, dtype="float64", divide_by_constant="reciprocal")
-    assert n.cosine_warm_restarts(np.array([140]), floor_dtype="float32", **restarts)[0] == 0.1  # on time
-    assert n.cosine_warm_restarts(np.array([140]), **restarts)[0] == 0.0  # TensorFlow's: one step late
-
-
-def test_keras_on_torch_divides_exactly_and_makes_python_floats_floatx():
-    words = _on("torch", _COMMON + (
-        "keras.config.set_floatx('float64'); "
-        "print(d(ops.floor(np.float64(0.5))), d(ops.ceil(np.float64(0.5))), bool(ops.less(1000.0, 1000.00003))); "
-        "print(float(schedules.ExponentialDecay(np.float32(0.1), 41, 0.5, staircase=True)(41))); "
-        "print(d(schedules.PolynomialDecay(np.float32(0.1), 60, end_learning_rate=0.001, cycle=True)(61))); "
-        "m = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]); m.compile(loss='mse'); "
-        "print(m.jit_compile)"))
-    assert words[:3] == ["float32", "float32", "True"]  # Python floats compared as floatx (float64) tensors
-    assert float(words[3]) == np.float32(0.05)  # eager: 41 / 41 == 1 (TensorFlow's traced 41 * (1/41) < 1)
-    assert words[4:] == ["float64", "False"]  # the cycle's 1.0 is floatx and promotes; fit runs eagerly
-    cycle = dict(lr=0.1, decay_steps=60, end_lr=0.001, cycle=True, dtype="float32")
-    assert n.polynomial_decay(np.arange(3), multiplier_dtype="float64", **cycle).dtype == np.float64
-    assert n.polynomial_decay(np.arange(3), **cycle).dtype == np.float32
-    slow = plateau_losses()(rng_for(0, "test"), "slow", np.dtype("float64"), ())["val_loss"]
-    plateau = dict(lr=0.1, factor=0.5, patience=3, threshold=0.0, threshold_mode="abs", patience_rule="reaches",
-                   cooldown_rule="last_epoch_counts", abs_form="current_plus", min_change=None, compute_dtype=None)
-    floatx64 = n.reduce_on_plateau(slow, compare_dtype="floatx", **plateau)  # the LR kept in float64: floatx float64
-    floatx32 = n.reduce_on_plateau(slow, compare_dtype="floatx", dtype="float32", **plateau)
-    assert np.all(floatx64 == 0.1) and floatx32[-1] < 0.1  # float64 sees every decrease, float32 plateaus
-    np.testing.assert_array_equal(floatx32, n.reduce_on_plateau(slow, compare_dtype="float32", dtype="float32",
-                                                                 **plateau))
 
 
 # ---- the parity matrix of these rows -----------------------------------------------------------------

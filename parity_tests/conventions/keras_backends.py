@@ -5,6 +5,7 @@ else follows Keras's convention (``conventions.convention(concept, "keras[jax]")
 by tests/test_keras_backends.py), so the reference takes it as a keyword."""
 from typing import NamedTuple
 
+from ..schema import IMPL
 from .losses_classification import TORCH_BCE_EPS
 
 __all__ = ["BackendRow", "ROWS", "Found", "FOUND", "found_in"]
@@ -147,7 +148,6 @@ FOUND = (
 
 def found_in(row):
     """The ``Found`` entries a report row (a dict with impl_a, impl_b, status, cause) is an instance of."""
-    from ..schema import IMPL
     backends = {IMPL[name].backend for name in (row["impl_a"], row["impl_b"]) if name in IMPL}
     return [f for f in FOUND if row["status"] in ("FAIL", "ERROR") and backends & set(f.backends)
             and any(mark in str(row["cause"]) for mark in f.marks)]

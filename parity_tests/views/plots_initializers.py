@@ -1,6 +1,6 @@
 r"""Initialiser plots from fresh draws: the histogram (density) of each implementation's weight against the density
 each states (its ``<name>_spec``), for the aligned run and the defaults run in float32, one panel per part (a
-layer's kernel and bias). The draws are ``parity_tests.distribution``'s own (``_draw``: the same seeds, shape and
+layer's kernel and bias). The draws are ``parity_tests.distribution``'s own (``draw``: the same seeds, shape and
 hyperparameters as the matrix), the stated laws its ``_specs``."""
 import numpy as np
 
@@ -60,7 +60,7 @@ def init_data(concept, *, variant="aligned", dtype="float32", seed=DEFAULT_SEED)
     run = run_of(case_of(concept), variant=variant, dtype=dtype)
     if run is None:
         return None
-    draws = {impl: attempt(dist._draw, impl, run, seed) for impl in style.IMPLS}
+    draws = {impl: attempt(dist.draw, impl, run, seed) for impl in style.IMPLS}
     specs = {impl: attempt(dist._specs, run, dist._function(run, impl), dist._kwargs(impl, run)) for impl in draws}
     specs = {impl: s for impl, s in specs.items() if not isinstance(s, Exception)}
     parts = {part: _part(draws, specs, i, part) for i, part in enumerate(run.case.parts)}
