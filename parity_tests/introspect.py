@@ -94,7 +94,8 @@ def _row(reading, seed):
     return dict(family=family_of(reading.concept), concept=reading.concept, variant="defaults", kwargs="", dtype="",
                 inputs="installed", impl_a=reading.framework, impl_b="conventions",
                 quantity=f"{reading.group}.{reading.key}", n=1, max_abs="", max_rel="", max_ulp="", frac_out="",
-                atol="", rtol="", status="match" if reading.ok else "FAIL", cause=cause, cause_keys="", seed=seed,
+                atol="", rtol="", status="match" if reading.ok else "FAIL", cause=cause, cause_keys="", finding="",
+                seed=seed,
                 first_step="", abs_step_1="", abs_step_10="", abs_step_last="", abs_curve="", repeat="",
                 run=f"{family_of(reading.concept)}/{reading.concept}/installed/{reading.framework}")
 

@@ -17,13 +17,14 @@ import numpy as np
 from .case import expand
 from .compare import Metrics, Problem, compare, digest, structure
 from .conventions import compute_precision, convention, describe, differing
+from .conventions.keras_backends import finding
 from .frameworks import attempt, call, floatx_of, framework_of, inputs_for
 from .inputs import rng_for
 from . import backends
-from .schema import IMPL, IMPLS, METRICS, PAIRS
+from .schema import IMPL, IMPLS, METRICS, PAIRS, backend_of
 from .tolerance import tolerance_for
 
-__all__ = ["error_text", "digests", "Gap", "Classification", "cause_keys", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
+__all__ = ["error_text", "digests", "Gap", "Classification", "pair_backends", "cause_keys", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
 
 
 
@@ -35,6 +36,7 @@ def row_for(run, seed, a, b, quantity, **values):
                run=run.id)  # not a report column: lets tests group rows by run
     row.update(dict.fromkeys(METRICS, ""), cause_keys="", repeat="")
     row.update(values)
+    row["finding"] = finding(row) if row.get("status") in ("FAIL", "ERROR") else ""
     return row
 
 
@@ -145,7 +147,12 @@ def tolerance(run, pair, quantity):
     cannot meet a float64 tolerance, whatever dtype it returns."""
     dtypes = {_compute_dtype(run, impl) for impl in pair}
     dtype = "float32" if "float32" in dtypes else run.dtype
-    return tolerance_for(dtype, run.regime, quantity, run.case.overrides)
+    return tolerance_for(dtype, run.regime, quantity, run.case.overrides, pair_backends(pair))
+
+
+def pair_backends(pair):
+    """The Keras backends the two sides of ``pair`` compute on or follow, for tolerance overrides."""
+    return {backend_of(impl) for impl in pair} - {None}
 
 
 class Classification(NamedTuple):

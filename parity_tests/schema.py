@@ -3,13 +3,14 @@ columns of divergence.csv, the statuses best to worst, the implementations (``Im
 up by the name the report prints) and the pairs compared."""
 from typing import NamedTuple
 
-__all__ = ["COLUMNS", "METRICS", "STATUSES", "Impl", "IMPL", "IMPLS", "PAIRS", "KERAS_BACKENDS", "BACKEND_IMPLS",
+__all__ = ["COLUMNS", "METRICS", "STATUSES", "Impl", "IMPL", "IMPLS", "PAIRS", "KERAS_BACKENDS", "BACKEND_IMPLS", "backend_of",
            "BACKEND_PAIRS", "FINITE_DIFF_PAIRS", "INSTALLED_PAIRS", "SIGNATURE_PAIRS",
            "CONTRACT_PAIRS",
            "pair_name", "PAIR_NAMES"]
 
 COLUMNS = ("family", "concept", "variant", "kwargs", "dtype", "inputs", "impl_a", "impl_b", "quantity", "n",
-           "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol", "status", "cause", "cause_keys", "seed",
+           "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol", "status", "cause", "cause_keys", "finding",
+           "seed",
            "first_step", "abs_step_1", "abs_step_10", "abs_step_last", "abs_curve", "repeat")
 METRICS = ("n", "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol",
            "first_step", "abs_step_1", "abs_step_10", "abs_step_last", "abs_curve")
@@ -39,6 +40,15 @@ IMPL = {i.name: i for i in (
     Impl("keras", "keras", "keras_impl", "tensorflow", "numpy[keras]"),
     *(Impl(f"numpy[keras[{b}]]", f"keras[{b}]", "reference_numpy", None, f"numpy[keras[{b}]]") for b in KERAS_BACKENDS),
     *(Impl(f"keras[{b}]", f"keras[{b}]", "keras_impl", b, f"numpy[keras[{b}]]") for b in KERAS_BACKENDS))}
+
+
+def backend_of(impl):
+    """The Keras backend ``impl`` computes on, or follows (a reference: its Keras implementation's); None outside
+    Keras."""
+    reference = IMPL[impl].reference
+    return next((i.backend for i in IMPL.values() if i.reference == reference and i.backend), None)
+
+
 IMPLS = ("numpy[torch]", "numpy[keras]", "torch", "keras")  # the TensorFlow process's
 PAIRS = (("numpy[torch]", "torch"), ("numpy[keras]", "keras"), ("torch", "keras"))
 BACKEND_IMPLS = tuple(i.name for i in IMPL.values() if i.framework.startswith("keras["))

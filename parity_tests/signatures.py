@@ -113,7 +113,8 @@ def _row(check, seed):
     return dict(family=family, concept=check.concept, variant="defaults", kwargs="", dtype="", inputs="signature",
                 impl_a="numpy[torch]", impl_b="conventions", quantity=f"{check.function}.{check.key}", n=1,
                 max_abs="", max_rel="", max_ulp="", frac_out="", atol="", rtol="",
-                status="match" if check.ok else "FAIL", cause=cause, cause_keys="", seed=seed, first_step="",
+                status="match" if check.ok else "FAIL", cause=cause, cause_keys="", finding="",
+                seed=seed, first_step="",
                 abs_step_1="", abs_step_10="", abs_step_last="", abs_curve="", repeat="",
                 run=f"{family}/{check.concept}/signature/numpy[torch]")
 

@@ -27,10 +27,12 @@ class Override:
     dtype: str | None = None
     quantity: str | None = None
     regime: str | None = None
+    backend: str | None = None  # a Keras backend: applies when either side of the pair computes on it
 
-    def applies(self, dtype, regime, quantity):
+    def applies(self, dtype, regime, quantity, backends=frozenset()):
         return all(want in (None, got) for want, got in
-                   ((self.dtype, dtype), (self.regime, regime), (self.quantity, quantity)))
+                   ((self.dtype, dtype), (self.regime, regime), (self.quantity, quantity))) and \
+            self.backend in (None, *backends)
 
 
 DEFAULTS = {
@@ -48,14 +50,15 @@ FINITE_DIFF = Tolerance(1e-6, 1e-5, "central differences, h=1e-6, float64: trunc
                                     "rounding O(eps/h) ~ 1e-10; 1e4 margin for curvature")
 
 
-def tolerance_for(dtype, regime, quantity, overrides=()):
-    """(atol, rtol) for one check: the dtype default, then the regime rule, then case overrides."""
+def tolerance_for(dtype, regime, quantity, overrides=(), backends=frozenset()):
+    """(atol, rtol) for one check: the dtype default, then the regime rule, then case overrides (``backends``: the
+    Keras backends the pair's two sides compute on, for overrides that name one)."""
     base = DEFAULTS[dtype]
     atol, rtol = base.atol, base.rtol
     if regime in REGIME_RULES:
         atol = REGIME_RULES[regime].atol
     for o in overrides:
-        if o.applies(dtype, regime, quantity):
+        if o.applies(dtype, regime, quantity, backends):
             atol = base.atol if o.atol is None else o.atol
             rtol = base.rtol if o.rtol is None else o.rtol
     return atol, rtol
@@ -68,6 +71,7 @@ def policy_rows(cases=()):
     rows.append(dict(scope="finite_diff", atol=FINITE_DIFF.atol, rtol=FINITE_DIFF.rtol, reason=FINITE_DIFF.reason))
     for case in cases:
         for o in case.overrides:
-            scope = f"{case.concept} dtype={o.dtype or '*'} regime={o.regime or '*'} quantity={o.quantity or '*'}"
+            scope = f"{case.concept} dtype={o.dtype or '*'} regime={o.regime or '*'} quantity={o.quantity or '*'}" + \
+                (f" backend={o.backend}" if o.backend else "")
             rows.append(dict(scope=scope, atol=o.atol or "dtype default", rtol=o.rtol or "dtype default", reason=o.reason))
     return rows

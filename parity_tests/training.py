@@ -23,7 +23,7 @@ from .conventions.training import split
 from .frameworks import attempt, framework_of, floatx_of, keras_floatx
 from .inputs import rng_for
 from .row import Row
-from .runner import classify, digests, gaps, measure, row_for
+from .runner import classify, digests, gaps, measure, pair_backends, row_for
 from .schema import IMPLS, PAIRS
 from .tolerance import tolerance_for
 from .trajectory import step_columns
@@ -145,7 +145,7 @@ def _compute_dtype(run, impl):
 def tolerance(run, pair, quantity):
     """The tolerance of the lower precision the pair trains in (as runner.tolerance)."""
     dtype = "float32" if "float32" in {_compute_dtype(run, impl) for impl in pair} else run.dtype
-    return tolerance_for(dtype, run.regime, quantity, run.case.overrides)
+    return tolerance_for(dtype, run.regime, quantity, run.case.overrides, pair_backends(pair))
 
 
 def _flip_matters(flipped, quantity, base, tol, difference):

@@ -15,7 +15,7 @@ import reference_numpy.schedules as n
 
 from parity_tests.cases.schedules import plateau_losses
 from parity_tests.conventions import KERAS_BACKEND_FORMULA, KERAS_ON, convention
-from parity_tests.conventions.keras_backends import ROWS
+from parity_tests.conventions.keras_backends import FOUND, ROWS, finding
 from parity_tests.inputs import rng_for
 from parity_tests.runner import classify
 from parity_tests.schema import BACKEND_PAIRS, IMPL, KERAS_BACKENDS
@@ -106,8 +106,10 @@ def backend_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("backends")
     concepts = [c for concept in BACKEND_CONCEPTS for c in ("--concept", concept)]
     cmd = [sys.executable, "-m", "parity_tests", "run", "--fast", "--keras-backends", *concepts, "--out", str(out)]
-    subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    return pd.read_csv(out / "divergence.csv"), json.loads((out / "run_metadata.json").read_text())
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]  # every FAIL/ERROR row is a listed finding (checked below)
+    rows = pd.read_csv(out / "divergence.csv", dtype=str, keep_default_na=False)
+    return rows, json.loads((out / "run_metadata.json").read_text())
 
 
 def test_the_backend_run_has_rows_for_every_backend_pair_of_every_concept(backend_run):
@@ -135,7 +137,24 @@ def test_every_backend_failure_is_a_listed_keras_inconsistency(backend_run):
     bad = rows[rows.impl_b.isin(["keras[jax]", "keras[torch]"]) & rows.status.isin(["FAIL", "ERROR"])]
     assert len(bad), "tanh on JAX and mse on torch in float64 show the found inconsistencies"
     assert not [r for r in bad.to_dict("records") if not found_in(r)]
+    assert (bad.finding != "").all() and (rows[~rows.status.isin(["FAIL", "ERROR"])].finding == "").all()
+    assert {key for keys in bad.finding for key in keys.split(";")} <= {f.key for f in FOUND}
     assert not len(rows[~rows.impl_b.isin(["keras[jax]", "keras[torch]"]) & rows.status.isin(["FAIL", "ERROR"])])
+
+
+def test_the_gate_fails_on_an_unlisted_failure_and_passes_a_listed_one(tmp_path, capsys):
+    from parity_tests.run import _print
+    listed = dict(family="losses", concept="mse", variant="aligned", dtype="float64", inputs="typical",
+                  impl_a="keras", impl_b="keras[torch]", quantity="forward", status="FAIL",
+                  cause="dtypes differ: float32 vs float64", cause_keys="")
+    listed["finding"] = finding(listed)
+    assert listed["finding"] == "result_type_64_to_32"
+    unlisted = dict(listed, cause="3% of elements out of tolerance")
+    unlisted["finding"] = finding(unlisted)
+    off_backend = dict(listed, impl_b="torch", impl_a="numpy[torch]")  # the mark alone is not enough off JAX/torch
+    assert unlisted["finding"] == "" and finding(off_backend) == ""
+    assert _print([listed], tmp_path, 0.0) == 0 and "result_type_64_to_32 1" in capsys.readouterr().out
+    assert _print([listed, unlisted], tmp_path, 0.0) == 1
 
 
 def test_the_metadata_records_each_backend_s_versions_and_settings(backend_run):

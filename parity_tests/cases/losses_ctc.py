@@ -55,22 +55,28 @@ def ctc_inputs(shape=SHAPE):
 # The frameworks' blank (0) under every reduction, and the other end of the class axis once.
 _ALIGNED = reductions(blank=0) + ({"blank": SHAPE[2] - 1, "reduction": "none", "dtype": None},)
 
-# ulp(x) of float32 for 2048 <= x < 4096; the bound below covers every |alpha|, |beta|, |log P| < 4096.
-_ULP_4096 = 2.0 ** -12
 
-
-def _log_domain(regime):
+def _log_domain(regime, bound=4096, why="saturated logits, or the e^-706.9 floor of TensorFlow's log_zero",
+                backend=None):
+    """The absolute error of the posterior when every |alpha|, |beta|, |log P| that weighs in stays below
+    ``bound`` (a power of 2): one float32 rounding of ulp(bound)/2 per frame, forward and backward."""
+    ulp = bound * 2.0 ** -24  # float32 ulp of x in [bound/2, bound): 2^-23 relative to bound/2
+    atol = (2 * SHAPE[1] + 1) * ulp / 2
     return Override(
         f"cancellation in the log domain ({regime}): gamma = exp(alpha + beta - log P) with |alpha|, |beta|, "
-        f"|log P| up to ~3e3 < 4096 (saturated logits, or the e^-706.9 floor of TensorFlow's log_zero), each "
-        f"accumulating one float32 rounding of ulp(4096)/2 per frame over T = {SHAPE[1]} frames forward and backward: the "
-        f"posterior, hence the gradient (p - gamma, |gamma| <= 1), carries an absolute error up to "
-        f"(2T + 1) * ulp(4096)/2 = {(2 * SHAPE[1] + 1) * _ULP_4096 / 2:.2e} in any float32 result",
-        atol=(2 * SHAPE[1] + 1) * _ULP_4096 / 2, quantity="grad_y_pred", regime=regime)
+        f"|log P| < {bound} ({why}), each accumulating one float32 rounding of ulp({bound})/2 per frame over "
+        f"T = {SHAPE[1]} frames forward and backward: the posterior, hence the gradient (p - gamma, |gamma| <= 1), "
+        f"carries an absolute error up to (2T + 1) * ulp({bound})/2 = {atol:.2e} in any float32 result",
+        atol=atol, quantity="grad_y_pred", regime=regime, backend=backend)
+
+
+# Keras's JAX ctc_loss: an infeasible alignment costs log_epsilon = -1e5 (conventions.keras_backends, ctc); the
+# terms that weigh in (alpha + beta - log P near 0) have |alpha|, |beta|, |log P| < 1e5 + 4096 < 2^17.
+_JAX_INFEASIBLE = _log_domain("infeasible", 2 ** 17, "one log_epsilon = -1e5 penalty plus under 4096", "jax")
 
 
 CASES = (
     Case("losses", "ctc", n.ctc, t.ctc, k.ctc, inputs=ctc_inputs(), grad_wrt=("y_pred",),
          aligned=_ALIGNED, regimes=("typical", "large", "infeasible"),
-         overrides=(_log_domain("large"), _log_domain("infeasible"))),
+         overrides=(_log_domain("large"), _log_domain("infeasible"), _JAX_INFEASIBLE)),
 )

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from ..schema import IMPL
 from .losses_classification import TORCH_BCE_EPS
 
-__all__ = ["BackendRow", "ROWS", "Found", "FOUND", "found_in"]
+__all__ = ["BackendRow", "ROWS", "Instance", "Found", "FOUND", "found_in", "finding"]
 
 
 class BackendRow(NamedTuple):
@@ -121,25 +121,43 @@ ROWS = (
 )
 
 
+class Instance(NamedTuple):
+    """Rows of a finding whose ``cause`` cannot carry its mark (e.g. a result the finding corrupts upstream of a
+    float64 cast): the concept, dtype and backend, and why they are this finding."""
+    concept: str
+    dtype: str
+    backend: str
+    reason: str
+
+
 class Found(NamedTuple):
-    """An inconsistency found in Keras itself (not a convention: no NumPy keyword can reproduce it): the backends it
-    shows on, the text its report rows carry in ``cause`` (any of ``marks``), and a minimal reproduction. The README
-    lists these (generated) and tests/test_keras_backends.py pins each reproduction."""
+    """An inconsistency found in Keras itself (not a convention: no NumPy keyword can reproduce it): ``key`` (the
+    report's ``finding`` column), the backends it shows on, the text its report rows carry in ``cause`` (any of
+    ``marks``) or the ``instances`` that cannot carry it, and a minimal reproduction. The README lists these
+    (generated) and tests/test_keras_backends.py pins each reproduction. A FAIL or ERROR row of a finding does not
+    fail the gate; any other does."""
+    key: str
     name: str
     backends: tuple
     marks: tuple
     reproduction: str
+    instances: tuple = ()
 
 
 FOUND = (
-    Found("float64 computed in float32: Keras's result_type maps 64-bit result dtypes to 32-bit off TensorFlow "
+    Found("result_type_64_to_32",
+          "float64 computed in float32: Keras's result_type maps 64-bit result dtypes to 32-bit off TensorFlow "
           "(keras/src/backend/common/dtypes.py, BIT64_TO_BIT32_DTYPE), whatever JAX's x64 setting; ops that ask it "
           "(torch's matmul, most losses' reductions) return float32 for float64 inputs",
           ("jax", "torch"), ("dtypes differ: float32 vs float64", "dtypes differ: float64 vs float32",
                              "dtype float64 but the output has dtype float32"),
           "KERAS_BACKEND=torch python -c \"from keras.src.backend.common import dtypes; "
-          "print(dtypes.result_type('float64'))\"  # float32 (TensorFlow: float64)"),
-    Found("keras.ops.tanh of a float64 array returns float32 on JAX (x64 on) while keras.ops.sigmoid keeps float64",
+          "print(dtypes.result_type('float64'))\"  # float32 (TensorFlow: float64)",
+          (Instance("gradcheck", "float64", "torch",
+                    "the tool's MLP (ops.matmul) computes a float64 loss in float32, so central differences with the "
+                    "float64 step (1e-6) are rounding noise and the verdict flips; the tool casts its numeric "
+                    "gradients to float64, so the row's dtypes agree"),)),
+    Found("jax_tanh_float32", "keras.ops.tanh of a float64 array returns float32 on JAX (x64 on) while keras.ops.sigmoid keeps float64",
           ("jax",), ("dtype float64 but the output has dtype float32", "dtypes differ: float32 vs float64"),
           "KERAS_BACKEND=jax JAX_ENABLE_X64=1 python -c \"import keras, numpy as np; x = np.ones(3); "
           "print(keras.ops.tanh(x).dtype, keras.ops.sigmoid(x).dtype)\"  # float32 float64"),
@@ -147,7 +165,17 @@ FOUND = (
 
 
 def found_in(row):
-    """The ``Found`` entries a report row (a dict with impl_a, impl_b, status, cause) is an instance of."""
+    """The ``Found`` entries a report row (a dict with concept, dtype, impl_a, impl_b, status, cause) is an instance
+    of: a FAIL or ERROR on one of its backends whose cause carries a mark, or one of its ``instances``."""
+    if row["status"] not in ("FAIL", "ERROR"):
+        return []
     backends = {IMPL[name].backend for name in (row["impl_a"], row["impl_b"]) if name in IMPL}
-    return [f for f in FOUND if row["status"] in ("FAIL", "ERROR") and backends & set(f.backends)
-            and any(mark in str(row["cause"]) for mark in f.marks)]
+    return [f for f in FOUND if backends & set(f.backends)
+            and (any(mark in str(row["cause"]) for mark in f.marks)
+                 or any((i.concept, i.dtype) == (row["concept"], row["dtype"]) and i.backend in backends
+                        for i in f.instances))]
+
+
+def finding(row):
+    """The report's ``finding`` column: the keys of the findings ``row`` is an instance of, ';'-joined."""
+    return ";".join(f.key for f in found_in(row))
