@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from parity_tests import REFERENCE_DIR
+from parity_tests import REFERENCE_DIR, backends
 from parity_tests.suite import DEFAULT_SEED, run_all, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,10 +36,16 @@ def parity_report_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def parity_rows(parity_report_dir):
-    rows, skipped = run_all(DEFAULT_SEED)
+def parity_rows(parity_report_dir, tmp_path_factory):
+    """The complete matrix with Keras on every backend (its processes compute while this one does)."""
+    started = backends.start(os.fspath(tmp_path_factory.mktemp("backends")), ["--seed", str(DEFAULT_SEED)])
+    try:
+        rows, skipped = run_all(DEFAULT_SEED)
+        extra = {"keras_backends": backends.metadata()}
+    finally:
+        backends.stop(started)
     assert Path(parity_report_dir).resolve() != Path(REFERENCE_DIR).resolve()
-    write_report(rows, skipped, DEFAULT_SEED, out_dir=os.fspath(parity_report_dir))
+    write_report(rows, skipped, DEFAULT_SEED, out_dir=os.fspath(parity_report_dir), extra=extra)
     by_run = {}
     for r in rows:
         by_run.setdefault(r["run"], []).append(r)
