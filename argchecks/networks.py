@@ -2,10 +2,32 @@
 :class:`NetworkChecks`. The layout is the suite's: ``x`` (N, D), ``W`` (in, out), ``b`` (out,)."""
 from .base import BaseChecks
 
-__all__ = ["NetworkChecks", "MLP_ACTIVATIONS", "DEEP_ACTIVATIONS"]
+__all__ = ["NetworkChecks", "MLP_ACTIVATIONS", "DEEP_ACTIVATIONS", "mlp_names", "mlp_layers"]
 
 MLP_ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu")
 DEEP_ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu")  # no leaky ReLU: its slope is a convention of its own
+
+
+def mlp_names(n_layers, batchnorm=()):
+    """The parameters of an MLP in order: ``W1, b1`` per layer, then ``gamma1, beta1`` when ``batchnorm`` (one bool
+    per layer, or () for none) normalises that layer's pre-activation."""
+    names = []
+    for i in range(1, n_layers + 1):
+        names += [f"W{i}", f"b{i}"] + ([f"gamma{i}", f"beta{i}"] if batchnorm and batchnorm[i - 1] else [])
+    return names
+
+
+def mlp_layers(params, batchnorm=()):
+    """``(W, b, gamma, beta)`` per layer of ``params`` laid out as ``mlp_names`` says (gamma, beta None for a
+    layer without batch normalisation)."""
+    layers, rest = [], list(params)
+    while rest:
+        W, b, *rest = rest
+        normed = bool(batchnorm) and batchnorm[len(layers)]
+        gamma, beta = (rest[0], rest[1]) if normed else (None, None)
+        rest = rest[2:] if normed else rest
+        layers.append((W, b, gamma, beta))
+    return layers
 
 
 class NetworkChecks(BaseChecks):
@@ -82,9 +104,11 @@ class NetworkChecks(BaseChecks):
         if W2.shape[1] != x.shape[1]:
             raise ValueError(f"W2 has {W2.shape[1]} columns; the residual sum needs x's {x.shape[1]}")
 
-    def check_mlp(self, x, params, activations, negative_slope=None):
-        """``x`` (N, D); ``params`` W1, b1, ... chained by shape; one of MLP_ACTIVATIONS per layer (a tuple or list:
-        a bare string is a TypeError); ``negative_slope`` (None: not checked) a finite real number."""
+    def check_mlp(self, x, params, activations, negative_slope=None, *, batchnorm=(), eps=None):
+        """``x`` (N, D); ``params`` W1, b1, ... chained by shape, with gamma_i, beta_i (H_i,) after the layers
+        ``batchnorm`` marks (one bool per layer, or () for none; then N >= 2 and ``eps`` positive); one of
+        MLP_ACTIVATIONS per layer (a tuple or list: a bare string is a TypeError); ``negative_slope`` (None: not
+        checked) a finite real number."""
         self.check_input(x)
         if not isinstance(activations, (tuple, list)):
             raise TypeError(f"activations must be a tuple of names, got {type(activations).__name__}")
@@ -93,14 +117,29 @@ class NetworkChecks(BaseChecks):
         self.check_number(negative_slope, "negative_slope", optional=True)
         for name in activations:
             self.check_choice(name, MLP_ACTIVATIONS, "activations")
-        if len(params) != 2 * len(activations):
+        self._check_batchnorm_layers(x, activations, batchnorm, eps)
+        names = mlp_names(len(activations), batchnorm)
+        if len(params) != len(names):
             raise ValueError(f"activations names {len(activations)} layers but params hold {len(params)} arrays "
-                             "(W, b per layer)")
+                             f"({', '.join(names)})")
         width = x.shape[1]
-        for i, (W, b) in enumerate(zip(params[::2], params[1::2]), start=1):
+        for i, (W, b, gamma, beta) in enumerate(mlp_layers(params, batchnorm), start=1):
             source = "x" if i == 1 else f"layer {i}'s input"
             self.check_weights(W, b, x, width, names=(f"W{i}", f"b{i}"), source=source)
             width = W.shape[1]
+            if gamma is not None:
+                self.check_operand(gamma, f"gamma{i}", x, (width,))
+                self.check_operand(beta, f"beta{i}", x, (width,))
+
+    def _check_batchnorm_layers(self, x, activations, batchnorm, eps):
+        if not isinstance(batchnorm, (tuple, list)) or not all(isinstance(flag, bool) for flag in batchnorm):
+            raise TypeError(f"batchnorm must be a tuple of bools (one per layer), got {batchnorm!r}")
+        if batchnorm and len(batchnorm) != len(activations):
+            raise ValueError(f"batchnorm has {len(batchnorm)} entries for {len(activations)} layers")
+        if any(batchnorm):
+            if x.shape[0] < 2:
+                raise ValueError(f"x has {x.shape[0]} rows; batch normalisation in training mode needs at least 2")
+            self.check_number(eps, "eps", positive=True)
 
     def check_network(self, x, params, activations, *, batchnorm=False, residual=False, eps=None):
         """An MLP's checks, one of DEEP_ACTIVATIONS per layer, a batch of at least two rows and a positive finite

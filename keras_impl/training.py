@@ -24,14 +24,10 @@ from keras import ops
 
 from .backend import BACKEND
 from .defaults import DEFAULT
-from .models import numpy_layout
+from .models import numpy_layout, parameter_names
 from .validation import check_training
 
 __all__ = ["train"]
-
-
-def _names(n_params):
-    return [f"{p}{i}" for i in range(1, n_params // 2 + 1) for p in "Wb"]
 
 
 def _batches(x, y, batch_size):
@@ -124,7 +120,7 @@ def loss_dtype(loss, model):
 
 
 def _history(model, stacked):
-    names = _names(len(model.trainable_variables))
+    names = parameter_names(model)
     n = len(names)
     values, grads = stacked[1:1 + n], stacked[1 + n:]
     history = {"loss": ops.convert_to_numpy(stacked[0])}
@@ -175,7 +171,7 @@ def fit_history(model, loss, optimizer, x, y, *, batch_size, epochs):
         previous = 0.0 if batch == 0 else previous
         losses.append((batch + 1) * mean - batch * previous)
         previous = mean
-    names = _names(len(model.trainable_variables))
+    names = parameter_names(model)
     history = {"loss": np.array(losses)}
     for i, name in enumerate(names):
         history[name] = np.stack([w[i] for w in recorder.weights])

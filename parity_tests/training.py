@@ -17,6 +17,8 @@ import keras_impl.training as keras_training
 import reference_numpy.models
 import torch_impl.models
 
+from argchecks import mlp_names
+
 from . import backends
 from .conventions import compute_precision, convention
 from .conventions.training import split
@@ -47,10 +49,11 @@ class Training(Row):
     epochs: int
     _: KW_ONLY
     regimes: tuple = ("tape",)
+    batchnorm: tuple = ()  # one bool per layer: batch normalisation before its activation (argchecks.mlp_names)
 
     @property
     def names(self):
-        return [f"{p}{i}" for i in range(1, len(self.sizes)) for p in "Wb"]
+        return mlp_names(len(self.activations), self.batchnorm)
 
     @property
     def quantities(self):
@@ -67,7 +70,7 @@ def problem(run, seed):
     every regime and variant of a run trains the same network on the same data."""
     from .cases.models import mlp_params
     rng = rng_for(seed, f"{run.case.family}/{run.case.concept}/{run.dtype}")
-    params = list(mlp_params(rng, run.case.sizes).values())
+    params = list(mlp_params(rng, run.case.sizes, run.case.batchnorm).values())
     x, y = run.case.data(rng)
     return [p.astype(run.dtype) for p in params], x.astype(run.dtype), y.astype(run.dtype)
 
@@ -87,7 +90,7 @@ def build(run, part_index, parts, params, x, y):
     if part_index == 0 and model_kw.get("dtype"):
         params, x = [p.astype(model_kw["dtype"]) for p in params], x.astype(model_kw["dtype"])
         y = y.astype(model_kw["dtype"])  # Keras casts the targets to the prediction's dtype
-    model = MODELS[part_index].mlp_model(params, activations=case.activations, **model_kw)
+    model = MODELS[part_index].mlp_model(params, activations=case.activations, batchnorm=case.batchnorm, **model_kw)
     loss = functools.partial(case.loss[part_index], **parts["loss"])
     return model, loss, case.optimizer[part_index](**parts["opt"]), x, y
 

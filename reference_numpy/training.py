@@ -10,14 +10,15 @@ batch size must divide the number of samples. Each step :math:`t` computes
 .. math:: L_t = \ell(f(x_t; \theta_{t-1}), y_t), \quad g_t = \partial L_t / \partial \theta_{t-1}, \quad
           \theta_t = \mathrm{update}(g_t, \theta_{t-1})
 
-and the history holds ``loss`` (steps,), every parameter after the step (``W1`` ... (steps, in, out)) and
-every gradient of the step (``grad_W1`` ...), in the NumPy layout.
+and the history holds ``loss`` (steps,), every parameter after the step (``W1`` ... (steps, in, out); ``gamma1``,
+``beta1`` of a batch-normalised layer) and every gradient of the step (``grad_W1`` ...), in the NumPy layout.
 """
 import functools
 
 import numpy as np
 
 from . import autograd
+from .models import parameter_names
 from .validation import check_training
 
 __all__ = ["train"]
@@ -29,11 +30,6 @@ def _batches(x, y, batch_size, epochs):
     for _ in range(epochs):
         for k in range(per_epoch):
             yield x[k * batch_size:(k + 1) * batch_size], y[k * batch_size:(k + 1) * batch_size]
-
-
-def _parameter_names(n_params):
-    """``W1, b1, W2, b2, ...`` for ``n_params`` arrays."""
-    return [f"{p}{i}" for i in range(1, n_params // 2 + 1) for p in "Wb"]
 
 
 def _loss_fn(loss):
@@ -58,7 +54,7 @@ def train(model, loss, optimizer, x, y, *, batch_size, epochs):
     ``{"loss": (steps,), "W1": (steps, ...), ..., "grad_W1": (steps, ...), ...}`` (NumPy layout)."""
     check_training(x, y, batch_size, epochs)
     fn, keywords = _loss_fn(loss)
-    names = _parameter_names(len(model.params))
+    names = parameter_names(model)
     state = optimizer.init(tuple(model.params))
     history = {key: [] for key in ["loss", *names, *(f"grad_{n}" for n in names)]}
     for xb, yb in _batches(x, y, batch_size, epochs):

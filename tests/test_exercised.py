@@ -26,10 +26,12 @@ from dataclasses import dataclass
 import pytest
 
 import reference_numpy
+import reference_numpy.models
 from parity_tests.case import expand
 from parity_tests.cases import ALL_ROWS
 from parity_tests.conventions import FRAMEWORKS, KERAS_ON, convention
 from parity_tests.distribution import Init
+from parity_tests.training import Training
 from parity_tests.signatures import MISSING, Use, companions as _companions, defaults as _defaults
 from parity_tests.signatures import keywords as _keywords, row_uses as _row_uses, strip as _strip
 
@@ -98,8 +100,13 @@ def _uses():
 
 
 def _harness(use, run):
-    """Keywords the harness passes itself: an initialiser draws in the run's dtype (``distribution.draw``)."""
-    return {"dtype": run.dtype} if isinstance(use.row, Init) and use.fn is use.row.numpy else {}
+    """Keywords the harness passes itself: an initialiser draws in the run's dtype (``distribution.draw``); a
+    training builds its network with the row's ``batchnorm`` layout (``training.build``)."""
+    if isinstance(use.row, Init) and use.fn is use.row.numpy:
+        return {"dtype": run.dtype}
+    if isinstance(use.row, Training) and use.fn is reference_numpy.models.mlp_model and use.row.batchnorm:
+        return {"batchnorm": use.row.batchnorm}
+    return {}
 
 
 @dataclass(frozen=True)

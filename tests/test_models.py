@@ -15,7 +15,7 @@ import torch_impl.models as t
 
 from tests.badinput import assert_rejected_alike
 from parity_tests.case import Run
-from parity_tests.cases.models import CASES, NETWORKS, XOR, mlp_params
+from parity_tests.cases.models import BATCHNORM_NETWORKS, CASES, NETWORKS, XOR, mlp_params
 from parity_tests.conventions import convention
 from parity_tests.frameworks import keras_floatx
 from parity_tests.runner import execute
@@ -41,6 +41,16 @@ BAD = [
     ("one activation for two layers", (X, *P), {"activations": ("relu",)}, ValueError, "activations"),
     ("unknown activation", (X, *P), {"activations": ("relu", "softsign")}, ValueError, "activations"),
     ("activations not a sequence", (X, *P), {"activations": "relu"}, TypeError, "activations"),
+    ("gamma1 missing", (X, *P), {"activations": ACT, "batchnorm": (True, False), "eps": 1e-3}, ValueError, "params"),
+    ("gamma1 shape", (X, P[0], P[1], P[3], P[1], *P[2:]), {"activations": ACT, "batchnorm": (True, False),
+                                                           "eps": 1e-3}, ValueError, "gamma1"),
+    ("one batchnorm flag for two layers", (X, *P), {"activations": ACT, "batchnorm": (False,)}, ValueError,
+     "batchnorm"),
+    ("batchnorm not bools", (X, *P), {"activations": ACT, "batchnorm": (0, 0)}, TypeError, "batchnorm"),
+    ("batch normalisation of one row", (X[:1], P[0], P[1], P[1], P[1], *P[2:]),
+     {"activations": ACT, "batchnorm": (True, False), "eps": 1e-3}, ValueError, "x"),
+    ("negative eps", (X, P[0], P[1], P[1], P[1], *P[2:]), {"activations": ACT, "batchnorm": (True, False),
+                                                          "eps": -1e-3}, ValueError, "eps"),
 ]
 
 
@@ -76,7 +86,7 @@ def _keras(params, x, dout, activations, **hyper):
     with keras_floatx(x.dtype.name):
         model = k.mlp_model(params, activations=activations, **hyper)
         with tf.GradientTape() as tape:
-            out = model(tf.constant(x))
+            out = model(tf.constant(x), training=True)  # batch normalisation: the batch's statistics, as in fit
         grads = tape.gradient(out, model.trainable_variables, output_gradients=tf.constant(dout))
     return out.numpy(), k.numpy_layout(model, grads)
 
@@ -87,24 +97,26 @@ def _gradients(params, x, dout, activations, **hyper):
             (("numpy", _numpy), ("torch", _torch), ("keras", _keras))}
 
 
-@pytest.mark.parametrize("concept", list(NETWORKS))
+@pytest.mark.parametrize("concept", list(NETWORKS) + list(BATCHNORM_NETWORKS))
 def test_builders_give_one_network_and_one_gradient(concept):
-    sizes, activations = NETWORKS[concept]
+    sizes, activations, batchnorm = BATCHNORM_NETWORKS.get(concept) or (*NETWORKS[concept], ())
     rng = np.random.default_rng(1)
-    params = list(mlp_params(rng, sizes).values())
+    params = list(mlp_params(rng, sizes, batchnorm).values())
     x = XOR if sizes[0] == 2 else rng.standard_normal((3, sizes[0]))
     dout = rng.standard_normal((x.shape[0], sizes[-1]))
+    hyper = {"negative_slope": 0.1} | ({"batchnorm": batchnorm, "eps": 1e-3} if batchnorm else {})
     for framework, run in (("torch", _torch), ("keras", _keras)):
-        out, grads = run(params, x, dout, activations, negative_slope=0.1)
+        out, grads = run(params, x, dout, activations, **hyper)
         formula = convention(concept, framework).formula  # the NumPy model under this framework's convention
-        expected_out, expected_grads = _numpy(params, x, dout, activations, negative_slope=0.1, **formula)
+        expected_out, expected_grads = _numpy(params, x, dout, activations, **hyper, **formula)
         np.testing.assert_allclose(out, expected_out, rtol=1e-12, atol=1e-14, err_msg=framework)
         assert [g.shape for g in grads] == [p.shape for p in params], framework  # the NumPy layout
         for g, expected in zip(grads, expected_grads):
             np.testing.assert_allclose(g, expected, rtol=1e-10, atol=1e-13, err_msg=framework)
     with keras_floatx("float64"):
         for package, module in {"numpy": n, "torch": t, "keras": k}.items():
-            model = module.mlp_model(params, activations=activations, negative_slope=0.1)
+            model = module.mlp_model(params, activations=activations, **hyper)
+            assert module.parameter_names(model) == list(mlp_params(rng, sizes, batchnorm)), package
             for read, p in zip(module.params_of(model), params):
                 np.testing.assert_array_equal(read, p, err_msg=package)
 

@@ -90,6 +90,32 @@ def test_float64_aligned_runs_match_except_named_conventions():
     assert all(r["max_abs"] < 1e-12 for r in _rows(ROWS["mlp_4_8_4_1/sgd"]))
 
 
+def _bn_history(dtype, shift_b1=0.0):
+    """The NumPy reference's aligned training of ``mlp_bn_4_8_1/adam`` (torch's conventions), b1 shifted at the start,
+    and the starting b1."""
+    row = ROWS["mlp_bn_4_8_1/adam"]
+    run = Run(row, "aligned", {**row.required, **row.aligned[0]}, dtype, "tape")
+    params, x, y = training.problem(run, SEED)
+    params[1] = params[1] + np.asarray(shift_b1, params[1].dtype)
+    model, loss, optimizer, x, y = training.build(run, 0, training._numpy_parts(run, "torch"), params, x, y)
+    return nt.train(model, loss, optimizer, x, y, batch_size=row.batch_size, epochs=row.epochs), params[1]
+
+
+def test_a_bias_before_batchnorm_has_zero_gradient_and_adam_turns_rounding_into_its_steps():
+    """Why ``mlp_bn_4_8_1/adam`` holds b1 to 2 * STEPS * lr in float32 (cases/training.py): its exact gradient is 0
+    and nothing depends on it (float64), while float32 rounding moves it beyond float32 tolerance, by up to lr a
+    step."""
+    row = ROWS["mlp_bn_4_8_1/adam"]
+    lr, steps = row.aligned[0]["opt.lr"], row.epochs * 32 // row.batch_size
+    (exact, start), (shifted, _) = _bn_history("float64"), _bn_history("float64", shift_b1=0.5)
+    assert np.abs(exact["grad_b1"]).max() < 1e-15 and np.abs(exact["b1"] - start).max() < 1e-8
+    others = ("loss", "W1", "gamma1", "beta1", "W2", "b2")
+    assert max(np.abs(shifted[q] - exact[q]).max() for q in others) < 1e-12  # nothing downstream depends on b1
+    rounded, start = _bn_history("float32")
+    assert np.abs(rounded["grad_b1"]).max() < 1e-5  # the float32 gradient is rounding noise, within tolerance ...
+    assert 1e-3 < np.abs(rounded["b1"] - start).max() <= steps * lr  # ... which Adam turns into steps of up to lr
+
+
 @pytest.mark.parametrize("concept", CONCEPTS)
 def test_training_conventions_are_the_parts_merged_with_prefixes(concept):
     for framework in FRAMEWORKS:

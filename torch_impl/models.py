@@ -4,8 +4,10 @@ r"""Multilayer perceptrons in PyTorch: an ``nn.Sequential`` of ``nn.Linear`` and
 ``torch.func.functional_call`` (``nn.Linear.weight`` gets ``W.T``), so autograd differentiates w.r.t. the
 arguments; it returns the output only. ``mlp_model`` builds a fresh ``nn.Sequential`` with the weights
 COPIED in, for training loops; ``params_of`` / ``numpy_layout`` read parameters and gradients back as
-NumPy arrays in the NumPy layout ((in, out) weights). ``negative_slope`` not passed (``DEFAULT``) is left out
-of ``nn.LeakyReLU()``, so torch's own default applies (0.01 in torch 2.13).
+NumPy arrays in the NumPy layout ((in, out) weights). ``batchnorm`` (one bool per layer) puts an
+``nn.BatchNorm1d`` (training mode) between a layer's ``nn.Linear`` and its activation, its weight and bias being
+``gamma_i, beta_i`` after ``b_i``. ``negative_slope`` and ``eps`` not passed (``DEFAULT``) are left out of
+``nn.LeakyReLU()`` and ``nn.BatchNorm1d()``, so torch's own defaults apply (0.01 and 1e-5 in torch 2.13).
 """
 import functools
 
@@ -14,20 +16,25 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
+from argchecks import mlp_layers, mlp_names
+
 from .defaults import DEFAULT, given
 from .losses_common import compute_in
 from .validation import check_floating, check_mlp, check_ndim
 
-__all__ = ["mlp_forward", "mlp_model", "params_of", "numpy_layout"]
+__all__ = ["mlp_forward", "mlp_model", "parameter_names", "params_of", "numpy_layout"]
 
 _MODULES = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 
 
-def _sequential(sizes, activations, negative_slope, dtype):
-    """``Linear(sizes[i], sizes[i+1])`` then the named activation module, per layer (none for "linear")."""
+def _sequential(sizes, activations, batchnorm, negative_slope, eps, dtype):
+    """``Linear(sizes[i], sizes[i+1])``, a ``BatchNorm1d`` where ``batchnorm`` says, then the named activation
+    module, per layer (none for "linear")."""
     modules = []
-    for d_in, d_out, name in zip(sizes[:-1], sizes[1:], activations):
+    for i, (d_in, d_out, name) in enumerate(zip(sizes[:-1], sizes[1:], activations)):
         modules.append(nn.Linear(d_in, d_out, dtype=dtype))
+        if batchnorm and batchnorm[i]:
+            modules.append(nn.BatchNorm1d(d_out, **given(eps=eps), dtype=dtype))
         if name == "leaky_relu":
             modules.append(nn.LeakyReLU(**given(negative_slope=negative_slope)))
         elif name != "linear":
@@ -38,43 +45,66 @@ def _sequential(sizes, activations, negative_slope, dtype):
 _cached_sequential = functools.lru_cache(maxsize=32)(_sequential)
 
 
-def _linears(model):
-    """``(name, nn.Linear)`` of each layer, in order."""
-    return [(name, m) for name, m in model.named_children() if isinstance(m, nn.Linear)]
+def _weighted(model):
+    """``(name, module)`` of each ``nn.Linear`` and ``nn.BatchNorm1d``, in order."""
+    return [(name, m) for name, m in model.named_children() if isinstance(m, (nn.Linear, nn.BatchNorm1d))]
 
 
-def _sizes(x_width, params):
-    return (x_width,) + tuple(W.shape[1] for W in params[::2])
+def _sizes(x_width, params, batchnorm):
+    return (x_width,) + tuple(W.shape[1] for W, _, _, _ in mlp_layers(params, batchnorm))
 
 
-def mlp_forward(x, *params, activations, negative_slope=DEFAULT, dtype=None):
-    r""":math:`h_i = f_i(h_{i-1} W_i + b_i)`: a cached ``nn.Sequential`` run with ``functional_call``."""
-    check_mlp(x, params, activations, negative_slope)
+def _state(model, params, batchnorm):
+    """{module.parameter: tensor}: ``weight = W.T`` for ``nn.Linear`` (out, in), gamma and beta for
+    ``nn.BatchNorm1d``, and fresh running statistics (the cached module's own are never updated)."""
+    state, modules = {}, iter(_weighted(model))
+    for W, b, gamma, beta in mlp_layers(params, batchnorm):
+        name, _ = next(modules)
+        state[f"{name}.weight"], state[f"{name}.bias"] = W.T, b
+        if gamma is not None:
+            name, _ = next(modules)
+            state |= {f"{name}.weight": gamma, f"{name}.bias": beta, f"{name}.running_mean": torch.zeros_like(b),
+                      f"{name}.running_var": torch.ones_like(b)}
+    return state
+
+
+def mlp_forward(x, *params, activations, batchnorm=(), negative_slope=DEFAULT, eps=DEFAULT, dtype=None):
+    r""":math:`h_i = f_i(h_{i-1} W_i + b_i)` (batch-normalised first where ``batchnorm`` says): a cached
+    ``nn.Sequential`` (training mode) run with ``functional_call``."""
+    check_mlp(x, params, activations, negative_slope, batchnorm=batchnorm, eps=eps)
     x, *params = compute_in(dtype, x, *params)
-    model = _cached_sequential(_sizes(x.shape[1], params), tuple(activations), negative_slope, x.dtype)
-    state = {}
-    for (name, _), W, b in zip(_linears(model), params[::2], params[1::2]):
-        state[f"{name}.weight"], state[f"{name}.bias"] = W.T, b  # nn.Linear.weight is (out, in)
-    return functional_call(model, state, (x,))
+    model = _cached_sequential(_sizes(x.shape[1], params, batchnorm), tuple(activations), tuple(batchnorm),
+                               negative_slope, eps, x.dtype)
+    return functional_call(model, _state(model, params, batchnorm), (x,))
 
 
-def mlp_model(params, *, activations, negative_slope=DEFAULT, dtype=None):
-    """A fresh ``nn.Sequential`` with the NumPy arrays ``params`` (W1, b1, ...; W (in, out)) copied in:
-    ``weight = W.T``. ``dtype`` (None: the arrays') is the module's dtype."""
+def mlp_model(params, *, activations, batchnorm=(), negative_slope=DEFAULT, eps=DEFAULT, dtype=None):
+    """A fresh ``nn.Sequential`` with the NumPy arrays ``params`` (W1, b1[, gamma1, beta1], ...; W (in, out))
+    copied in: ``weight = W.T``. ``dtype`` (None: the arrays') is the module's dtype."""
     params = [torch.as_tensor(np.asarray(p)) if isinstance(p, np.ndarray) else p for p in params]
     if not params:
         raise ValueError("params must hold W, b per layer")
     check_floating(params[0], "W1")
     check_ndim(params[0], 2, "W1")
-    check_mlp(torch.zeros((1, params[0].shape[0]), dtype=params[0].dtype), params, activations,
-              negative_slope)
+    check_mlp(torch.zeros((2, params[0].shape[0]), dtype=params[0].dtype), params, activations,
+              negative_slope, batchnorm=batchnorm, eps=eps)
     dtype = getattr(torch, dtype) if dtype else params[0].dtype
-    model = _sequential(_sizes(params[0].shape[0], params), tuple(activations), negative_slope, dtype)
+    model = _sequential(_sizes(params[0].shape[0], params, batchnorm), tuple(activations), tuple(batchnorm),
+                        negative_slope, eps, dtype)
     with torch.no_grad():
-        for (_, linear), W, b in zip(_linears(model), params[::2], params[1::2]):
-            linear.weight.copy_(W.T)
-            linear.bias.copy_(b)
+        for key, value in _state(model, params, batchnorm).items():
+            module, _, attribute = key.rpartition(".")
+            if attribute in ("weight", "bias"):  # the running statistics stay the module's own
+                getattr(model.get_submodule(module), attribute).copy_(value)
     return model
+
+
+def parameter_names(model):
+    """``["W1", "b1", ...]`` in ``model.parameters()`` order (``gamma_i, beta_i`` for an ``nn.BatchNorm1d``)."""
+    modules = [m for _, m in _weighted(model)]
+    batchnorm = tuple(isinstance(after, nn.BatchNorm1d) for m, after in zip(modules, modules[1:] + [None])
+                      if isinstance(m, nn.Linear))
+    return mlp_names(len(batchnorm), batchnorm)
 
 
 def params_of(model):

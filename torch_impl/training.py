@@ -10,14 +10,10 @@ a factory ``make(params) -> torch.optim.Optimizer`` (the :mod:`torch_impl` optim
 import numpy as np
 import torch
 
-from .models import numpy_layout
+from .models import numpy_layout, parameter_names
 from .validation import check_training
 
 __all__ = ["train"]
-
-
-def _names(n_params):
-    return [f"{p}{i}" for i in range(1, n_params // 2 + 1) for p in "Wb"]
 
 
 def train(model, loss, optimizer, x, y, *, batch_size, epochs):
@@ -38,7 +34,7 @@ def train(model, loss, optimizer, x, y, *, batch_size, epochs):
             losses.append(value.detach().clone())
             values.append([p.detach().clone() for p in params])
             grads.append([p.grad.clone() for p in params])
-    names = _names(len(params))
+    names = parameter_names(model)
     history = {"loss": torch.stack(losses).numpy()}
     for i, name in enumerate(names):
         history[name] = np.stack([numpy_layout(model, v)[i] for v in values])

@@ -5,7 +5,7 @@ Each value is checked against the installed frameworks by parity_tests/test_laye
 """
 from . import Convention as C, Source, register
 
-__all__ = ["TORCH_DTYPE", "KERAS_DTYPE", "BATCHNORM_EPS_SOURCES", "layer_pair"]
+__all__ = ["TORCH_DTYPE", "KERAS_DTYPE", "BATCHNORM_EPS_NOTES", "BATCHNORM_EPS_SOURCES", "layer_pair"]
 
 TORCH_DTYPE = {"dtype": "torch has no floatx: a module computes in its parameters' dtype, which must match "
                         "the input's (the wrapper builds it so)"}
@@ -31,9 +31,10 @@ def layer_pair(concept, torch_api, keras_api, *, hyper=None, torch_formula=None,
     )
 
 
-_EPS = {"torch": {"eps": "nn.BatchNorm1d(num_features, eps=1e-05); added to the variance inside the root"},
-        "keras": {"eps": "BatchNormalization(epsilon=1e-3); a Python float added in the compute dtype (no float32 "
-                         "rounding in float64)"}}
+BATCHNORM_EPS_NOTES = {
+    "torch": {"eps": "nn.BatchNorm1d(num_features, eps=1e-05); added to the variance inside the root"},
+    "keras": {"eps": "BatchNormalization(epsilon=1e-3); a Python float added in the compute dtype (no float32 "
+                     "rounding in float64)"}}
 BATCHNORM_EPS_SOURCES = {"torch": {"eps": Source("torch.nn.BatchNorm1d", "eps")},
                          "keras": {"eps": Source("keras.layers.BatchNormalization", "epsilon")}}
 
@@ -44,9 +45,9 @@ register(
                 notes={"torch": {"torch.nn.Linear.weight.shape": "nn.Linear stores W.T; the wrapper passes W.T"},
                        "keras": {"keras.layers.Dense.kernel.shape": "the kernel is W itself (the NumPy layout)"}}),
     *layer_pair("batchnorm", "nn.BatchNorm1d (train)", "keras.layers.BatchNormalization(training=True)",
-                hyper={"eps": (1e-5, 1e-3)}, notes=_EPS, sources=BATCHNORM_EPS_SOURCES),
+                hyper={"eps": (1e-5, 1e-3)}, notes=BATCHNORM_EPS_NOTES, sources=BATCHNORM_EPS_SOURCES),
     *layer_pair("batchnorm_inference", "nn.BatchNorm1d (eval)", "keras.layers.BatchNormalization(training=False)",
-                hyper={"eps": (1e-5, 1e-3)}, notes=_EPS, sources=BATCHNORM_EPS_SOURCES),
+                hyper={"eps": (1e-5, 1e-3)}, notes=BATCHNORM_EPS_NOTES, sources=BATCHNORM_EPS_SOURCES),
     *layer_pair("batchnorm_running_stats", "nn.BatchNorm1d buffers", "BatchNormalization moving_mean/variance",
                 hyper={"momentum": (0.1, 0.99)},
                 torch_formula={"momentum_weights": "batch", "var_ddof": 1},

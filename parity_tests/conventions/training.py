@@ -8,17 +8,18 @@ that every training Convention is exactly this merge.
 """
 from . import Convention, convention, register
 
-__all__ = ["PREFIXES", "NETWORK_LOSSES", "OPTIMIZERS", "CONCEPTS", "split", "merged"]
+__all__ = ["PREFIXES", "NETWORK_LOSSES", "OPTIMIZERS", "ADAM_ONLY", "CONCEPTS", "split", "merged"]
 
 PREFIXES = ("model", "loss", "opt")
 NETWORK_LOSSES = {  # network concept (conventions/models.py and the sin fit) -> loss concept
     "mlp_2_4_1": "mse", "mlp_4_64_32_1": "mse", "mlp_4_8_4_1": "mse",
-    "mlp_784_128_64_10": "categorical_crossentropy_with_logits", "sin_1_16_1": "mse",
+    "mlp_784_128_64_10": "categorical_crossentropy_with_logits", "sin_1_16_1": "mse", "mlp_bn_4_8_1": "mse",
 }
 OPTIMIZERS = ("sgd", "momentum", "adam")
 MODEL_OF = {"sin_1_16_1": "mlp_2_4_1"}  # a tanh/linear network: no leaky slope, only the compute dtype (as 2-4-1)
-CONCEPTS = tuple(f"{net}/{opt}" for net in NETWORK_LOSSES for opt in OPTIMIZERS if net != "sin_1_16_1") + (
-    "sin_1_16_1/adam",)
+ADAM_ONLY = ("sin_1_16_1", "mlp_bn_4_8_1")  # trained with Adam alone: the sin fit, and the BatchNorm network
+CONCEPTS = tuple(f"{net}/{opt}" for net in NETWORK_LOSSES for opt in OPTIMIZERS if net not in ADAM_ONLY) + tuple(
+    f"{net}/adam" for net in ADAM_ONLY)
 
 
 def split(kwargs):
