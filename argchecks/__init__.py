@@ -17,7 +17,8 @@ from .networks import DEEP_ACTIVATIONS, MLP_ACTIVATIONS, NetworkChecks, mlp_laye
 from .tools import ToolChecks
 
 __all__ = ["Checks", "BaseChecks", "interval", "Default", "framework_default", "MLP_ACTIVATIONS",
-           "DEEP_ACTIVATIONS", "mlp_names", "mlp_layers", "GradcheckResult", "resolve_tolerances", "gradcheck_result", "PUBLIC", "exports"]
+           "DEEP_ACTIVATIONS", "mlp_names", "mlp_layers", "GradcheckResult", "resolve_tolerances", "gradcheck_result",
+           "PUBLIC", "exports"]
 
 #: The public names of every package's ``validation`` module, in order (tests/test_mirror.py compares them).
 PUBLIC = ("check_floating", "check_same_dtype", "check_shape", "check_like", "check_ndim", "check_axis",

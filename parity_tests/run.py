@@ -1,5 +1,6 @@
 """``parity run``: run the parity matrix (or a selection of it), write the report, print a summary, and exit
-non-zero if any row is FAIL or ERROR that is not an instance of a listed Keras inconsistency (column ``finding``). ``parity run --fast`` is the CI gate behind ``make parity``.
+non-zero if any row is FAIL or ERROR that is not an instance of a listed Keras inconsistency (column ``finding``).
+``parity run --fast --keras-backends`` is the CI gate behind ``make parity``.
 
 Reports go to ./reports of the working directory (or --out), never into the package; the committed reference
 report (reports/reference/ of the source tree) is written only when asked for with --out.

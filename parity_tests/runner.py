@@ -24,7 +24,8 @@ from . import backends
 from .schema import IMPL, IMPLS, METRICS, PAIRS, backend_of
 from .tolerance import tolerance_for
 
-__all__ = ["error_text", "digests", "Gap", "Classification", "pair_backends", "cause_keys", "row_for", "measure", "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
+__all__ = ["error_text", "digests", "Gap", "Classification", "pair_backends", "cause_keys", "row_for", "measure",
+           "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
 
 
 

@@ -3,7 +3,8 @@ columns of divergence.csv, the statuses best to worst, the implementations (``Im
 up by the name the report prints) and the pairs compared."""
 from typing import NamedTuple
 
-__all__ = ["COLUMNS", "METRICS", "STATUSES", "Impl", "IMPL", "IMPLS", "PAIRS", "KERAS_BACKENDS", "BACKEND_IMPLS", "backend_of",
+__all__ = ["COLUMNS", "METRICS", "STATUSES", "Impl", "IMPL", "IMPLS", "PAIRS", "KERAS_BACKENDS", "BACKEND_IMPLS",
+           "backend_of",
            "BACKEND_PAIRS", "FINITE_DIFF_PAIRS", "INSTALLED_PAIRS", "SIGNATURE_PAIRS",
            "CONTRACT_PAIRS",
            "pair_name", "PAIR_NAMES"]

@@ -5,8 +5,9 @@ hand-written backward (llm.c style: ``mlp_forward -> (out, cache)``, ``mlp_backw
 one activation per layer: ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"`` or ``"linear"`` (none:
 logits). ``batchnorm`` (one bool per layer) puts batch normalisation in training mode between a layer's dense
 part and its activation (torch's ``nn.BatchNorm1d``, Keras's ``BatchNormalization``), its ``gamma_i, beta_i``
-following ``b_i`` in ``params`` (``argchecks.mlp_names``). The builders (``mlp_model``, ``params_of``, ``numpy_layout``) give the same network as an object
-for training loops; torch and Keras return an ``nn.Sequential`` / ``keras.Sequential`` instead.
+following ``b_i`` in ``params`` (``argchecks.mlp_names``). The builders (``mlp_model``, ``parameter_names``,
+``params_of``, ``numpy_layout``) give the same network as an object for training loops; torch and Keras return an
+``nn.Sequential`` / ``keras.Sequential`` instead.
 """
 from dataclasses import dataclass
 

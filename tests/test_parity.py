@@ -1,8 +1,8 @@
 """The parity matrix as pytest cases: one test per run (concept x variant x dtype x regime) of every kind of
 row, plus one per finite-difference check; Keras on JAX and torch join every run (their pairs; tests/conftest.py),
 and a FAIL/ERROR row fails its test unless it is a listed Keras inconsistency (column ``finding``). A run a case
-row skips (``Skip``) is a skipped test with the row's reason, so ``pytest -rs`` lists it. The matrix runs once per session and writes its report (tests/conftest.py:
-git-ignored ./reports, never the reference report)."""
+row skips (``Skip``) is a skipped test with the row's reason, so ``pytest -rs`` lists it. The matrix runs once per
+session and writes its report (tests/conftest.py: git-ignored ./reports, never the reference report)."""
 import subprocess
 from pathlib import Path
 
@@ -66,7 +66,8 @@ def test_backward_matches_finite_differences(concept, parity_rows):
 def test_update_rule_trajectory(run, parity_rows):
     rows = parity_rows.get(run.id, [])
     scenarios = 2 if run.regime == "open_loop" else 1
-    assert len(rows) == _pairs(run) * scenarios * len(run.case.quantities), "every scenario, pair and quantity has a row"
+    assert len(rows) == _pairs(run) * scenarios * len(run.case.quantities), \
+        "every scenario, pair and quantity has a row"
     bad = _failures(rows)
     assert not bad, _explain(bad)
 

@@ -64,7 +64,8 @@ def _state(model, params, batchnorm):
         if gamma is not None:
             name, _ = next(modules)
             state |= {f"{name}.weight": gamma, f"{name}.bias": beta, f"{name}.running_mean": torch.zeros_like(b),
-                      f"{name}.running_var": torch.ones_like(b)}
+                      f"{name}.running_var": torch.ones_like(b),
+                      f"{name}.num_batches_tracked": torch.zeros((), dtype=torch.long)}
     return state
 
 
@@ -94,7 +95,7 @@ def mlp_model(params, *, activations, batchnorm=(), negative_slope=DEFAULT, eps=
     with torch.no_grad():
         for key, value in _state(model, params, batchnorm).items():
             module, _, attribute = key.rpartition(".")
-            if attribute in ("weight", "bias"):  # the running statistics stay the module's own
+            if attribute in ("weight", "bias"):  # the buffers (running statistics) stay the module's own
                 getattr(model.get_submodule(module), attribute).copy_(value)
     return model
 

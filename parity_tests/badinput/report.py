@@ -19,7 +19,8 @@ def quantity(row):
 
 def _row(bad, pair, seed, status, cause):
     row = dict(family=bad.family, concept=bad.concept, variant=VARIANT, kwargs="", dtype="", inputs=bad.reason,
-               impl_a=pair[0], impl_b=pair[1], quantity=quantity(bad), status=status, cause=cause, cause_keys="", finding="",
+               impl_a=pair[0], impl_b=pair[1], quantity=quantity(bad), status=status, cause=cause, cause_keys="",
+               finding="",
                seed=seed, repeat="", run=f"{bad.family}/{bad.concept}/{VARIANT}/{bad.reason}")
     return row | dict.fromkeys(METRICS, "")
 

@@ -157,7 +157,8 @@ FOUND = (
                     "the tool's MLP (ops.matmul) computes a float64 loss in float32, so central differences with the "
                     "float64 step (1e-6) are rounding noise and the verdict flips; the tool casts its numeric "
                     "gradients to float64, so the row's dtypes agree"),)),
-    Found("jax_tanh_float32", "keras.ops.tanh of a float64 array returns float32 on JAX (x64 on) while keras.ops.sigmoid keeps float64",
+    Found("jax_tanh_float32",
+          "keras.ops.tanh of a float64 array returns float32 on JAX (x64 on) while keras.ops.sigmoid keeps float64",
           ("jax",), ("dtype float64 but the output has dtype float32", "dtypes differ: float32 vs float64"),
           "KERAS_BACKEND=jax JAX_ENABLE_X64=1 python -c \"import keras, numpy as np; x = np.ones(3); "
           "print(keras.ops.tanh(x).dtype, keras.ops.sigmoid(x).dtype)\"  # float32 float64"),
