@@ -16,7 +16,8 @@ __all__ = ["IMPL_PACKAGES", "Source", "ConventionRow", "sources", "convention_ro
 
 IMPL_PACKAGES = ("numpy", "torch", "keras")  # the case row's fields, in the order the three files are read
 GROUPS = ("defaults", "formula", "param_init", "related")
-MEASURED_COLUMNS = ("variant", "kwargs", "dtype", "inputs", "pair", "quantity", "status", "max_abs", "cause_keys")
+MEASURED_COLUMNS = ("variant", "kwargs", "dtype", "inputs", "pair", "quantity", "status", "max_abs", "cause_keys",
+                    "finding")
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,11 @@ def report_path(out_dir=None):
 def load_report(path):
     """The report as a DataFrame, with a ``pair`` column (``impl_a~impl_b``)."""
     import pandas as pd
-    frame = pd.read_csv(path, dtype={"cause_keys": str, "cause": str, "kwargs": str}, keep_default_na=False)
+    frame = pd.read_csv(path, dtype={"cause_keys": str, "cause": str, "kwargs": str, "finding": str},
+                        keep_default_na=False)
     frame["pair"] = frame["impl_a"] + "~" + frame["impl_b"]
+    if "finding" not in frame.columns:  # a report written before the column existed
+        frame["finding"] = ""
     return frame
 
 

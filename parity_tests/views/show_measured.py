@@ -39,9 +39,9 @@ def _union(keys):
 
 
 def concept_rows(frame, concept):
-    r"""``concept.measured`` of ``frame``, tolerating a report written before ``cause_keys`` existed."""
-    if "cause_keys" not in frame.columns:
-        frame = frame.assign(cause_keys="")
+    r"""``concept.measured`` of ``frame``, tolerating a report written before ``cause_keys`` or ``finding``
+    existed."""
+    frame = frame.assign(**{c: "" for c in ("cause_keys", "finding") if c not in frame.columns})
     return measured(frame, concept)
 
 
@@ -127,12 +127,14 @@ def _hidden(lines, shown):
 
 
 def _causes(frame, concept):
-    r"""The report's ``cause`` of the first FAIL/ERROR rows of ``concept`` (what went wrong, not just that it did)."""
+    r"""The report's ``cause`` of the first FAIL/ERROR rows of ``concept`` (what went wrong, not just that it did),
+    each with the listed Keras inconsistency it is an instance of (``finding``), if any."""
     if "cause" not in frame.columns:
         return []
     bad = frame[(frame["concept"] == concept) & frame["status"].isin(["FAIL", "ERROR"])].head(MAX_CAUSES)
     return [Text.assemble(_status_text(r.status), f" {r.variant} {r.dtype} {r.inputs} {r.pair} {r.quantity}: ",
-                          (str(r.cause), "dim"), overflow="fold") for r in bad.itertuples(index=False)]
+                          (str(r.cause), "dim"), (f" [listed: {found}]" if (found := getattr(r, "finding", "")) else "",
+                                                   "yellow"), overflow="fold") for r in bad.itertuples(index=False)]
 
 
 def measured_section(concept, report, *, limit=DEFAULT_LIMIT):

@@ -132,6 +132,17 @@ def test_a_report_without_cause_keys_is_read(tmp_path):
     assert "defaults.negative_slope" not in text and "cause keys" not in text
 
 
+def test_a_failure_that_is_a_listed_keras_inconsistency_says_so(tmp_path):
+    path = synthetic_report(tmp_path / "divergence.csv")
+    frame = pd.read_csv(path, keep_default_na=False)  # written before the finding column: read as empty
+    assert "[listed:" not in text_of(show.render("gelu", report=path, code=False))
+    frame["finding"] = ["", "", "", "result_type_64_to_32", "", "", "", ""]
+    frame.to_csv(path, index=False)
+    text = text_of(show.render("gelu", report=path, code=False))
+    assert "not reproduced by numpy [listed: result_type_64_to_32]" in text
+    assert "boom [listed" not in text  # the ERROR row is not an instance
+
+
 def test_many_lines_are_capped_until_all(capsys):
     assert show.main(["adam", "--no-code", "--width", "120"]) == 0  # the committed reference report
     capped = capsys.readouterr().out
