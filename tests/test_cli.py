@@ -14,6 +14,7 @@ from parity_tests import cli, run
 from parity_tests.cases import ALL_ROWS
 from parity_tests.conventions import all_conventions, family_of
 from parity_tests.pool import Workers
+from parity_tests.schema import IMPL
 from parity_tests.selection import concepts_by_family
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -67,7 +68,8 @@ def test_cause_keys_name_exactly_the_keys_the_prose_names(parity_rows):
     for row in parity_rows["all"]:
         keys = row["cause_keys"].split(";") if row["cause_keys"] else []
         assert bool(keys) == (row["status"] == "expected" and row["family"] != "user_model"), row
-        assert keys == sorted(keys) and all(f"{k} (torch=" in row["cause"] for k in keys), row
+        first = IMPL[row["impl_a"]].framework if row["impl_a"] in IMPL else "torch"  # its convention's value first
+        assert keys == sorted(keys) and all(f"{k} ({first}=" in row["cause"] for k in keys), row
 
 
 def test_reports_go_to_the_working_directory_with_normal_permissions(tmp_path, monkeypatch):
