@@ -133,11 +133,12 @@ def _call_keras(run, inputs, dout):
     return _pack(run.case, *(keras.ops.convert_to_numpy(t) for t in (out, *grads)))
 
 
-def call(impl, run, inputs, seed, flip=None, *, dout=None):
+def call(impl, run, inputs, seed, flip=None, *, dout=None, dout_dtype=None):
     """{quantity: ndarray} for one implementation on one run (``inputs`` as ``inputs_for`` gives them).
 
     ``flip`` (a ``conventions.Flip``) re-runs a NumPy convention with one key changed (cause attribution);
-    ``dout``: the upstream gradient (default: a seeded one, the same for every implementation).
+    ``dout``: the upstream gradient (default: a seeded one, the same for every implementation, cast to
+    ``dout_dtype`` when given).
     """
     if backends.is_remote(impl):
         return backends.result(impl, run)
@@ -146,6 +147,7 @@ def call(impl, run, inputs, seed, flip=None, *, dout=None):
         inputs = {**inputs, flip.key: np.full_like(inputs[flip.key], flip.value)}
     if dout is None and run.case.grad_wrt:
         dout = _upstream(run, seed, inputs, framework, flip)
+        dout = dout if dout_dtype is None else dout.astype(dout_dtype)
     if impl == "torch":
         return _call_torch(run, inputs, dout)
     if impl == "keras":

@@ -139,6 +139,8 @@ def test_every_backend_failure_is_a_listed_keras_inconsistency(backend_run):
     assert not [r for r in bad.to_dict("records") if not found_in(r)]
     assert (bad.finding != "").all() and (rows[~rows.status.isin(["FAIL", "ERROR"])].finding == "").all()
     assert {key for keys in bad.finding for key in keys.split(";")} <= {f.key for f in FOUND}
+    # a float32 output of a float64 run gets a float32 upstream gradient (backend_worker): measured, not an ERROR
+    assert (bad.status == "FAIL").all() and (bad.max_abs != "").all()
     assert not len(rows[~rows.impl_b.isin(["keras[jax]", "keras[torch]"]) & rows.status.isin(["FAIL", "ERROR"])])
 
 
