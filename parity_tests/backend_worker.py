@@ -1,12 +1,14 @@
-"""``python -m parity_tests.backend_worker --backend jax --out FILE``: Keras's results on one backend for the case
-runs of ``parity run``'s selection (``KERAS_BACKEND`` and the backend's settings come from the environment
-``backends.start`` gives it), pickled atomically to FILE as ``{"results": {run.id: {quantity: ndarray} | error
-text}, "versions": ..., "settings": ...}`` -- or ``{"failed": reason}``, so a reader never waits in vain."""
+"""``python -m parity_tests.backend_worker --backend jax --out DIR``: Keras's results on one backend for the runs
+of ``parity run``'s selection (``KERAS_BACKEND`` and the backend's settings come from the environment
+``backends.start`` gives it), one file per kind in ``backends.KIND_ORDER`` (``backends.file_for``), each pickled
+atomically as soon as its kind is done: ``{"results": {run.id: {quantity: ndarray} | error text}, "versions":
+...}`` -- or ``{"failed": reason}`` (for that kind and every later one), so a reader never waits in vain."""
 import argparse
 import os
 import pickle
 import warnings
 
+from .backends import KIND_ORDER, file_for
 from .pool import KNOWN_WARNINGS
 from .selection import Selection, add_arguments
 
@@ -63,19 +65,17 @@ def _trainings(runs, seed):
 KINDS = {"cases": _cases, "rules": _rules, "inits": _inits, "trainings": _trainings}  # suite.KINDS: Keras's side
 
 
-def compute(seed, selection, fast):
-    """{run.id: results or error text}: Keras's side of every run ``parity run`` makes of ``selection``."""
+def compute(kind, seed, selection, fast):
+    """{run.id: results or error text}: Keras's side of the runs of ``kind`` ``parity run`` makes of
+    ``selection``."""
     from . import suite
     from .backends import covers
     from .case import expand
     from .runner import error_text
-    chosen, out = suite.select(selection), {}
-    for kind, keras_side in KINDS.items():
-        runs = [run for run in expand(chosen.get(kind, ()))[0]
-                if (not fast or suite.in_gate(run)) and selection.keeps_run(run) and covers(run)]
-        results = keras_side(runs, seed) if runs else {}
-        out |= {key: error_text(value) if isinstance(value, Exception) else value for key, value in results.items()}
-    return out
+    runs = [run for run in expand(suite.select(selection).get(kind, ()))[0]
+            if (not fast or suite.in_gate(run)) and selection.keeps_run(run) and covers(run)]
+    results = KINDS[kind](runs, seed) if runs else {}
+    return {key: error_text(value) if isinstance(value, Exception) else value for key, value in results.items()}
 
 
 def _write(payload, path):
@@ -88,18 +88,21 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m parity_tests.backend_worker")
     parser.add_argument("--backend", required=True)
     parser.add_argument("--seed", type=int, required=True)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out", required=True, help="the results directory (backends.file_for)")
     parser.add_argument("--fast", action="store_true")
     add_arguments(parser)
     args = parser.parse_args(argv)
     for message in KNOWN_WARNINGS:
         warnings.filterwarnings("ignore", message=message, category=UserWarning)
-    try:
-        results = compute(args.seed, Selection.from_args(args), args.fast)
-        payload = {"results": results, "versions": _versions(args.backend)}
-    except BaseException as exc:
-        payload = {"failed": f"{type(exc).__name__}: {exc}"}
-    _write(payload, args.out)
+    selection, failed = Selection.from_args(args), None
+    for kind in KIND_ORDER:  # a file per kind, as soon as it is done: the comparing processes start on it
+        try:
+            payload = {"failed": failed} if failed else {"results": compute(kind, args.seed, selection, args.fast),
+                                                         "versions": _versions(args.backend)}
+        except BaseException as exc:
+            failed = f"{type(exc).__name__}: {exc}"
+            payload = {"failed": failed}
+        _write(payload, file_for(args.out, args.backend, kind))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Keras on its other backends: ``keras[jax]`` and ``keras[torch]``, one process each (``KERAS_BACKEND`` is fixed
 when Keras is imported). ``start`` launches ``python -m parity_tests.backend_worker`` per backend before this
 process imports the frameworks (their imports overlap); each computes Keras's side of every run of the same
-selection (single calls, update-rule trajectories, initialiser draws, trainings) and pickles it, atomically, into a directory named by ``RESULTS_ENV``, which the processes that
+selection (trainings, update-rule trajectories, single calls, initialiser draws: ``KIND_ORDER``) and pickles each
+kind as soon as it is done, atomically, into a directory named by ``RESULTS_ENV``, which the processes that
 compare (this one, its forked or started workers) inherit. ``result(impl, run)`` reads them, waiting for the
 backend's file (a process killed before writing it is reported after ``WAIT_SECONDS``). Without a started run (a
 caller that never called ``start``) the backend pairs are not compared.
@@ -19,7 +20,7 @@ from typing import NamedTuple
 
 from .schema import BACKEND_IMPLS, BACKEND_PAIRS, IMPL, KERAS_BACKENDS
 
-__all__ = ["RESULTS_ENV", "SETTINGS", "TENSORFLOW_ONLY", "BackendError", "active", "covers", "impls", "pairs",
+__all__ = ["RESULTS_ENV", "SETTINGS", "KIND_ORDER", "TENSORFLOW_ONLY", "BackendError", "active", "covers", "impls", "pairs",
            "is_remote", "start", "result", "metadata", "file_for"]
 
 RESULTS_ENV = "PARITY_BACKEND_RESULTS"
@@ -77,8 +78,13 @@ def active():
     return os.environ.get(RESULTS_ENV) or None
 
 
-def file_for(directory, backend):
-    return os.path.join(directory, f"keras-{backend}.pkl")
+# The order a backend process computes and writes its results in, one file per kind: the order the comparing
+# processes need them (suite.units: traced trainings and update rules first), so comparing starts before it ends.
+KIND_ORDER = ("trainings", "rules", "cases", "inits")
+
+
+def file_for(directory, backend, kind):
+    return os.path.join(directory, f"keras-{backend}-{kind}.pkl")
 
 
 def start(directory, options):
@@ -88,8 +94,8 @@ def start(directory, options):
     processes = {}
     for backend in KERAS_BACKENDS:
         env = os.environ | SETTINGS[backend] | {"KERAS_BACKEND": backend}
-        command = [sys.executable, "-m", "parity_tests.backend_worker", "--backend", backend,
-                   "--out", file_for(directory, backend), *options]
+        command = [sys.executable, "-m", "parity_tests.backend_worker", "--backend", backend, "--out", directory,
+                   *options]
         processes[backend] = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
     return Started(directory, processes)
 
@@ -105,32 +111,35 @@ def stop(started):
     os.environ.pop(RESULTS_ENV, None)
 
 
-_LOADED = {}  # backend -> the unpickled payload, once per process
+_LOADED = {}  # path -> the unpickled payload, once per process (a later run writes to another directory)
 
 
-def _load(backend):
-    if backend not in _LOADED:
-        path, deadline = file_for(active(), backend), time.monotonic() + WAIT_SECONDS
+def _load(backend, kind):
+    path = file_for(active(), backend, kind)
+    if path not in _LOADED:
+        deadline = time.monotonic() + WAIT_SECONDS
         while not os.path.exists(path):
             if time.monotonic() > deadline:
                 raise BackendError(f"keras[{backend}]: no results after {WAIT_SECONDS:.0f} s (process lost)")
             time.sleep(0.02)
         with open(path, "rb") as f:
-            _LOADED[backend] = pickle.load(f)
-    return _LOADED[backend]
+            _LOADED[path] = pickle.load(f)
+    return _LOADED[path]
 
 
 def result(impl, run):
-    """{quantity: ndarray} of ``impl`` (``keras[<backend>]``) for ``run``, or raise the backend's exception."""
-    payload = _load(IMPL[impl].backend)
-    if "failed" in payload:
-        raise BackendError(f"{impl}: the backend process failed: {payload['failed']}")
-    outcome = payload["results"].get(run.id)
-    if outcome is None:
-        raise BackendError(f"{impl}: {run.id} was not computed on this backend")
-    if isinstance(outcome, str):
-        raise BackendError(outcome)
-    return outcome
+    """{quantity: ndarray} of ``impl`` (``keras[<backend>]``) for ``run``, or raise the backend's exception. The
+    kinds' files are read in ``KIND_ORDER`` until one holds the run (run ids are unique across kinds)."""
+    for kind in KIND_ORDER:
+        payload = _load(IMPL[impl].backend, kind)
+        if "failed" in payload:
+            raise BackendError(f"{impl}: the backend process failed: {payload['failed']}")
+        outcome = payload["results"].get(run.id)
+        if outcome is not None:
+            if isinstance(outcome, str):
+                raise BackendError(outcome)
+            return outcome
+    raise BackendError(f"{impl}: {run.id} was not computed on this backend")
 
 
 def metadata():
@@ -140,7 +149,7 @@ def metadata():
     out = {}
     for backend in KERAS_BACKENDS:
         try:
-            payload = _load(backend)
+            payload = _load(backend, KIND_ORDER[-1])  # the last file written: the process's versions
         except BackendError as exc:
             payload = {"failed": str(exc)}
         out[f"keras[{backend}]"] = ({k: v for k, v in payload.items() if k != "results"}

@@ -19,7 +19,7 @@ from . import backends, pool
 from .pool import KNOWN_WARNINGS, Workers, claim_in, done_in, mark_done_in
 from .selection import Selection, UnknownName, add_arguments
 
-__all__ = ["parser", "main"]
+__all__ = ["parser", "main", "run_matrix"]
 
 
 def parser():
@@ -108,6 +108,14 @@ def _run_pool(args, selection, claims):
             backends.stop(started)
     return ([r for r in rows if r["impl_a"] == "worker" or selection.keeps_result(r)], skipped,
             sum(chosen.values(), ()), backend_metadata)
+
+
+def run_matrix(seed=DEFAULT_SEED, *, jobs=min(2, os.cpu_count() or 1), keras_backends=False):
+    """(rows, skipped, rows run, backends' metadata) of the complete matrix, computed as ``parity run
+    [--keras-backends]`` computes it (its processes, its pool), for a caller in Python (tests/conftest.py)."""
+    args = parser().parse_args(["--seed", str(seed), "--jobs", str(jobs), *(["--keras-backends"] * keras_backends)])
+    with tempfile.TemporaryDirectory() as claims:
+        return _run_pool(args, Selection.from_args(args), claims)
 
 
 def _lost(args, chosen, selection, dead):

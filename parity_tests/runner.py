@@ -60,17 +60,24 @@ def _keyword_defaults(fn):
 
 def _call_key(impl, run):
     """What determines an implementation's result: its inputs and its fully resolved arguments. A
-    defaults run often makes exactly the call an aligned run made (e.g. reduction="mean" in float32). A Keras
-    backend's results come per run from its process."""
+    defaults run often makes exactly the call an aligned run made (e.g. reduction="mean" in float32), and the
+    reference under two frameworks' conventions often makes one call (numpy[keras] and numpy[keras[jax]] where
+    the backends agree): the reference's key holds its arguments and starting parameters, not whose they are. A
+    Keras backend's results come per run from its process."""
     if backends.is_remote(impl):
         return impl, run.id
+    initialised = run.variant == "defaults" and bool(run.case.init_inputs)
     if impl in ("torch", "keras"):
         kwargs = {**_keyword_defaults(getattr(run.case, impl)), **run.kwargs}
-    else:
-        kwargs = run.numpy_kwargs(framework_of(impl))
-    floatx = floatx_of(run) if impl == "keras" else None
-    initialised = run.variant == "defaults" and bool(run.case.init_inputs)
-    return impl, id(run.case), run.input_key, tuple(sorted(kwargs.items(), key=repr)), floatx, initialised
+        floatx = floatx_of(run) if impl == "keras" else None
+        return impl, id(run.case), run.input_key, _sorted(kwargs), floatx, initialised
+    framework = framework_of(impl)
+    starts = _sorted(convention(run.case.concept, framework).param_init) if initialised else None
+    return "numpy", id(run.case), run.input_key, _sorted(run.numpy_kwargs(framework)), starts
+
+
+def _sorted(kwargs):
+    return tuple(sorted(kwargs.items(), key=repr))
 
 
 def _results(run, inputs, seed, memo):
@@ -213,19 +220,23 @@ def execute(run, seed, memo=None):
     except Exception as exc:
         inputs, results = None, dict.fromkeys(backends.impls(run, IMPLS), exc)
     pairs = backends.pairs(run, PAIRS)
-    return [_pair_row(run, seed, inputs, results, pair, quantity) for quantity in run.case.quantities for pair in pairs]
+
+    @functools.lru_cache(maxsize=None)
+    def flipped(base, flip):  # one re-run per reference and flipped key for all of the run's quantities and pairs
+        return call(base, run, inputs_for(base, run, inputs), seed, flip=flip)
+    return [_pair_row(run, seed, inputs, results, pair, quantity, flipped)
+            for quantity in run.case.quantities for pair in pairs]
 
 
-def _pair_row(run, seed, inputs, results, pair, quantity):
+def _pair_row(run, seed, inputs, results, pair, quantity, flipped):
     """One row; an implementation that raised, or returned something that cannot be compared, is ERROR."""
     failed = [(i, results[i]) for i in pair if isinstance(results[i], Exception)]
     if failed:
         return row_for(run, seed, *pair, quantity, status="ERROR", cause=f"{failed[0][0]}: {error_text(failed[0][1])}")
     base = IMPL[pair[0]].reference  # the reference re-run with one key flipped to tell the causes apart
-    base_inputs = inputs_for(base, run, inputs)
 
     def reflip(difference):
-        return call(base, run, base_inputs, seed, flip=difference.flip())[quantity]
+        return flipped(base, difference.flip())[quantity]
     try:
         tol = tolerance(run, pair, quantity)
         gap_of = gaps(results, quantity, lambda p: tolerance(run, p, quantity))

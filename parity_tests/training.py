@@ -180,11 +180,21 @@ def _pair_row(run, seed, results, quantity, pair, flipped):
                    **digests(view, pair, quantity))
 
 
+def _references(run, seed, numpy):
+    """{impl: history} of the NumPy implementations ``numpy``: one training per distinct set of keywords
+    (numpy[keras] and numpy[keras[jax]] make one where the backends agree)."""
+    keys = {impl: repr(sorted(run.numpy_kwargs(framework_of(impl)).items(), key=repr)) for impl in numpy}
+    trained = {}
+    for impl in numpy:
+        if keys[impl] not in trained:
+            trained[keys[impl]] = attempt(_train, run, seed, 0, _numpy_parts(run, framework_of(impl)))
+    return {impl: trained[keys[impl]] for impl in numpy}
+
+
 def execute(run, seed, keras_result=None):
     """All rows of one training run: per quantity and pair; crashes become ERROR rows. ``keras_result`` is
     this run's entry of ``run_keras_batch`` (computed here when absent)."""
-    numpy = [i for i in backends.impls(run, IMPLS) if i.startswith("numpy[")]
-    results = {impl: attempt(_train, run, seed, 0, _numpy_parts(run, framework_of(impl))) for impl in numpy}
+    results = _references(run, seed, [i for i in backends.impls(run, IMPLS) if i.startswith("numpy[")])
     results["torch"] = attempt(_train, run, seed, 1, split(run.kwargs))
     results["keras"] = keras_result if keras_result is not None else run_keras_batch([run], seed)[run.id]
     results |= {impl: attempt(backends.result, impl, run) for impl in backends.impls(run, ()) if backends.is_remote(impl)}

@@ -24,7 +24,7 @@ from .runner import classify, digests, gaps, measure, row_for, tolerance
 from .row import Row
 from .schema import IMPL, IMPLS, PAIRS
 
-__all__ = ["STEPS", "SHAPE", "CURVE_STEPS", "Rule", "run_keras_batch", "step_columns", "execute"]
+__all__ = ["STEPS", "SHAPE", "CURVE_STEPS", "Rule", "run_keras_batch", "local_results", "step_columns", "execute"]
 
 STEPS = 200
 SHAPE = (3, 4)
@@ -45,7 +45,6 @@ class Rule(Row):
     @property
     def quantities(self):
         return ("params",) + tuple(f"state_{name}" for name in self.state)
-
 
 
 def _numpy_kwargs(run, framework, flip=None):
@@ -322,10 +321,23 @@ def run_keras_batch(runs, seed):
     return out
 
 
+def local_results(run, problem, reference=None):
+    """{impl: trajectory or exception} of numpy[torch], numpy[keras] and torch (``reference``: ``_references``'s
+    runner of this run, to share the reference's runs; Keras's come batched from ``run_keras_batch``)."""
+    reference = reference or _references(run, problem)
+    return {"numpy[torch]": reference("torch"), "numpy[keras]": reference("keras"),
+            "torch": attempt(_run_torch, run, problem)}
 
-_RUNNERS = {"numpy[torch]": lambda run, problem: _run_numpy(run, problem, "torch"),
-            "numpy[keras]": lambda run, problem: _run_numpy(run, problem, "keras"),
-            "torch": _run_torch}
+
+def _references(run, problem):
+    """``of(framework)``: the reference trajectory under a framework's conventions, run once per distinct set of
+    keywords (numpy[keras] and numpy[keras[jax]] make one run where the backends agree)."""
+    done = {}  # keywords -> trajectory
+
+    def of(framework):
+        key = tuple(sorted(_numpy_kwargs(run, framework).items(), key=repr))
+        return done[key] if key in done else done.setdefault(key, attempt(_run_numpy, run, problem, framework))
+    return of
 
 
 CURVE_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)  # the divergence curve's steps (and the last one)
@@ -370,9 +382,12 @@ def execute(run, seed, keras_result=None):
     ``keras_result`` is this run's entry of ``run_keras_batch`` (computed here when absent)."""
     try:
         problem = _problem(run, seed)
-        results = {impl: attempt(_RUNNERS[impl], run, problem) for impl in IMPLS if impl != "keras"}
-        results["keras"] = keras_result if keras_result is not None else run_keras_batch([run], seed)[run.id]
-        results = {impl: results[impl] for impl in IMPLS} | _backend_results(run, problem)
+        reference = _references(run, problem)
+        results = local_results(run, problem, reference) | {
+            "keras": keras_result if keras_result is not None else run_keras_batch([run], seed)[run.id]}
+        results = {impl: results[impl] for impl in IMPLS} | {  # Keras's other backends, the reference as they compute
+            impl: attempt(backends.result, impl, run) if backends.is_remote(impl) else reference(IMPL[impl].framework)
+            for impl in backends.impls(run, ())}
         scenarios = list(problem)
     except Exception as exc:
         problem, results, scenarios = None, dict.fromkeys(backends.impls(run, IMPLS), exc), [run.regime]
@@ -382,9 +397,3 @@ def execute(run, seed, keras_result=None):
         return _Prefix(_numpy_steps(run, problem, "torch", flip=flip))
     return [_pair_row(run, seed, problem, results, s, q, pair, flipped)
             for s in scenarios for q in run.case.quantities for pair in backends.pairs(run, PAIRS)]
-
-
-def _backend_results(run, problem):
-    """Keras's other backends (from their processes) and the reference under their conventions, when started."""
-    return {impl: attempt(backends.result, impl, run) if backends.is_remote(impl)
-            else attempt(_run_numpy, run, problem, IMPL[impl].framework) for impl in backends.impls(run, ())}

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from parity_tests import REFERENCE_DIR, backends
-from parity_tests.suite import DEFAULT_SEED, run_all, write_report
+from parity_tests import REFERENCE_DIR
+from parity_tests.run import run_matrix
+from parity_tests.suite import DEFAULT_SEED, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_FILES = ("divergence.csv", "run_metadata.json")
@@ -36,16 +37,13 @@ def parity_report_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def parity_rows(parity_report_dir, tmp_path_factory):
-    """The complete matrix with Keras on every backend (its processes compute while this one does)."""
-    started = backends.start(os.fspath(tmp_path_factory.mktemp("backends")), ["--seed", str(DEFAULT_SEED)])
-    try:
-        rows, skipped = run_all(DEFAULT_SEED)
-        extra = {"keras_backends": backends.metadata()}
-    finally:
-        backends.stop(started)
+def parity_rows(parity_report_dir):
+    """The complete matrix with Keras on every backend, computed as ``parity run --keras-backends`` computes it: this
+    process and a worker share the units, the backends' processes compute while they do."""
+    rows, skipped, _, backend_metadata = run_matrix(DEFAULT_SEED, keras_backends=True)  # as `make parity-all`
     assert Path(parity_report_dir).resolve() != Path(REFERENCE_DIR).resolve()
-    write_report(rows, skipped, DEFAULT_SEED, out_dir=os.fspath(parity_report_dir), extra=extra)
+    write_report(rows, skipped, DEFAULT_SEED, out_dir=os.fspath(parity_report_dir),
+                 extra={"keras_backends": backend_metadata})
     by_run = {}
     for r in rows:
         by_run.setdefault(r["run"], []).append(r)

@@ -1,7 +1,7 @@
 r"""Update-rule plots: the report's divergence curves (``abs_curve``: max |a - b| after steps 1, 2, 5, ... per
 pair and quantity, log axis), one panel per corner (variant x dtype, the first aligned set) and scenario; and
 fresh trajectories of a few parameter coordinates of the four implementations, run by ``parity_tests.trajectory``
-itself (``_problem``, ``_RUNNERS``, ``run_keras_batch``): the closed loop (least squares) when the rule has one,
+itself (``_problem``, ``local_results``, ``run_keras_batch``): the closed loop (least squares) when the rule has one,
 and the defaults in float32 fed gradients at scale 1 and 1e-6."""
 import json
 
@@ -97,13 +97,12 @@ def trajectory_data(concept, *, seed=DEFAULT_SEED):
     r"""[{"run", "scenario", "params": {impl: (steps, rows, cols) float64 array, or the exception raised}}], one entry per
     scenario of each run of ``_trajectory_runs``, computed by the harness's own trajectory runners."""
     from .. import trajectory
-    from ..frameworks import attempt
     runs = _trajectory_runs(case_of(concept))
     keras = trajectory.run_keras_batch(runs, seed) if runs else {}
     out = []
     for run in runs:
         problem = trajectory._problem(run, seed)
-        results = {impl: attempt(trajectory._RUNNERS[impl], run, problem) for impl in trajectory._RUNNERS}
+        results = trajectory.local_results(run, problem)
         results["keras"] = keras[run.id]
         for scenario in problem:
             out.append({"run": run, "scenario": scenario, "params": {
