@@ -20,8 +20,8 @@ from typing import NamedTuple
 
 from .schema import BACKEND_IMPLS, BACKEND_PAIRS, IMPL, KERAS_BACKENDS
 
-__all__ = ["RESULTS_ENV", "SETTINGS", "KIND_ORDER", "TENSORFLOW_ONLY", "BackendError", "active", "covers", "impls", "pairs",
-           "is_remote", "start", "result", "metadata", "file_for"]
+__all__ = ["RESULTS_ENV", "SETTINGS", "KIND_ORDER", "TENSORFLOW_ONLY", "BackendError", "active", "covers", "impls",
+           "pairs", "is_remote", "start", "result", "metadata", "file_for"]
 
 RESULTS_ENV = "PARITY_BACKEND_RESULTS"
 WAIT_SECONDS = 900.0  # a backend process that neither writes its results nor dies within this is reported lost
