@@ -113,7 +113,8 @@ def _run_pool(args, selection, claims):
 def run_matrix(seed=DEFAULT_SEED, *, jobs=min(2, os.cpu_count() or 1), keras_backends=False):
     """(rows, skipped, rows run, backends' metadata) of the complete matrix, computed as ``parity run
     [--keras-backends]`` computes it (its processes, its pool), for a caller in Python (tests/conftest.py)."""
-    args = parser().parse_args(["--seed", str(seed), "--jobs", str(jobs), *(["--keras-backends"] * keras_backends)])
+    argv = ["--seed", str(seed), "--jobs", str(jobs)] + (["--keras-backends"] if keras_backends else [])
+    args = parser().parse_args(argv)
     with tempfile.TemporaryDirectory() as claims:
         return _run_pool(args, Selection.from_args(args), claims)
 
