@@ -26,7 +26,6 @@ from .validation import check_floating, check_mlp, check_ndim
 __all__ = ["mlp_forward", "mlp_model", "parameter_names", "params_of", "numpy_layout"]
 
 
-
 def _activation(name, negative_slope, dtype):
     if name == "leaky_relu":
         return [keras.layers.LeakyReLU(**given(negative_slope=negative_slope), dtype=dtype)]

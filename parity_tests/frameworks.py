@@ -50,8 +50,6 @@ def inputs_for(impl, run, inputs):
     return {k: np.full_like(v, init[k]) if k in run.case.init_inputs else v for k, v in inputs.items()}
 
 
-
-
 def _numpy_kwargs(run, framework, flip):
     kwargs = run.numpy_kwargs(framework)
     if flip is not None and flip.group != "param_init":

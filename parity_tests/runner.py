@@ -28,7 +28,6 @@ __all__ = ["error_text", "digests", "Gap", "Classification", "pair_backends", "c
            "tolerance", "classify", "gaps", "attribute", "flip_matters", "execute", "run_matrix"]
 
 
-
 def row_for(run, seed, a, b, quantity, **values):
     """One report row; metric columns empty unless given."""
     row = dict(family=run.case.family, concept=run.case.concept, variant=run.variant,

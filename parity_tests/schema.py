@@ -18,7 +18,6 @@ METRICS = ("n", "max_abs", "max_rel", "max_ulp", "frac_out", "atol", "rtol",
 STATUSES = ("match", "expected", "FAIL", "ERROR")  # best to worst
 
 
-
 class Impl(NamedTuple):
     """An implementation as the report names it: ``framework`` whose conventions it follows (the conventions
     table's column), ``package`` that computes it, the Keras ``backend`` (None outside Keras) and ``reference``, the

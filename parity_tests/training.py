@@ -64,7 +64,6 @@ class Training(Row):
         return self.quantities[:1 + len(self.names)] if regime == "fit" else self.quantities
 
 
-
 def problem(run, seed):
     """(initial params W1, b1, ... in float64, x, y in the run's dtype): drawn once per (concept, dtype), so
     every regime and variant of a run trains the same network on the same data."""
@@ -106,7 +105,6 @@ def _keras_job(run, seed):
     params, x, y = problem(run, seed)
     model, loss, optimizer, x, y = build(run, 2, split(run.kwargs), params, x, y)
     return model, loss, optimizer, x, y, run.case.batch_size, run.case.epochs
-
 
 
 def _keras_group(runs, seed):

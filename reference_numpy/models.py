@@ -45,7 +45,7 @@ def _activate_backward(name, da, z, h, slope, constant_dtype):
 def mlp_forward(x, *params, activations, batchnorm=(), negative_slope=0.01, eps=1e-5, constant_dtype=None,
                 dtype=None):
     r"""A fully connected network: layer :math:`i` computes :math:`h_i = f_i(h_{i-1} W_i + b_i)`, :math:`h_0 = x`,
-    or :math:`h_i = f_i(\mathrm{BN}_{\gamma_i, eta_i}(h_{i-1} W_i + b_i))` where ``batchnorm`` says so.
+    or :math:`h_i = f_i(\mathrm{BN}_{\gamma_i, \beta_i}(h_{i-1} W_i + b_i))` where ``batchnorm`` says so.
 
     ``negative_slope`` is the leaky ReLU's (torch's ``nn.LeakyReLU`` 0.01, ``keras.layers.LeakyReLU`` 0.3);
     ``constant_dtype="float32"`` rounds it through float32 as TensorFlow does (see

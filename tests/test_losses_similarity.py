@@ -64,7 +64,6 @@ def test_same_exception_names_the_argument(label, concept, args, kwargs, exc, na
 # ---------------------------------------------------------------- the table's own rules
 
 
-
 def _default(fn, name):
     return inspect.signature(fn).parameters[name].default
 
@@ -217,7 +216,6 @@ def test_gaps_are_expected_and_name_their_convention(rows, concept, regime, key)
 def test_contrastive_frameworks_agree_whenever_dtypes_do(rows):
     gaps = [r for r in rows if r["concept"] == "contrastive" and r["status"] == "expected"]
     assert gaps and all("defaults.dtype" in r["cause"] and r["dtype"] == "float64" for r in gaps)
-
 
 
 # ---- Keras on JAX and torch (parity_tests/conventions/keras_backends.py): the keys their rows set, against the

@@ -61,7 +61,6 @@ def test_backward_matches_finite_differences(concept, parity_rows):
     assert not bad, _explain(bad)
 
 
-
 @pytest.mark.parametrize("run", RULE_PARAMS)
 def test_update_rule_trajectory(run, parity_rows):
     rows = parity_rows.get(run.id, [])
