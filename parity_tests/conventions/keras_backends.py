@@ -23,6 +23,13 @@ def _both(concept, key, value, jax_reason, torch_reason):
     return (BackendRow(concept, "jax", key, value, jax_reason), BackendRow(concept, "torch", key, value, torch_reason))
 
 
+# Reasons several JAX schedule rows share: how a Python float and a floor/ceil meet float64 under x64.
+_JAX_PYTHON_LR = ("jnp.asarray (jax/core.py convert_to_tensor) makes a Python-float initial_learning_rate a weakly "
+                  "typed float64 under x64; ")
+_JAX_FLOOR = ("ops.{op} casts x to result_type(x.dtype, float), float32 for float64 (jax/numpy.py {op}; "
+              "BIT64_TO_BIT32_DTYPE in common/dtypes.py): ")
+
+
 ROWS = (
     BackendRow("leaky_relu", "jax", "grad_at_zero", "one", "jax.nn.leaky_relu is jnp.where(x >= 0, x, s * x): "
                                                          "x == 0 takes the identity branch's derivative, 1"),
@@ -82,26 +89,19 @@ ROWS = (
                "PiecewiseConstantDecay converts its Python-float values with jnp.asarray (jax/core.py "
                "convert_to_tensor): weakly typed float64 under x64, summed into ops.array(0, dtype=float64)"),
     BackendRow("exponential_decay", "jax", "dtype", "float64",
-               "jnp.asarray (jax/core.py convert_to_tensor) makes a Python-float initial_learning_rate a weakly typed "
-               "float64 under x64; ops.cast(decay_rate, float64) is strong float64: the schedule returns float64"),
+               _JAX_PYTHON_LR + "ops.cast(decay_rate, float64) is strong float64: the schedule returns float64"),
     BackendRow("cosine_warm_restarts", "jax", "dtype", "float64",
-               "jnp.asarray (jax/core.py convert_to_tensor) makes a Python-float initial_learning_rate a weakly typed "
-               "float64 under x64; ops.cast(alpha, t_mul, m_mul to float64) are strong: the schedule returns float64"),
+               _JAX_PYTHON_LR + "ops.cast(alpha, t_mul, m_mul to float64) are strong: the schedule returns float64"),
     BackendRow("warmup_cosine", "jax", "dtype", "float64",
-               "jnp.asarray (jax/core.py convert_to_tensor) makes a Python-float initial_learning_rate a weakly typed "
-               "float64 under x64; ops.cast(warmup_target, float64) is strong: the schedule returns float64"),
+               _JAX_PYTHON_LR + "ops.cast(warmup_target, float64) is strong: the schedule returns float64"),
     BackendRow("polynomial_decay", "jax", "dtype", "float64",
-               "jnp.asarray (jax/core.py convert_to_tensor) makes a Python-float initial_learning_rate a weakly typed "
-               "float64 under x64; ops.cast(end_learning_rate, power to float64) are strong: it returns float64"),
+               _JAX_PYTHON_LR + "ops.cast(end_learning_rate, power to float64) are strong: it returns float64"),
     BackendRow("exponential_decay", "jax", "floor_dtype", "float32",
-               "ops.floor casts x to result_type(x.dtype, float), float32 for float64 (jax/numpy.py floor; "
-               "BIT64_TO_BIT32_DTYPE in common/dtypes.py): the staircase floors step * (1/decay_steps) in float32"),
+               _JAX_FLOOR.format(op="floor") + "the staircase floors step * (1/decay_steps) in float32"),
     BackendRow("cosine_warm_restarts", "jax", "floor_dtype", "float32",
-               "ops.floor casts x to result_type(x.dtype, float), float32 for float64 (jax/numpy.py floor; "
-               "BIT64_TO_BIT32_DTYPE in common/dtypes.py): the restart index is floored in float32"),
+               _JAX_FLOOR.format(op="floor") + "the restart index is floored in float32"),
     BackendRow("polynomial_decay", "jax", "floor_dtype", "float32",
-               "ops.ceil casts x to result_type(x.dtype, float), float32 for float64 (jax/numpy.py ceil; "
-               "BIT64_TO_BIT32_DTYPE in common/dtypes.py): the cycle's ceil(step / decay_steps) is taken in float32"),
+               _JAX_FLOOR.format(op="ceil") + "the cycle's ceil(step / decay_steps) is taken in float32"),
     BackendRow("lr_range_test", "jax", "lr_dtype", "float64",
                "ExponentialDecay(float(lr_min)): jnp.asarray (jax/core.py convert_to_tensor) makes the Python float a "
                "weakly typed float64 under x64, kept by ops.cast(decay_rate, float64); SGD casts the LR to the variable"),
